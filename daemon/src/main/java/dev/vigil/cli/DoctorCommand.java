@@ -17,6 +17,15 @@ final class DoctorCommand implements Callable<Integer> {
 
     record Check(String what, boolean ok, String detail, String remedy) {}
 
+    private static Check xnnpack() {
+        try (XnnpackFfm x = XnnpackFfm.create(TfliteEngine.nativeLibrary(), 1, -1)) {
+            return new Check("xnnpack", true, "delegate created through FFM (flags " + XnnpackFfm.describe(x.flags())
+                    + "; TFLite default flags " + XnnpackFfm.describe(XnnpackFfm.defaultFlags(TfliteEngine.nativeLibrary())) + ")", "");
+        } catch (Throwable t) {
+            return new Check("xnnpack", false, Main.oneLine(t.getMessage()), "run with --delegate xnnpack (TFLite's built-in default)");
+        }
+    }
+
     @Override
     public Integer call() {
         Main.logLevel(false);
@@ -37,11 +46,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         checks.add(new Check("tensorflow lite", tfliteOk, tflite, "the TFLite natives for this platform failed to load"));
         if (tfliteOk) {
-            try (XnnpackFfm x = XnnpackFfm.create(TfliteEngine.nativeLibrary(), 1, -1)) {
-                checks.add(new Check("xnnpack", true, "delegate created (" + XnnpackFfm.describe(x.flags()) + ")", ""));
-            } catch (Throwable t) {
-                checks.add(new Check("xnnpack", false, Main.oneLine(t.getMessage()), "run with --delegate xnnpack (TFLite's built-in default)"));
-            }
+            checks.add(dev.vigil.nativeio.NativeStderr.capture(DoctorCommand::xnnpack).value());
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean allOk = true;

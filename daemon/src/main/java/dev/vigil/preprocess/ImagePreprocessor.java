@@ -104,6 +104,8 @@ public final class ImagePreprocessor implements AutoCloseable {
      * through the tensor's own quantization), float32 takes MobileNet's [-1, 1].
      */
     public static Normalization defaultFor(TensorSpec input) {
+        if (input.type() == TensorType.UINT8 && !input.quantized()) return Normalization.of(0f, 1f);
+        if (input.type() == TensorType.INT8 && !input.quantized()) return Normalization.of(128f, 1f);
         if (input.quantized()) {
             // Choose mean/std so that pixel 0..255 maps onto the tensor's integer range one to one.
             double s = input.scale();
