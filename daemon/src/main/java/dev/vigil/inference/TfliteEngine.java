@@ -73,9 +73,15 @@ public final class TfliteEngine implements InferenceEngine {
 
     /**
      * Opens a model. Every failure is a {@link ModelLoadException} with a one-line message naming the file and
-     * what to do; whatever was built before the failure is freed.
+     * what to do; whatever was built before the failure is freed. {@code edgetpu} and {@code auto} first find the
+     * Edge TPU (see {@link EdgeTpuPlan}); with its delegate applied no XNNPACK is added.
      */
     public static TfliteEngine open(Path model, EngineOptions options) {
+        if (options.delegate() == Delegate.EDGETPU || options.delegate() == Delegate.AUTO) {
+            checkFile(model);
+            EdgeTpuPlan plan = EdgeTpuPlan.of(model, options);
+            return open(plan.model(), plan.options(), plan.delegates());
+        }
         return open(model, options, List.of());
     }
 
@@ -84,7 +90,12 @@ public final class TfliteEngine implements InferenceEngine {
      * takes ownership of them, on failure they are closed.
      */
     public static TfliteEngine open(Path model, EngineOptions options, List<NativeDelegate> extra) {
-        checkFile(model);
+        try {
+            checkFile(model);
+        } catch (RuntimeException ex) {
+            extra.forEach(NativeDelegate::close);
+            throw ex;
+        }
         nativeLibrary();
         TfliteEngine e = new TfliteEngine(model);
         e.delegates.addAll(extra);
