@@ -48,6 +48,12 @@ final class DoctorCommand implements Callable<Integer> {
         if (tfliteOk) {
             checks.add(dev.vigil.nativeio.NativeStderr.capture(DoctorCommand::xnnpack).value());
         }
+        dev.vigil.inference.EdgeTpu.Probe tpu = dev.vigil.inference.EdgeTpu.probe(dev.vigil.inference.EdgeTpu.DEFAULT_LIBRARY);
+        // An Edge TPU is optional: its absence is information, not a failure.
+        String tpuDetail = !tpu.libraryLoaded() ? "none (" + Main.oneLine(tpu.problem()) + ")"
+                : tpu.devices().isEmpty() ? "libedgetpu " + tpu.version() + ", no device found"
+                : "libedgetpu " + tpu.version() + ", devices " + tpu.devices();
+        checks.add(new Check("edge tpu", true, tpuDetail, ""));
         PrintWriter out = spec.commandLine().getOut();
         boolean allOk = true;
         for (Check c : checks) {

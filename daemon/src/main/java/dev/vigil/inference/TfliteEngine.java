@@ -234,6 +234,28 @@ public final class TfliteEngine implements InferenceEngine {
         return TensorType.OTHER;
     }
 
+    /**
+     * What runs each step of the execution plan after delegation, e.g. "3 nodes: TfLiteXNNPackDelegate x1 (63 of 64
+     * ops), builtin 32 x1". Tells whether a delegate took the whole graph or left ops on the slower builtin kernels.
+     */
+    public String graphSummary() {
+        org.bytedeco.javacpp.IntPointer plan = interpreter.execution_plan();
+        int ops = (int) interpreter.primary_subgraph().pre_delegation_execution_plan().limit();
+        java.util.Map<String, Integer> byKernel = new java.util.TreeMap<>();
+        int n = (int) plan.limit();
+        for (int i = 0; i < n; i++) {
+            org.bytedeco.tensorflowlite.RegistrationNodePair p = interpreter.node_and_registration(plan.get(i));
+            org.bytedeco.tensorflowlite.TfLiteRegistration r = p.second();
+            BytePointer custom = r.custom_name();
+            String k = custom != null && !custom.isNull() ? custom.getString() : "builtin " + r.builtin_code();
+            byKernel.merge(k, 1, Integer::sum);
+        }
+        StringBuilder sb = new StringBuilder().append(n).append(" nodes for ").append(ops == 0 ? n : ops).append(" ops:");
+        byKernel.forEach((k, v) -> sb.append(' ').append(k).append(" x").append(v).append(','));
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
+    }
+
     @Override public List<TensorSpec> inputs() { return inputs; }
 
     @Override public List<TensorSpec> outputs() { return outputs; }
