@@ -1,5 +1,6 @@
 package dev.vigil.model;
 
+import dev.vigil.preprocess.Normalization;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -114,7 +115,12 @@ final class MetadataReader {
             if (options == null) continue;
             float[] mean = options.floats(MetadataSchema.NORMALIZATION_MEAN);
             float[] std = options.floats(MetadataSchema.NORMALIZATION_STD);
-            if (mean != null && std != null && mean.length > 0 && std.length > 0) return Optional.of(new Normalization(mean, std));
+            if (mean == null || std == null) continue;
+            try {
+                return Optional.of(new Normalization(mean, std));
+            } catch (IllegalArgumentException e) {
+                log.warn("metadata normalization ignored: {}", e.getMessage());
+            }
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package dev.vigil.model;
 
+import dev.vigil.preprocess.Normalization;
 import java.util.List;
 import java.util.Optional;
 

@@ -32,8 +32,8 @@ public final class RawSsdDecoder implements DetectionDecoder {
     private final SsdAnchors anchors;
     private final int boxOutput;
     private final int scoreOutput;
-    private final Reader boxReader;
-    private final Reader scoreReader;
+    private final TensorSpec boxSpec;
+    private final TensorSpec scoreSpec;
     private final int anchorCount;
     private final int classes;
     private final int maxDetections;
@@ -82,8 +82,8 @@ public final class RawSsdDecoder implements DetectionDecoder {
             throw new IllegalArgumentException("background_class: " + spec.backgroundClass() + " is not a column of the score tensor "
                     + scores + "; use 0..." + (classes - 1) + " or -1 for none");
         }
-        boxReader = Reader.of(boxes);
-        scoreReader = Reader.of(scores);
+        boxSpec = readable(boxes);
+        scoreSpec = readable(scores);
         maxDetections = spec.maxDetections();
         yScale = spec.boxScale(0);
         xScale = spec.boxScale(1);
@@ -119,11 +119,11 @@ public final class RawSsdDecoder implements DetectionDecoder {
     private static int[] findTensors(List<TensorSpec> outputs) {
         for (int b = 0; b < outputs.size(); b++) {
             TensorSpec boxes = outputs.get(b);
-            if (boxes.rank() < 2 || boxes.dim(-1) != 4 || !Reader.supported(boxes.type())) continue;
+            if (boxes.rank() < 2 || boxes.dim(-1) != 4 || !supported(boxes.type())) continue;
             int rows = boxes.elements() / 4;
             for (int s = 0; s < outputs.size(); s++) {
                 TensorSpec scores = outputs.get(s);
-                if (s == b || scores.rank() < 2 || !Reader.supported(scores.type())) continue;
+                if (s == b || scores.rank() < 2 || !supported(scores.type())) continue;
                 if (scores.elements() / scores.dim(-1) == rows && scores.dim(-2) == rows) return new int[] {b, s};
             }
         }
@@ -172,7 +172,7 @@ public final class RawSsdDecoder implements DetectionDecoder {
         for (int a = 0; a < anchorCount; a++) {
             int row = a * classes;
             for (int c = 0; c < classes; c++) {
-                float v = values != null ? values[row + c] : scoreReader.get(scores, row + c);
+                float v = values != null ? values[row + c] : TensorReader.get(scoreSpec, scores, row + c);
                 if (!(v >= raw) || c == background) continue;
                 float score = sigmoid ? (float) (1.0 / (1.0 + Math.exp(-v))) : v;
                 if (score >= threshold) insertCandidate(c, a, score);
@@ -246,10 +246,10 @@ public final class RawSsdDecoder implements DetectionDecoder {
         int e = a * 4;
         float ah = anchors.height(a);
         float aw = anchors.width(a);
-        float yc = boxReader.get(boxes, e) / yScale * ah + anchors.yCenter(a);
-        float xc = boxReader.get(boxes, e + 1) / xScale * aw + anchors.xCenter(a);
-        float h = (float) Math.exp(boxReader.get(boxes, e + 2) / hScale) * ah;
-        float w = (float) Math.exp(boxReader.get(boxes, e + 3) / wScale) * aw;
+        float yc = TensorReader.get(boxSpec, boxes, e) / yScale * ah + anchors.yCenter(a);
+        float xc = TensorReader.get(boxSpec, boxes, e + 1) / xScale * aw + anchors.xCenter(a);
+        float h = (float) Math.exp(TensorReader.get(boxSpec, boxes, e + 2) / hScale) * ah;
+        float w = (float) Math.exp(TensorReader.get(boxSpec, boxes, e + 3) / wScale) * aw;
         box[e] = yc - h * 0.5f;
         box[e + 1] = xc - w * 0.5f;
         box[e + 2] = yc + h * 0.5f;
@@ -275,29 +275,14 @@ public final class RawSsdDecoder implements DetectionDecoder {
         return (float) Math.log(p / (1.0 - p));
     }
 
-    /** Reads element i of a tensor as a real value: float32, float16, or 8-bit dequantized with its scale and zero point. */
-    private record Reader(TensorType type, float scale, int zeroPoint) {
+    private static boolean supported(TensorType t) {
+        return t == TensorType.FLOAT32 || t == TensorType.FLOAT16 || t == TensorType.UINT8 || t == TensorType.INT8;
+    }
 
-        static boolean supported(TensorType t) {
-            return t == TensorType.FLOAT32 || t == TensorType.FLOAT16 || t == TensorType.UINT8 || t == TensorType.INT8;
+    private static TensorSpec readable(TensorSpec t) {
+        if (t.type().quantized() && !t.quantized()) {
+            throw new IllegalArgumentException("output " + t + " is 8-bit without a quantization scale; vigil cannot read its values");
         }
-
-        static Reader of(TensorSpec t) {
-            boolean quantized = t.type() == TensorType.UINT8 || t.type() == TensorType.INT8;
-            if (quantized && t.scale() == 0f) {
-                throw new IllegalArgumentException("output " + t + " is 8-bit without a quantization scale; vigil cannot read its values");
-            }
-            return new Reader(t.type(), t.scale(), t.zeroPoint());
-        }
-
-        float get(ByteBuffer b, int i) {
-            return switch (type) {
-                case FLOAT32 -> b.getFloat(i << 2);
-                case FLOAT16 -> Float.float16ToFloat(b.getShort(i << 1));
-                case UINT8 -> ((b.get(i) & 0xff) - zeroPoint) * scale;
-                case INT8 -> (b.get(i) - zeroPoint) * scale;
-                default -> throw new IllegalStateException("unsupported tensor type " + type);
-            };
-        }
+        return t;
     }
 }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.inference.InferenceEngine;
 import dev.vigil.inference.TensorSpec;
 import dev.vigil.inference.TensorType;
+import dev.vigil.testing.FakeEngine;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +100,8 @@ class RawSsdDecoderTest {
         f.box(0, 0.25f, 0.25f, 0.2f, 0.2f).score(0, 1, 0.6f);
         f.box(1, 0.25f, 0.75f, 0.2f, 0.2f).score(1, 2, 0.95f);
         Detections out = new Detections(1);
-        new RawSsdDecoder(spec(0.5f, 10, true), f.outputs()).decode(f, out, 0.3f);
+        FakeEngine e = f.engine();
+        new RawSsdDecoder(spec(0.5f, 10, true), e.outputs()).decode(e, out, 0.3f);
         assertEquals(1, out.count());
         assertEquals(0.95f, out.score(0), 1e-5f);
     }
@@ -119,8 +120,7 @@ class RawSsdDecoderTest {
         Fake f = new Fake();
         f.box(0, 0.5f, 0.5f, 0.4f, 0.4f).score(0, 1, 0.9f);
         f.box(2, 0.2f, 0.2f, 0.2f, 0.2f).score(2, 2, 0.7f);
-        Fake q = f.quantized();
-        Detections out = decode(spec(0.5f, 10, true), q, 0.3f);
+        Detections out = decode(spec(0.5f, 10, true), f.quantizedEngine(), 0.3f);
         assertEquals(2, out.count());
         // 8 bits over the encodings' and logits' ranges: a few hundredths
         assertEquals(0.9f, out.score(0), 0.02f);
@@ -141,7 +141,7 @@ class RawSsdDecoderTest {
 
     @Test
     void aSpecThatDoesNotMatchTheModelIsRejectedByName() {
-        List<TensorSpec> outputs = new Fake().outputs();
+        List<TensorSpec> outputs = new Fake().engine().outputs();
         SsdSpec twoAnchorsPerCell = new SsdSpec(1, 0.2f, 0.2f, 4, List.of(2), List.of(1f, 2f), false, 0f,
                 List.of(10f, 10f, 5f, 5f), true, 0, 0.5f, 0.3f, 10);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RawSsdDecoder(twoAnchorsPerCell, outputs));
@@ -160,18 +160,23 @@ class RawSsdDecoderTest {
         Fake f = new Fake();
         f.box(0, 0.5f, 0.5f, 0.4f, 0.4f).score(0, 1, 0.9f);
         f.box(1, 0.5f, 0.52f, 0.4f, 0.4f).score(1, 1, 0.8f);
-        RawSsdDecoder d = new RawSsdDecoder(spec(0.4f, 10, true), f.outputs());
+        FakeEngine e = f.engine();
+        RawSsdDecoder d = new RawSsdDecoder(spec(0.4f, 10, true), e.outputs());
         Detections a = new Detections(10);
-        d.decode(f, a, 0.3f);
-        f.box(0, 0.2f, 0.2f, 0.2f, 0.2f); // the box moves: the cache of decoded boxes must not keep the old one
-        d.decode(f, a, 0.3f);
+        d.decode(e, a, 0.3f);
+        f.box(0, 0.2f, 0.2f, 0.2f, 0.2f).fill(e); // the box moves: the cache of decoded boxes must not keep the old one
+        d.decode(e, a, 0.3f);
         assertEquals(2, a.count());
         assertEquals(0.1f, a.xmin(0), 1e-5f);
     }
 
     private static Detections decode(SsdSpec spec, Fake f, float minScore) {
+        return decode(spec, f.engine(), minScore);
+    }
+
+    private static Detections decode(SsdSpec spec, FakeEngine e, float minScore) {
         Detections out = new Detections(10);
-        new RawSsdDecoder(spec, f.outputs()).decode(f, out, minScore);
+        new RawSsdDecoder(spec, e.outputs()).decode(e, out, minScore);
         return out;
     }
 
@@ -184,22 +189,20 @@ class RawSsdDecoderTest {
         assertEquals(ymax, d.ymax(i), 1e-5f, "ymax of " + i);
     }
 
-    /** Outputs of a raw SSD over the 2 x 2 anchors; scores start far below any threshold. */
-    private static final class Fake implements InferenceEngine {
+    /** Outputs of a raw SSD over the 2 x 2 anchors, put in a {@link FakeEngine}; scores start far below any threshold. */
+    private static final class Fake {
         final float[] encodings = new float[ANCHORS * 4];
         final float[] scores = new float[ANCHORS * CLASSES];
         boolean logits = true;
         boolean scoresFirst;
-        List<TensorSpec> specs;
-        List<ByteBuffer> buffers;
 
         Fake() {
-            java.util.Arrays.fill(scores, -20f);
+            Arrays.fill(scores, -20f);
         }
 
         Fake probabilities() {
             logits = false;
-            java.util.Arrays.fill(scores, 0f);
+            Arrays.fill(scores, 0f);
             return this;
         }
 
@@ -215,60 +218,47 @@ class RawSsdDecoderTest {
             encodings[a * 4 + 1] = (xc - ax) / size * 10;
             encodings[a * 4 + 2] = (float) Math.log(h / size) * 5;
             encodings[a * 4 + 3] = (float) Math.log(w / size) * 5;
-            buffers = null;
             return this;
         }
 
         Fake score(int a, int c, float p) {
             scores[a * CLASSES + c] = logits ? (float) Math.log(p / (1 - p)) : p;
-            buffers = null;
             return this;
         }
 
+        FakeEngine engine() {
+            TensorSpec b = new TensorSpec("box_encodings", TensorType.FLOAT32, new int[] {1, ANCHORS, 4}, 0, 0);
+            TensorSpec s = new TensorSpec("class_predictions", TensorType.FLOAT32, new int[] {1, ANCHORS, CLASSES}, 0, 0);
+            FakeEngine e = new FakeEngine(List.of(), scoresFirst ? List.of(s, b) : List.of(b, s));
+            fill(e);
+            return e;
+        }
+
+        /** Writes the current values into an engine made by {@link #engine()}. */
+        void fill(FakeEngine e) {
+            ByteBuffer b = e.output(scoresFirst ? 1 : 0), s = e.output(scoresFirst ? 0 : 1);
+            for (int i = 0; i < encodings.length; i++) b.putFloat(i * 4, encodings[i]);
+            for (int i = 0; i < scores.length; i++) s.putFloat(i * 4, scores[i]);
+        }
+
         /** The same outputs as uint8 with per-tensor scale and zero point. */
-        Fake quantized() {
-            Fake q = new Fake();
-            System.arraycopy(encodings, 0, q.encodings, 0, encodings.length);
-            System.arraycopy(scores, 0, q.scores, 0, scores.length);
+        FakeEngine quantizedEngine() {
             float boxScale = range(encodings) / 255f, scoreScale = range(scores) / 255f;
             int boxZero = Math.round(-min(encodings) / boxScale), scoreZero = Math.round(-min(scores) / scoreScale);
             TensorSpec b = new TensorSpec("box_encodings", TensorType.UINT8, new int[] {1, ANCHORS, 4}, boxScale, boxZero);
             TensorSpec s = new TensorSpec("class_predictions", TensorType.UINT8, new int[] {1, ANCHORS, CLASSES}, scoreScale, scoreZero);
-            q.specs = List.of(b, s);
-            q.buffers = List.of(quantize(encodings, boxScale, boxZero), quantize(scores, scoreScale, scoreZero));
-            return q;
+            FakeEngine e = new FakeEngine(List.of(), List.of(b, s));
+            quantize(encodings, boxScale, boxZero, e.output(0));
+            quantize(scores, scoreScale, scoreZero, e.output(1));
+            return e;
         }
 
         private static float min(float[] v) { float m = Float.MAX_VALUE; for (float x : v) m = Math.min(m, x); return m; }
 
         private static float range(float[] v) { float m = -Float.MAX_VALUE; for (float x : v) m = Math.max(m, x); return m - min(v); }
 
-        private static ByteBuffer quantize(float[] v, float scale, int zero) {
-            ByteBuffer b = ByteBuffer.allocateDirect(v.length).order(ByteOrder.nativeOrder());
-            for (int i = 0; i < v.length; i++) b.put(i, (byte) Math.max(0, Math.min(255, Math.round(v[i] / scale) + zero)));
-            return b;
+        private static void quantize(float[] v, float scale, int zero, ByteBuffer out) {
+            for (int i = 0; i < v.length; i++) out.put(i, (byte) Math.max(0, Math.min(255, Math.round(v[i] / scale) + zero)));
         }
-
-        private static ByteBuffer floats(float[] v) {
-            ByteBuffer b = ByteBuffer.allocateDirect(v.length * 4).order(ByteOrder.nativeOrder());
-            for (int i = 0; i < v.length; i++) b.putFloat(i * 4, v[i]);
-            return b;
-        }
-
-        private void build() {
-            if (buffers != null) return;
-            TensorSpec b = new TensorSpec("box_encodings", TensorType.FLOAT32, new int[] {1, ANCHORS, 4}, 0, 0);
-            TensorSpec s = new TensorSpec("class_predictions", TensorType.FLOAT32, new int[] {1, ANCHORS, CLASSES}, 0, 0);
-            specs = scoresFirst ? List.of(s, b) : List.of(b, s);
-            buffers = scoresFirst ? List.of(floats(scores), floats(encodings)) : List.of(floats(encodings), floats(scores));
-        }
-
-        @Override public List<TensorSpec> inputs() { return List.of(); }
-        @Override public List<TensorSpec> outputs() { build(); return specs; }
-        @Override public ByteBuffer input(int i) { throw new IndexOutOfBoundsException(i); }
-        @Override public ByteBuffer output(int i) { build(); return buffers.get(i); }
-        @Override public void invoke() {}
-        @Override public String delegate() { return "fake"; }
-        @Override public void close() {}
     }
 }
