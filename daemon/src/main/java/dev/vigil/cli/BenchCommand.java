@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Mat> decoded = Bench.frames(images);
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");
         BenchResult r;
-        try (Analyzer a = Analyzer.open(model.modelPath(), model.analyzerOptions(null, 5), model.labelList())) {
+        try (Analyzer a = Analyzer.open(model.spec(null), model.analyzerOptions(null, 5))) {
             r = Bench.run(a, decoded, frames, warmup, model.threads);
         } finally {
             decoded.forEach(Mat::close);

@@ -56,7 +56,7 @@ abstract class ImageCommand implements Callable<Integer> {
         List<Path> files = expand(images);
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
-        try (Analyzer a = Analyzer.open(model.modelPath(), model.analyzerOptions(kind(), top()), model.labelList())) {
+        try (Analyzer a = Analyzer.open(model.spec(kind()), model.analyzerOptions(kind(), top()))) {
             for (Path f : files) {
                 ObjectNode line = JSON.createObjectNode();
                 line.put("image", f.toString());

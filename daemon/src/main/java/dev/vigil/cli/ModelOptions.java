@@ -3,11 +3,10 @@ package dev.vigil.cli;
 import dev.vigil.inference.Delegate;
 import dev.vigil.inference.EngineOptions;
 import dev.vigil.pipeline.Analyzer;
+import dev.vigil.pipeline.ModelSpec;
+import dev.vigil.postprocess.Labels;
 import dev.vigil.preprocess.ImagePreprocessor;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that runs a model. */
@@ -47,19 +46,19 @@ public final class ModelOptions {
         }
         EngineOptions eo = new EngineOptions(threads, d, edgetpuDevice, null, -1);
         return new Analyzer.Options(engine, eo, letterbox ? ImagePreprocessor.Resize.LETTERBOX : ImagePreprocessor.Resize.STRETCH,
-                null, kind, null, top, 100);
+                top, 100);
     }
 
-    Path modelPath() {
-        return Path.of(model);
-    }
-
-    List<String> labelList() {
-        if (labels == null) return List.of();
-        try {
-            return Files.readAllLines(labels);
-        } catch (IOException e) {
-            throw new Main.UsageException("--labels " + labels + ": cannot read (" + e.getMessage() + ")");
+    /** The model with its labels, normalization and decoding, from the options, the catalog and the file itself. */
+    ModelSpec spec(Analyzer.Kind kind) {
+        ModelSpec s = ModelSpec.forFile(Path.of(model));
+        if (labels != null) {
+            try {
+                s = s.withLabels(Labels.read(labels));
+            } catch (RuntimeException e) {
+                throw new Main.UsageException("--labels " + Main.oneLine(e.getMessage()));
+            }
         }
+        return kind == null ? s : s.withKind(kind);
     }
 }

@@ -6,13 +6,14 @@ import dev.vigil.inference.TensorSpec;
 import dev.vigil.inference.TfliteEngine;
 import dev.vigil.postprocess.DetectionDecoder;
 import dev.vigil.postprocess.Detections;
+import dev.vigil.inference.ModelLoadException;
+import dev.vigil.postprocess.Labels;
 import dev.vigil.postprocess.PostprocessOpDecoder;
+import dev.vigil.postprocess.RawSsdDecoder;
 import dev.vigil.postprocess.TopK;
 import dev.vigil.preprocess.ImagePreprocessor;
-import dev.vigil.preprocess.Normalization;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Function;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -27,17 +28,17 @@ public final class Analyzer implements AutoCloseable {
      * @param engine        "tflite" or "djl"
      * @param engineOptions threads and delegate
      * @param resize        stretch (the reference) or letterbox
-     * @param normalization null for metadata/default
-     * @param kind          null to infer from the outputs
-     * @param decoder       builds the detection decoder for raw-output SSD models (null: only post-processed detectors)
      * @param top           classes kept for classifiers
+     * @param maxDetections detections kept per frame
      */
-    public record Options(String engine, EngineOptions engineOptions, ImagePreprocessor.Resize resize,
-                          Normalization normalization, Kind kind,
-                          Function<List<TensorSpec>, DetectionDecoder> decoder, int top, int maxDetections) {
+    public record Options(String engine, EngineOptions engineOptions, ImagePreprocessor.Resize resize, int top, int maxDetections) {
 
         public static Options defaults(int threads) {
-            return new Options("tflite", EngineOptions.cpu(threads), ImagePreprocessor.Resize.STRETCH, null, null, null, 5, 100);
+            return new Options("tflite", EngineOptions.cpu(threads), ImagePreprocessor.Resize.STRETCH, 5, 100);
+        }
+
+        public Options withDelegate(dev.vigil.inference.Delegate d) {
+            return new Options(engine, engineOptions.withDelegate(d), resize, top, maxDetections);
         }
     }
 
@@ -47,23 +48,22 @@ public final class Analyzer implements AutoCloseable {
     private final DetectionDecoder decoder;
     private final TopK topK;
     private final Detections detections;
-    private final List<String> labels;
-    private final Path model;
+    private final Labels labels;
+    private final ModelSpec spec;
     private long preprocessNanos, invokeNanos, postprocessNanos;
 
-    private Analyzer(Path model, InferenceEngine engine, Options o, List<String> labels) {
-        this.model = model;
+    private Analyzer(ModelSpec spec, InferenceEngine engine, Options o) {
+        this.spec = spec;
         this.engine = engine;
-        this.labels = labels == null ? List.of() : List.copyOf(labels);
+        this.labels = spec.labels().orElse(null);
         List<TensorSpec> outs = engine.outputs();
-        Kind k = o.kind();
-        if (k == null) k = outs.size() == 1 ? Kind.CLASSIFIER : Kind.DETECTOR;
+        Kind k = spec.kind().orElse(outs.size() == 1 ? Kind.CLASSIFIER : Kind.DETECTOR);
         this.kind = k;
         if (k == Kind.DETECTOR) {
             if (PostprocessOpDecoder.matches(outs)) decoder = new PostprocessOpDecoder(outs);
-            else if (o.decoder() != null) decoder = o.decoder().apply(outs);
-            else throw new dev.vigil.inference.ModelLoadException("model " + model.getFileName() + " has raw detector outputs "
-                    + outs + " and no decoding spec; add one to its catalog entry or a .decoding.yaml file next to it");
+            else if (spec.decoding().isPresent()) decoder = new RawSsdDecoder(spec.decoding().get(), outs);
+            else throw new ModelLoadException("model " + spec.name() + " has raw detector outputs " + outs
+                    + " and no decoding spec; add one to its catalog entry or a .decoding.yaml file next to it");
             topK = null;
             detections = new Detections(o.maxDetections());
         } else {
@@ -72,20 +72,27 @@ public final class Analyzer implements AutoCloseable {
             topK = new TopK(o.top());
         }
         TensorSpec in = engine.inputs().get(0);
-        preprocessor = new ImagePreprocessor(in, engine.input(0), o.normalization(), o.resize());
+        if (k == Kind.CLASSIFIER && outs.size() != 1)
+            throw new ModelLoadException("model " + spec.name() + " has " + outs.size() + " outputs; a classifier has one");
+        preprocessor = new ImagePreprocessor(in, engine.input(0), spec.normalization().orElse(null), o.resize());
     }
 
-    public static Analyzer open(Path model, Options o, List<String> labels) {
+    public static Analyzer open(ModelSpec spec, Options o) {
         InferenceEngine engine = switch (o.engine()) {
-            case "tflite" -> TfliteEngine.open(model, o.engineOptions());
+            case "tflite" -> TfliteEngine.open(spec.model(), o.engineOptions());
             default -> throw new IllegalArgumentException("engine: \"" + o.engine() + "\" is not tflite or djl");
         };
         try {
-            return new Analyzer(model, engine, o, labels);
+            return new Analyzer(spec, engine, o);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
         }
+    }
+
+    /** A model file with its own metadata and sidecar files. */
+    public static Analyzer open(Path model, Options o) {
+        return open(ModelSpec.forFile(model), o);
     }
 
     /** Runs the whole path on a BGR frame; results in {@link #topK()} or {@link #detections()}. */
@@ -109,8 +116,12 @@ public final class Analyzer implements AutoCloseable {
     }
 
     public String label(int index) {
-        return index >= 0 && index < labels.size() ? labels.get(index) : "class " + index;
+        return labels != null ? labels.label(index) : "class " + index;
     }
+
+    public Labels labels() { return labels; }
+
+    public ModelSpec spec() { return spec; }
 
     public Kind kind() { return kind; }
 
@@ -120,7 +131,7 @@ public final class Analyzer implements AutoCloseable {
 
     public InferenceEngine engine() { return engine; }
 
-    public Path model() { return model; }
+    public Path model() { return spec.model(); }
 
     public long preprocessNanos() { return preprocessNanos; }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.testing.TestData;
 import java.nio.file.Path;
-import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +19,7 @@ class GcStressTest {
     @Test
     void detectorSurvivesGcBetweenInferences() {
         for (Delegate d : new Delegate[] {Delegate.CPU, Delegate.XNNPACK_DEFAULT, Delegate.NONE}) {
-            try (Analyzer a = Analyzer.open(TestData.model(TestData.DETECTOR),
-                    new Analyzer.Options("tflite", EngineOptions.cpu(2).withDelegate(d), dev.vigil.preprocess.ImagePreprocessor.Resize.STRETCH,
-                            null, null, null, 5, 10), List.of());
+            try (Analyzer a = Analyzer.open(TestData.model(TestData.DETECTOR), Analyzer.Options.defaults(2).withDelegate(d));
                  Mat cat = TestData.read("cat.bmp")) {
                 int iterations = d == Delegate.NONE ? 3 : 25;
                 for (int i = 0; i < iterations; i++) {

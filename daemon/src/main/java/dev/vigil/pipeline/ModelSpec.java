@@ -1,0 +1,46 @@
+package dev.vigil.pipeline;
+
+import dev.vigil.model.ModelMetadata;
+import dev.vigil.postprocess.Labels;
+import dev.vigil.postprocess.SsdSpec;
+import dev.vigil.preprocess.Normalization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Everything needed to run a model besides the engine: labels, input normalization, kind and (for raw-output SSD
+ * detectors) the decoding spec. Each comes from the first source that has it: an explicit option, the catalog entry,
+ * the model's own TFLite metadata, files next to the model.
+ */
+public record ModelSpec(Path model, String name, Optional<Labels> labels, Optional<Normalization> normalization,
+                        Optional<Analyzer.Kind> kind, Optional<SsdSpec> decoding) {
+
+    /** A model file with what it carries itself (metadata) and what lies next to it. */
+    public static ModelSpec forFile(Path model) {
+        ModelMetadata meta = ModelMetadata.read(model);
+        Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0)).or(() -> sidecarLabels(model));
+        Optional<SsdSpec> decoding = Files.isRegularFile(SsdSpec.sidecar(model)) ? SsdSpec.forModel(model) : Optional.empty();
+        return new ModelSpec(model, model.getFileName().toString(), labels, meta.inputNormalization(), Optional.empty(), decoding);
+    }
+
+    /** {@code <model stem>.txt} or {@code labels.txt} beside the model. */
+    static Optional<Labels> sidecarLabels(Path model) {
+        String n = model.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        for (Path p : new Path[] {model.resolveSibling((dot > 0 ? n.substring(0, dot) : n) + ".txt"), model.resolveSibling("labels.txt")}) {
+            if (Files.isRegularFile(p)) return Optional.of(Labels.read(p));
+        }
+        return Optional.empty();
+    }
+
+    public ModelSpec withLabels(Labels l) { return new ModelSpec(model, name, Optional.of(l), normalization, kind, decoding); }
+
+    public ModelSpec withKind(Analyzer.Kind k) { return new ModelSpec(model, name, labels, normalization, Optional.ofNullable(k), decoding); }
+
+    public ModelSpec withNormalization(Normalization n) { return new ModelSpec(model, name, labels, Optional.ofNullable(n), kind, decoding); }
+
+    public ModelSpec withDecoding(SsdSpec s) { return new ModelSpec(model, name, labels, normalization, kind, Optional.ofNullable(s)); }
+
+    public ModelSpec withName(String n) { return new ModelSpec(model, n, labels, normalization, kind, decoding); }
+}
