@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,10 +24,11 @@ import picocli.CommandLine.Spec;
  * {@code vigil images list|pull|verify}: the test-image catalog, handled like {@link ModelsCommand}.
  * {@code pull --all} fills one folder with every image, ready for {@code vigil detect}.
  */
-@Command(name = "images", mixinStandardHelpOptions = true,
-        description = "List, download and check the test images of the catalog.",
+@Command(name = "images",         description = "List, download and check the test images of the catalog.",
         subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Pull.class, ImagesCommand.Verify.class})
 public final class ImagesCommand {
+
+    @Mixin HelpOption help;
 
     @Option(names = "--mirror", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Folder tried before downloading (holds <file> or test-images/<file>); default: $VIGIL_MIRROR.")
@@ -47,9 +49,9 @@ public final class ImagesCommand {
         return e.expect().isEmpty() ? "-" : e.expect().stream().map(ImageEntry.Expect::word).collect(Collectors.joining(","));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Show every catalog image and where it is: installed, mirror or missing.")
+    @Command(name = "list",             description = "Show every catalog image and where it is: installed, mirror or missing.")
     static final class ListImages implements Callable<Integer> {
+        @Mixin HelpOption help;
         @ParentCommand ImagesCommand parent;
         @Spec CommandSpec spec;
 
@@ -61,8 +63,8 @@ public final class ImagesCommand {
             var out = spec.commandLine().getOut();
             List<ImageEntry> entries = List.copyOf(store.images().entries().values());
             int width = Math.max(4, entries.stream().mapToInt(e -> e.name().length()).max().orElse(4));
-            String row = "%-" + width + "s  %8s  %-9s  %-13s  %s%n";
-            if (!json) out.printf(row, "NAME", "SIZE", "STATUS", "EXPECT", "CONTENT");
+            String row = "%-" + width + "s  %8s  %-9s  %-13s  %s";
+            if (!json) out.println(row.formatted("NAME", "SIZE", "STATUS", "EXPECT", "CONTENT"));
             for (ImageEntry e : entries) {
                 Location where = store.locate(e);
                 if (json) {
@@ -76,7 +78,8 @@ public final class ImagesCommand {
                     line.put("content", e.content());
                     out.println(Output.line(line));
                 } else {
-                    out.printf(row, e.name(), Output.megabytes(e.size()), where.status().word(), expect(e), e.content());
+                    out.println(row.formatted(e.name(), Output.megabytes(e.size()), where.status().word(), expect(e), e.content())
+                            .stripTrailing());
                 }
             }
             out.flush();
@@ -84,10 +87,10 @@ public final class ImagesCommand {
         }
     }
 
-    @Command(name = "pull", mixinStandardHelpOptions = true,
-            description = "Make images usable (installed copy, mirror copy or download, sha256 checked) and print their paths;"
+    @Command(name = "pull",             description = "Make images usable (installed copy, mirror copy or download, sha256 checked) and print their paths;"
                     + " --all copies every image into one folder and prints the folder.")
     static final class Pull implements Callable<Integer> {
+        @Mixin HelpOption help;
         @ParentCommand ImagesCommand parent;
         @Spec CommandSpec spec;
 
@@ -120,9 +123,9 @@ public final class ImagesCommand {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check the sha256 of the installed and mirror copies (all images, or the ones named). Exit 1 on a mismatch.")
+    @Command(name = "verify",             description = "Check the sha256 of the installed and mirror copies (all images, or the ones named). Exit 1 on a mismatch.")
     static final class Verify implements Callable<Integer> {
+        @Mixin HelpOption help;
         @ParentCommand ImagesCommand parent;
         @Spec CommandSpec spec;
 

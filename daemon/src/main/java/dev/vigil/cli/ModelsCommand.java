@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,10 +26,11 @@ import picocli.CommandLine.Spec;
  * warnings to stderr. Failures are {@link CatalogException}s, which the top-level command prints as
  * {@code vigil: <message>} with their exit code; {@code verify} exits 1 when a copy has the wrong sha256.
  */
-@Command(name = "models", mixinStandardHelpOptions = true,
-        description = "List, download and check the models of the catalog.",
+@Command(name = "models",         description = "List, download and check the models of the catalog.",
         subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class})
 public final class ModelsCommand {
+
+    @Mixin HelpOption help;
 
     @Option(names = "--mirror", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Folder tried before downloading (holds <file> or models/<file>); default: $VIGIL_MIRROR.")
@@ -54,9 +56,9 @@ public final class ModelsCommand {
         return new Location(worst, model.path());
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Show every catalog model and where it is: installed, mirror or missing (sizes checked; verify checks hashes).")
+    @Command(name = "list",             description = "Show every catalog model and where it is: installed, mirror or missing (sizes checked; verify checks hashes).")
     static final class ListModels implements Callable<Integer> {
+        @Mixin HelpOption help;
         @ParentCommand ModelsCommand parent;
         @Spec CommandSpec spec;
 
@@ -68,8 +70,8 @@ public final class ModelsCommand {
             var out = spec.commandLine().getOut();
             List<ModelEntry> entries = List.copyOf(store.models().entries().values());
             int width = Math.max(4, entries.stream().mapToInt(e -> e.name().length()).max().orElse(4));
-            String row = "%-" + width + "s  %-10s  %8s  %-9s  %s%n";
-            if (!json) out.printf(row, "NAME", "KIND", "SIZE", "STATUS", "");
+            String row = "%-" + width + "s  %-10s  %8s  %-9s  %s";
+            if (!json) out.println(row.formatted("NAME", "KIND", "SIZE", "STATUS", "").stripTrailing());
             for (ModelEntry e : entries) {
                 Location where = locate(store, e);
                 if (json) {
@@ -87,8 +89,8 @@ public final class ModelsCommand {
                     List<String> notes = new ArrayList<>();
                     if (e.isDefault()) notes.add("default");
                     if (e.edgetpu()) notes.add("edge tpu, cpu: " + e.cpuModel());
-                    out.printf(row, e.name(), e.kind().word(), Output.megabytes(e.size()), where.status().word(),
-                            String.join("; ", notes));
+                    out.println(row.formatted(e.name(), e.kind().word(), Output.megabytes(e.size()), where.status().word(),
+                            String.join("; ", notes)).stripTrailing());
                 }
             }
             out.flush();
@@ -96,9 +98,9 @@ public final class ModelsCommand {
         }
     }
 
-    @Command(name = "pull", mixinStandardHelpOptions = true,
-            description = "Make models usable: installed copy, mirror copy or download (sha256 checked). Prints each model's path.")
+    @Command(name = "pull",             description = "Make models usable: installed copy, mirror copy or download (sha256 checked). Prints each model's path.")
     static final class Pull implements Callable<Integer> {
+        @Mixin HelpOption help;
         @ParentCommand ModelsCommand parent;
         @Spec CommandSpec spec;
 
@@ -116,9 +118,9 @@ public final class ModelsCommand {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check the sha256 of the installed and mirror copies (all models, or the ones named). Exit 1 on a mismatch.")
+    @Command(name = "verify",             description = "Check the sha256 of the installed and mirror copies (all models, or the ones named). Exit 1 on a mismatch.")
     static final class Verify implements Callable<Integer> {
+        @Mixin HelpOption help;
         @ParentCommand ModelsCommand parent;
         @Spec CommandSpec spec;
 

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -64,7 +66,7 @@ public final class Downloader {
         }
         return install(a, dir, "download of " + a.file() + " from " + url, tmp -> {
             if ("file".equalsIgnoreCase(url.getScheme())) {
-                copy(Path.of(url), tmp, a);
+                copy(Path.of(url), tmp);
             } else {
                 fetch(url, tmp, a);
             }
@@ -73,7 +75,7 @@ public final class Downloader {
 
     /** Copies a local file (e.g. a mirror copy) into {@code dir} with the same checks as a download. */
     public Path copy(Artifact a, Path source, Path dir) {
-        return install(a, dir, "copy of " + a.file() + " from " + source, tmp -> copy(source, tmp, a));
+        return install(a, dir, "copy of " + a.file() + " from " + source, tmp -> copy(source, tmp));
     }
 
     private interface Transfer {
@@ -85,6 +87,7 @@ public final class Downloader {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + a.file() + ".", ".part");
+            readableByAll(tmp);
             transfer.into(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -115,11 +118,9 @@ public final class Downloader {
         }
     }
 
-    private void copy(Path source, Path tmp, Artifact a) throws IOException {
+    private static void copy(Path source, Path tmp) throws IOException {
         if (!Files.isRegularFile(source)) throw new IOException(source + " does not exist");
         Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-        long size = Files.size(tmp);
-        progress.end(a.file(), size, size);
     }
 
     // HttpRequest.timeout covers only the wait for headers; a body that stalls halfway would block a reader forever.
@@ -192,6 +193,13 @@ public final class Downloader {
 
     private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+    }
+
+    // Temporary files start owner-only; an installed model must also be readable by a daemon running as another user.
+    private static void readableByAll(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     private static void syncDirectory(Path dir) {

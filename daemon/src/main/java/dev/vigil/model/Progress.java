@@ -35,7 +35,7 @@ public interface Progress {
                 int filled = total > 0 ? (int) Math.min(width, done * width / total) : 0;
                 String bar = "#".repeat(filled) + "-".repeat(width - filled);
                 String pct = total > 0 ? String.format(Locale.ROOT, "%3d%%", done * 100 / total) : "   ?";
-                out.print("\r" + file + " [" + bar + "] " + pct + " " + megabytes(done) + "/" + megabytes(total) + "\u001b[K");
+                out.print("\r" + file + " [" + bar + "] " + pct + " " + amount(done) + " of " + amount(total) + "\u001b[K");
                 out.flush();
             }
 
@@ -59,7 +59,7 @@ public interface Progress {
                 int tenth = total > 0 ? (int) Math.min(10, done * 10 / total) : 0;
                 if (tenth > lastTenth) {
                     lastTenth = tenth;
-                    out.println(file + ": " + tenth * 10 + "% of " + megabytes(total));
+                    out.println(file + ": " + tenth * 10 + "% of " + amount(total));
                 }
             }
 
@@ -70,7 +70,10 @@ public interface Progress {
         };
     }
 
-    static String megabytes(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    /** {@code 21.7 kB}, {@code 3.6 MB}: decimal units, as file sizes in the catalog listing. */
+    static String amount(long bytes) {
+        return bytes < 1_000_000
+                ? String.format(Locale.ROOT, "%.1f kB", bytes / 1e3)
+                : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 }
