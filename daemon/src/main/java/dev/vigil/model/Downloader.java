@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -176,7 +177,9 @@ public final class Downloader {
             String why = switch (cause) {
                 case HttpConnectTimeoutException t -> "could not connect within " + seconds(connectTimeout);
                 case HttpTimeoutException t -> "no response for " + seconds(stallTimeout);
-                case ConnectException c -> "could not connect (" + (c.getMessage() == null ? "refused" : c.getMessage()) + ")";
+                case ConnectException c when c.getCause() instanceof UnresolvedAddressException ->
+                        "could not connect (unknown host " + url.getHost() + ")";
+                case ConnectException c -> "could not connect (" + (c.getMessage() == null ? "refused or unreachable" : c.getMessage()) + ")";
                 case null -> "unknown error";
                 default -> cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             };

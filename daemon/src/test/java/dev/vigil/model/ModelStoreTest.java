@@ -11,7 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,6 +230,36 @@ class ModelStoreTest {
         CatalogException e = assertThrows(CatalogException.class, () -> store.resolve("ssd_mobilenet_v1_coco_quant"));
         assertEquals("download of coco_labels.txt from " + base + "gone/coco_labels.txt failed: HTTP 404; check the network,"
                 + " or set VIGIL_MIRROR to a folder holding coco_labels.txt", e.getMessage());
+    }
+
+    @Test
+    void aRefusedConnectionSaysItCouldNotConnect() throws IOException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        String base = "http://127.0.0.1:" + port + "/";
+        ModelStore store = store(catalogServedFrom(base), null);
+        CatalogException e = assertThrows(CatalogException.class, () -> store.resolve("mobilenet_v2_quant"));
+        assertEquals(CatalogException.UNAVAILABLE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("download of imagenet_labels.txt from " + base + "imagenet_labels.txt failed:"
+                + " could not connect"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void homeAndMirrorComeFromSystemProperties() {
+        System.setProperty("vigil.home", home.toString());
+        System.setProperty("vigil.mirror", SHARED.toString());
+        try {
+            ModelStore store = ModelStore.fromEnvironment();
+            assertEquals(home, store.home());
+            assertEquals(Optional.of(new ModelStore.Mirror(SHARED, "-Dvigil.mirror")), store.mirror());
+            assertEquals(SHARED_MODELS.resolve(MOBILENET), store.resolve("mobilenet_v2_quant").model());
+        } finally {
+            System.clearProperty("vigil.home");
+            System.clearProperty("vigil.mirror");
+        }
     }
 
     @Test
