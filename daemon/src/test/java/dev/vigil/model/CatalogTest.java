@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.model.ImageEntry.Expect;
+import dev.vigil.postprocess.SsdAnchors;
+import dev.vigil.postprocess.SsdSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -102,13 +105,14 @@ class CatalogTest {
         ModelEntry oid = Catalog.builtinModels().get("ssd_mobilenet_v2_oidv4");
         assertEquals(new ModelEntry.Input(127.5, 127.5), oid.input());
         Map<String, Object> d = oid.decoding();
-        assertEquals("ssd_anchors", d.get("type"));
         assertEquals(6, d.get("num_layers"));
         assertEquals(300, d.get("input_size"));
         assertEquals(List.of(16, 32, 64, 128, 256, 512), d.get("strides"));
         assertEquals(List.of(10.0, 10.0, 5.0, 5.0), d.get("box_scales"));
         assertEquals(0.4, d.get("iou_threshold"));
         assertEquals(true, d.get("sigmoid"));
+        SsdSpec spec = new ObjectMapper().convertValue(d, SsdSpec.class);
+        assertEquals(1917, SsdAnchors.generate(spec).count(), "the postprocess stage reads the catalog's decoding");
         assertNull(oid.labels().url());
         assertEquals("npm package @mediapipe/objectron@0.4.1675468480", oid.labels().origin());
         assertTrue(Catalog.builtinModels().get("ssd_mobilenet_v1_coco_quant").decoding().isEmpty());
