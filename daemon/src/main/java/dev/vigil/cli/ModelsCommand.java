@@ -1,0 +1,143 @@
+package dev.vigil.cli;
+
+import dev.vigil.model.CatalogException;
+import dev.vigil.model.ModelEntry;
+import dev.vigil.model.ModelStore;
+import dev.vigil.model.ModelStore.Location;
+import dev.vigil.model.ModelStore.Status;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil models list|pull|verify}: the model catalog on this machine. Results go to stdout, progress and
+ * warnings to stderr. Failures are {@link CatalogException}s, which the top-level command prints as
+ * {@code vigil: <message>} with their exit code; {@code verify} exits 1 when a copy has the wrong sha256.
+ */
+@Command(name = "models",         description = "List, download and check the models of the catalog.",
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class})
+public final class ModelsCommand {
+
+    @Mixin HelpOption help;
+
+    @Option(names = "--mirror", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Folder tried before downloading (holds <file> or models/<file>); default: $VIGIL_MIRROR.")
+    Path mirror;
+
+    private final Supplier<ModelStore> stores;
+
+    public ModelsCommand() { this(ModelStore::fromEnvironment); }
+
+    /** @param stores the store as configured (home, mirror from the config file); {@code --mirror} overrides its mirror */
+    public ModelsCommand(Supplier<ModelStore> stores) { this.stores = stores; }
+
+    ModelStore store() {
+        ModelStore store = stores.get();
+        return mirror == null ? store : store.withMirror(mirror, "--mirror");
+    }
+
+    /** A model is installed only if its labels are too; it is missing if either file is. */
+    static Location locate(ModelStore store, ModelEntry e) {
+        Location model = store.locate(e);
+        Location labels = store.locate(e.labels());
+        Status worst = model.status().compareTo(labels.status()) >= 0 ? model.status() : labels.status();
+        return new Location(worst, model.path());
+    }
+
+    @Command(name = "list",             description = "Show every catalog model and where it is: installed, mirror or missing (sizes checked; verify checks hashes).")
+    static final class ListModels implements Callable<Integer> {
+        @Mixin HelpOption help;
+        @ParentCommand ModelsCommand parent;
+        @Spec CommandSpec spec;
+
+        @Option(names = "--json", description = "One JSON object per line instead of a table.")
+        boolean json;
+
+        @Override public Integer call() {
+            ModelStore store = parent.store();
+            var out = spec.commandLine().getOut();
+            List<ModelEntry> entries = List.copyOf(store.models().entries().values());
+            int width = Math.max(4, entries.stream().mapToInt(e -> e.name().length()).max().orElse(4));
+            String row = "%-" + width + "s  %-10s  %8s  %-9s  %s";
+            if (!json) out.println(row.formatted("NAME", "KIND", "SIZE", "STATUS", "").stripTrailing());
+            for (ModelEntry e : entries) {
+                Location where = locate(store, e);
+                if (json) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("name", e.name());
+                    line.put("kind", e.kind().word());
+                    line.put("size", e.size());
+                    line.put("status", where.status().word());
+                    line.put("path", where.path().map(Path::toString).orElse(null));
+                    line.put("default", e.isDefault());
+                    line.put("edgetpu", e.edgetpu());
+                    line.put("description", e.description());
+                    out.println(Output.line(line));
+                } else {
+                    List<String> notes = new ArrayList<>();
+                    if (e.isDefault()) notes.add("default");
+                    if (e.edgetpu()) notes.add("edge tpu, cpu: " + e.cpuModel());
+                    out.println(row.formatted(e.name(), e.kind().word(), Output.megabytes(e.size()), where.status().word(),
+                            String.join("; ", notes)).stripTrailing());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "pull",             description = "Make models usable: installed copy, mirror copy or download (sha256 checked). Prints each model's path.")
+    static final class Pull implements Callable<Integer> {
+        @Mixin HelpOption help;
+        @ParentCommand ModelsCommand parent;
+        @Spec CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Catalog names (see models list).")
+        List<String> names;
+
+        @Override public Integer call() {
+            ModelStore store = parent.store();
+            List<ModelEntry> entries = names.stream().map(store.models()::get).toList();
+            for (ModelEntry e : entries) {
+                spec.commandLine().getOut().println(store.resolve(e).model());
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify",             description = "Check the sha256 of the installed and mirror copies (all models, or the ones named). Exit 1 on a mismatch.")
+    static final class Verify implements Callable<Integer> {
+        @Mixin HelpOption help;
+        @ParentCommand ModelsCommand parent;
+        @Spec CommandSpec spec;
+
+        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Catalog names; default: all.")
+        List<String> names = List.of();
+
+        @Override public Integer call() {
+            ModelStore store = parent.store();
+            List<ModelEntry> entries = names.isEmpty()
+                    ? List.copyOf(store.models().entries().values())
+                    : names.stream().map(store.models()::get).toList();
+            var report = new VerifyReport(spec.commandLine().getOut());
+            for (ModelEntry e : entries) {
+                report.add(e.name(), store.verify(e));
+                report.add(e.name() + " labels", store.verify(e.labels()));
+            }
+            return report.finish();
+        }
+    }
+}

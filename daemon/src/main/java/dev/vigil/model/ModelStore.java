@@ -1,0 +1,293 @@
+package dev.vigil.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the files the catalogs name. For an artifact, in order:
+ * <ol>
+ *   <li>the local store {@code $VIGIL_HOME/models} or {@code $VIGIL_HOME/test-images} (size and sha256 checked; a
+ *       damaged copy is removed and fetched again);</li>
+ *   <li>the mirror folder, {@code <mirror>/<folder>/<file>} then {@code <mirror>/<file>}: a copy with the right
+ *       sha256 is used in place, a wrong one is skipped with a warning;</li>
+ *   <li>the catalog URL, downloaded into the store by {@link Downloader}.</li>
+ * </ol>
+ * A model may also be given as a path, used as is; if its bytes match a catalog entry it is treated as that entry.
+ */
+public final class ModelStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
+
+    private final Path home;
+    private final Mirror mirror;
+    private final Catalog<ModelEntry> models;
+    private final Catalog<ImageEntry> images;
+    private final Downloader downloader;
+
+    /** A mirror folder and the setting it came from, named in messages so a wrong path is easy to fix. */
+    public record Mirror(Path dir, String setting) {}
+
+    /** Where an artifact is now, without fetching it. */
+    public enum Status { INSTALLED, MIRROR, MISSING;
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    public record Location(Status status, Optional<Path> path) {}
+
+    /** The sha256 check of one copy of an artifact. */
+    public record Check(Artifact artifact, Path path, String actualSha256) {
+        public boolean ok() { return actualSha256.equals(artifact.sha256()); }
+    }
+
+    /** @param mirror null when there is none */
+    public ModelStore(Path home, Mirror mirror, Catalog<ModelEntry> models, Catalog<ImageEntry> images, Downloader downloader) {
+        this.home = home;
+        this.mirror = mirror;
+        this.models = models;
+        this.images = images;
+        this.downloader = downloader;
+    }
+
+    /**
+     * The store as the environment sets it up: home from the {@code vigil.home} system property, {@code VIGIL_HOME},
+     * {@code $XDG_DATA_HOME/vigil} or {@code ~/.local/share/vigil}; mirror from {@code vigil.mirror} or
+     * {@code VIGIL_MIRROR}; the catalogs packaged in the jar.
+     */
+    public static ModelStore fromEnvironment() {
+        return new ModelStore(defaultHome(), environmentMirror(), Catalog.builtinModels(), Catalog.builtinImages(),
+                Downloader.standard());
+    }
+
+    static Path defaultHome() {
+        String home = setting("vigil.home", "VIGIL_HOME");
+        if (home != null) return Path.of(home);
+        String xdg = System.getenv("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "vigil");
+        return Path.of(System.getProperty("user.home"), ".local", "share", "vigil");
+    }
+
+    static Mirror environmentMirror() {
+        String property = System.getProperty("vigil.mirror");
+        if (property != null && !property.isBlank()) return new Mirror(Path.of(property), "-Dvigil.mirror");
+        String env = System.getenv("VIGIL_MIRROR");
+        if (env != null && !env.isBlank()) return new Mirror(Path.of(env), "VIGIL_MIRROR");
+        return null;
+    }
+
+    private static String setting(String property, String env) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) value = System.getenv(env);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The same store with another mirror, e.g. from a config key; {@code setting} names it in messages. */
+    public ModelStore withMirror(Path dir, String setting) {
+        return new ModelStore(home, dir == null ? null : new Mirror(dir, setting), models, images, downloader);
+    }
+
+    public Path home() { return home; }
+
+    public Optional<Mirror> mirror() { return Optional.ofNullable(mirror); }
+
+    public Catalog<ModelEntry> models() { return models; }
+
+    public Catalog<ImageEntry> images() { return images; }
+
+    /** The detector used when no model is given. */
+    public ModelEntry defaultModel() {
+        return models.entries().values().stream().filter(ModelEntry::isDefault).findFirst()
+                .orElseThrow(() -> CatalogException.unknown("the model catalog marks no entry default: true; give --model"));
+    }
+
+    /**
+     * A model given as an existing file path or a catalog name (fetched if needed).
+     * Anything else is an error listing the catalog names.
+     */
+    public ResolvedModel resolve(String nameOrPath) {
+        Path path = asPath(nameOrPath);
+        if (path != null && Files.isRegularFile(path)) return resolvePlain(path);
+        Optional<ModelEntry> entry = models.find(nameOrPath);
+        if (entry.isPresent()) return resolve(entry.get());
+        String names = String.join(", ", models.names());
+        if (path != null && Files.isDirectory(path)) {
+            throw CatalogException.unknown("model " + nameOrPath + " is a folder; give a .tflite file or one of: " + names);
+        }
+        if (nameOrPath.contains("/") || nameOrPath.contains("\\") || nameOrPath.endsWith(".tflite")) {
+            throw CatalogException.unknown("model file " + nameOrPath + " does not exist; give an existing .tflite file"
+                    + " or one of: " + names);
+        }
+        throw CatalogException.unknown("unknown model '" + nameOrPath + "'; give a .tflite file or one of: " + names);
+    }
+
+    /** The entry's model and label files, fetched if needed (labels first: they are small and may need a mirror). */
+    public ResolvedModel resolve(ModelEntry entry) {
+        Path labels = fetch(entry.labels());
+        Path model = fetch(entry);
+        return new ResolvedModel(model, Optional.of(labels), Optional.of(entry));
+    }
+
+    /** A test image by catalog name, fetched if needed. */
+    public Path image(String name) {
+        return fetch(images.get(name));
+    }
+
+    /**
+     * Every test image as a file in {@code dir} (copied from wherever it was found), so the folder alone can feed
+     * {@code vigil detect}. Returns the folder.
+     */
+    public Path pullAllImages(Path dir) {
+        for (ImageEntry image : images.entries().values()) {
+            Path found = fetch(image);
+            Path wanted = dir.resolve(image.file());
+            if (!same(found, wanted) && !Sha256.matches(wanted, image.size(), image.sha256())) {
+                downloader.copy(image, found, dir);
+            }
+        }
+        return dir;
+    }
+
+    /** The folder of the local store for one kind of artifact. */
+    public Path storeDir(Artifact a) {
+        return home.resolve(a.folder());
+    }
+
+    /** The artifact's file from the store, the mirror or its URL, in that order. */
+    public Path fetch(Artifact a) {
+        Optional<Path> found = installed(a).or(() -> mirrored(a));
+        return found.orElseGet(() -> downloader.download(a, storeDir(a)));
+    }
+
+    /** Where the artifact is now; checks sizes only, so it is quick enough for a listing. */
+    public Location locate(Artifact a) {
+        Path stored = storeDir(a).resolve(a.file());
+        if (sizeMatches(stored, a)) return new Location(Status.INSTALLED, Optional.of(stored));
+        for (Path candidate : mirrorCandidates(a)) {
+            if (sizeMatches(candidate, a)) return new Location(Status.MIRROR, Optional.of(candidate));
+        }
+        return new Location(Status.MISSING, Optional.empty());
+    }
+
+    /** The sha256 of every copy present: the installed one and the mirror ones. */
+    public List<Check> verify(Artifact a) {
+        List<Path> copies = new ArrayList<>();
+        Path stored = storeDir(a).resolve(a.file());
+        if (Files.isRegularFile(stored)) copies.add(stored);
+        for (Path candidate : mirrorCandidates(a)) {
+            if (Files.isRegularFile(candidate) && copies.stream().noneMatch(p -> same(p, candidate))) copies.add(candidate);
+        }
+        return copies.stream().map(p -> new Check(a, p, Sha256.of(p))).toList();
+    }
+
+    private Optional<Path> installed(Artifact a) {
+        Path stored = storeDir(a).resolve(a.file());
+        if (!Files.exists(stored)) return Optional.empty();
+        if (Sha256.matches(stored, a.size(), a.sha256())) return Optional.of(stored);
+        log.warn("{} is damaged (size or sha256 differs from the catalog); removing it and fetching it again", stored);
+        try {
+            Files.deleteIfExists(stored);
+        } catch (IOException e) {
+            throw CatalogException.unavailable(stored + " is damaged and cannot be removed (" + e.getMessage()
+                    + "); delete it by hand");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Path> mirrored(Artifact a) {
+        for (Path candidate : mirrorCandidates(a)) {
+            if (!Files.isRegularFile(candidate)) continue;
+            if (Sha256.matches(candidate, a.size(), a.sha256())) return Optional.of(candidate);
+            log.warn("skipping mirror copy {}: its size or sha256 differs from the catalog ({} bytes, sha256 {})",
+                    candidate, a.size(), a.sha256());
+        }
+        return Optional.empty();
+    }
+
+    private List<Path> mirrorCandidates(Artifact a) {
+        if (mirror == null) return List.of();
+        if (!Files.isDirectory(mirror.dir())) {
+            throw CatalogException.unknown("mirror " + mirror.dir() + " (" + mirror.setting()
+                    + ") is not a folder; fix the path or unset it");
+        }
+        return List.of(mirror.dir().resolve(a.folder()).resolve(a.file()), mirror.dir().resolve(a.file()));
+    }
+
+    private ResolvedModel resolvePlain(Path model) {
+        Optional<ModelEntry> entry = recognize(model);
+        Optional<Path> labels = entry.flatMap(e -> knownLabels(model, e.labels())).or(() -> labelsNextTo(model));
+        return new ResolvedModel(model, labels, entry);
+    }
+
+    /** The catalog entry with exactly these bytes; sizes are compared first, so most files are never hashed. */
+    private Optional<ModelEntry> recognize(Path model) {
+        long size;
+        try {
+            size = Files.size(model);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        List<ModelEntry> sameSize = models.entries().values().stream().filter(e -> e.size() == size).toList();
+        if (sameSize.isEmpty()) return Optional.empty();
+        String sha = Sha256.of(model);
+        return sameSize.stream().filter(e -> e.sha256().equals(sha)).findFirst();
+    }
+
+    // A plain path never triggers a download: the user pointed at a local file and may be offline.
+    private Optional<Path> knownLabels(Path model, ModelEntry.Labels labels) {
+        Path beside = siblingOf(model, labels.file());
+        if (Sha256.matches(beside, labels.size(), labels.sha256())) return Optional.of(beside);
+        Path stored = storeDir(labels).resolve(labels.file());
+        if (Sha256.matches(stored, labels.size(), labels.sha256())) return Optional.of(stored);
+        return mirror == null || !Files.isDirectory(mirror.dir()) ? Optional.empty() : mirrored(labels);
+    }
+
+    private static Optional<Path> labelsNextTo(Path model) {
+        String name = model.getFileName().toString();
+        String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        for (String candidate : List.of(stem + ".txt", "labels.txt")) {
+            Path p = siblingOf(model, candidate);
+            if (Files.isRegularFile(p)) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
+    private static Path siblingOf(Path file, String name) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent.resolve(name);
+    }
+
+    private static boolean sizeMatches(Path p, Artifact a) {
+        try {
+            return Files.isRegularFile(p) && Files.size(p) == a.size();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean same(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path asPath(String s) {
+        try {
+            return Path.of(s);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ModelStore[home=" + home + ", mirror=" + (mirror == null ? "none" : mirror.dir()) + "]";
+    }
+}
