@@ -32,7 +32,8 @@ abstract class ImageCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per image on stdout.")
     boolean json;
 
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files or folders of images.")
+    @Parameters(paramLabel = "IMAGE", arity = "0..*",
+            description = "Image files or folders of images (default: every photo of the test-images catalog).")
     List<Path> images;
 
     @CommandLine.Spec
@@ -53,7 +54,7 @@ abstract class ImageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Main.logLevel(model.verbose);
-        List<Path> files = expand(images);
+        List<Path> files = images == null || images.isEmpty() ? catalogImages() : expand(images);
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
         try (Analyzer a = Analyzer.open(model.spec(kind()), model.analyzerOptions(kind(), top()))) {
@@ -84,6 +85,12 @@ abstract class ImageCommand implements Callable<Integer> {
             }
         }
         return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
+    }
+
+    /** The test-images catalog, resolved through the store and mirror like models. */
+    List<Path> catalogImages() {
+        dev.vigil.model.ModelStore store = model.store();
+        return store.images().names().stream().map(store::image).toList();
     }
 
     static List<Path> expand(List<Path> args) {

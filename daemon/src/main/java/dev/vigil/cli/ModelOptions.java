@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.inference.Delegate;
 import dev.vigil.inference.EngineOptions;
 import dev.vigil.pipeline.Analyzer;
+import dev.vigil.model.ModelStore;
 import dev.vigil.pipeline.ModelSpec;
 import dev.vigil.postprocess.Labels;
 import dev.vigil.preprocess.ImagePreprocessor;
@@ -12,8 +13,12 @@ import picocli.CommandLine.Option;
 /** Options shared by every command that runs a model. */
 public final class ModelOptions {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "Model file or catalog name.")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "Model file or catalog name (default: the catalog's default detector, or mobilenet_v2_quant to classify).")
     String model;
+
+    @Option(names = "--mirror", paramLabel = "DIR", description = "Folder tried for models before downloading (default: $VIGIL_MIRROR).")
+    Path mirror;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "Label file (default: the model's metadata or catalog entry).")
     Path labels;
@@ -36,6 +41,13 @@ public final class ModelOptions {
     @Option(names = {"-v", "--verbose"}, description = "Log what happens (to stderr).")
     boolean verbose;
 
+    static final String DEFAULT_CLASSIFIER = "mobilenet_v2_quant";
+
+    ModelStore store() {
+        ModelStore s = ModelStore.fromEnvironment();
+        return mirror == null ? s : s.withMirror(mirror, "--mirror");
+    }
+
     Analyzer.Options analyzerOptions(Analyzer.Kind kind, int top) {
         if (threads < 1) throw new Main.UsageException("--threads: " + threads + " must be at least 1");
         Delegate d;
@@ -51,7 +63,10 @@ public final class ModelOptions {
 
     /** The model with its labels, normalization and decoding, from the options, the catalog and the file itself. */
     ModelSpec spec(Analyzer.Kind kind) {
-        ModelSpec s = ModelSpec.forFile(Path.of(model));
+        ModelStore store = store();
+        String name = model != null ? model
+                : kind == Analyzer.Kind.CLASSIFIER ? DEFAULT_CLASSIFIER : store.defaultModel().name();
+        ModelSpec s = ModelSpec.of(store.resolve(name));
         if (labels != null) {
             try {
                 s = s.withLabels(Labels.read(labels));

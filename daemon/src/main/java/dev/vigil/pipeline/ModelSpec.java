@@ -1,6 +1,8 @@
 package dev.vigil.pipeline;
 
+import dev.vigil.model.ModelEntry;
 import dev.vigil.model.ModelMetadata;
+import dev.vigil.model.ResolvedModel;
 import dev.vigil.postprocess.Labels;
 import dev.vigil.postprocess.SsdSpec;
 import dev.vigil.preprocess.Normalization;
@@ -22,6 +24,21 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
         Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0)).or(() -> sidecarLabels(model));
         Optional<SsdSpec> decoding = Files.isRegularFile(SsdSpec.sidecar(model)) ? SsdSpec.forModel(model) : Optional.empty();
         return new ModelSpec(model, model.getFileName().toString(), labels, meta.inputNormalization(), Optional.empty(), decoding);
+    }
+
+    /**
+     * A resolved model: the catalog entry's labels, input normalization, kind and decoding win over what the file
+     * carries; the file's metadata and sidecars fill the rest.
+     */
+    public static ModelSpec of(ResolvedModel r) {
+        ModelSpec s = forFile(r.model());
+        if (r.labels().isPresent()) s = s.withLabels(Labels.read(r.labels().get()));
+        if (r.entry().isEmpty()) return s;
+        ModelEntry e = r.entry().get();
+        s = s.withName(e.name()).withKind(e.kind() == ModelEntry.Kind.CLASSIFIER ? Analyzer.Kind.CLASSIFIER : Analyzer.Kind.DETECTOR);
+        if (e.input() != null) s = s.withNormalization(Normalization.of((float) e.input().mean(), (float) e.input().std()));
+        if (!e.decoding().isEmpty()) s = s.withDecoding(SsdSpec.fromMap(e.decoding(), "catalog entry " + e.name() + ".decoding"));
+        return s;
     }
 
     /** {@code <model stem>.txt} or {@code labels.txt} beside the model. */

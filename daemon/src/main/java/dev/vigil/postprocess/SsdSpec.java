@@ -143,6 +143,16 @@ public record SsdSpec(
         }
     }
 
+    /** A spec given as a map (a catalog entry's {@code decoding}); errors name {@code where} and the key. */
+    public static SsdSpec fromMap(java.util.Map<String, Object> map, String where) {
+        try {
+            return YAML.convertValue(map, SsdSpec.class);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new IllegalArgumentException(where + ": " + firstLine(m), e);
+        }
+    }
+
     /** The spec in {@code <model stem>.decoding.yaml} next to the model, when there is one. */
     public static Optional<SsdSpec> forModel(Path model) {
         Path yaml = sidecar(model);
