@@ -1,20 +1,80 @@
 package dev.vigil.cli;
 
-import dev.vigil.inference.*;
-import java.nio.file.Path;
+import ch.qos.logback.classic.Level;
+import dev.vigil.inference.ModelLoadException;
+import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-public class Main {
-    public static void main(String[] a) {
-        int threads = Integer.parseInt(a[2]);
-        EngineOptions o = EngineOptions.cpu(threads).withDelegate(Delegate.parse(a[1]));
-        if (a.length > 3) o = o.withXnnpackFlags(Integer.decode(a[3]));
-        try (TfliteEngine e = TfliteEngine.open(Path.of(a[0]), o)) {
-            System.out.println(e + " in=" + e.inputs() + " out=" + e.outputs());
-            for (int i = 0; i < 20; i++) e.invoke();
-            long t0 = System.nanoTime();
-            int n = 200;
-            for (int i = 0; i < n; i++) { e.invoke(); if (i % 50 == 0) System.gc(); }
-            System.out.printf("invoke %.2f ms%n", (System.nanoTime() - t0) / 1e6 / n);
-        } catch (ModelLoadException ex) { System.err.println("vigil: " + ex.getMessage()); System.exit(3); }
+/** The `vigil` command line. Exit codes: 0 ok, 1 some inputs failed, 2 usage, 3 a model that cannot be loaded or run. */
+@Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.",
+        subcommands = {ClassifyCommand.class, DetectCommand.class, BenchCommand.class, DoctorCommand.class})
+public final class Main implements Runnable {
+
+    public static final int EXIT_OK = 0, EXIT_FAILED_INPUTS = 1, EXIT_USAGE = 2, EXIT_MODEL = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (see vigil --help)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cli = commandLine();
+        return cli.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("vigil: " + ex.getMessage() + " (see `vigil " + ex.getCommandLine().getCommandName() + " --help`)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            int code;
+            String msg;
+            if (ex instanceof ModelLoadException) {
+                code = EXIT_MODEL;
+                msg = ex.getMessage();
+            } else if (ex instanceof UsageException || ex instanceof IllegalArgumentException) {
+                code = EXIT_USAGE;
+                msg = ex.getMessage();
+            } else {
+                code = EXIT_FAILED_INPUTS;
+                msg = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+                LoggerFactory.getLogger(Main.class).debug("failure", ex);
+            }
+            err.println("vigil: " + oneLine(msg));
+            err.flush();
+            return code;
+        });
+        return cli;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /** Quiet logs for one-shot commands unless -v: their output is the JSON on stdout. */
+    static void logLevel(boolean verbose) {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(verbose ? Level.DEBUG : Level.WARN);
+    }
+
+    /** A bad argument found after parsing (exit 2). */
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) { super(message); }
     }
 }

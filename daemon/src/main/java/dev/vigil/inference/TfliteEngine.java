@@ -73,9 +73,15 @@ public final class TfliteEngine implements InferenceEngine {
 
     /**
      * Opens a model. Every failure is a {@link ModelLoadException} with a one-line message naming the file and
-     * what to do; whatever was built before the failure is freed.
+     * what to do; whatever was built before the failure is freed. {@code edgetpu} and {@code auto} first find the
+     * Edge TPU (see {@link EdgeTpuPlan}); with its delegate applied no XNNPACK is added.
      */
     public static TfliteEngine open(Path model, EngineOptions options) {
+        if (options.delegate() == Delegate.EDGETPU || options.delegate() == Delegate.AUTO) {
+            checkFile(model);
+            EdgeTpuPlan plan = EdgeTpuPlan.of(model, options);
+            return open(plan.model(), plan.options(), plan.delegates());
+        }
         return open(model, options, List.of());
     }
 
@@ -84,7 +90,12 @@ public final class TfliteEngine implements InferenceEngine {
      * takes ownership of them, on failure they are closed.
      */
     public static TfliteEngine open(Path model, EngineOptions options, List<NativeDelegate> extra) {
-        checkFile(model);
+        try {
+            checkFile(model);
+        } catch (RuntimeException ex) {
+            extra.forEach(NativeDelegate::close);
+            throw ex;
+        }
         nativeLibrary();
         TfliteEngine e = new TfliteEngine(model);
         e.delegates.addAll(extra);
@@ -221,6 +232,28 @@ public final class TfliteEngine implements InferenceEngine {
         if (tfType == tensorflowlite.kTfLiteInt64) return TensorType.INT64;
         if (tfType == tensorflowlite.kTfLiteFloat16) return TensorType.FLOAT16;
         return TensorType.OTHER;
+    }
+
+    /**
+     * What runs each step of the execution plan after delegation, e.g. "3 nodes: TfLiteXNNPackDelegate x1 (63 of 64
+     * ops), builtin 32 x1". Tells whether a delegate took the whole graph or left ops on the slower builtin kernels.
+     */
+    public String graphSummary() {
+        org.bytedeco.javacpp.IntPointer plan = interpreter.execution_plan();
+        int ops = (int) interpreter.primary_subgraph().pre_delegation_execution_plan().limit();
+        java.util.Map<String, Integer> byKernel = new java.util.TreeMap<>();
+        int n = (int) plan.limit();
+        for (int i = 0; i < n; i++) {
+            org.bytedeco.tensorflowlite.RegistrationNodePair p = interpreter.node_and_registration(plan.get(i));
+            org.bytedeco.tensorflowlite.TfLiteRegistration r = p.second();
+            BytePointer custom = r.custom_name();
+            String k = custom != null && !custom.isNull() ? custom.getString() : "builtin " + r.builtin_code();
+            byKernel.merge(k, 1, Integer::sum);
+        }
+        StringBuilder sb = new StringBuilder().append(n).append(" nodes for ").append(ops == 0 ? n : ops).append(" ops:");
+        byKernel.forEach((k, v) -> sb.append(' ').append(k).append(" x").append(v).append(','));
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
     }
 
     @Override public List<TensorSpec> inputs() { return inputs; }

@@ -1,0 +1,81 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.bench.Bench;
+import dev.vigil.bench.BenchResult;
+import dev.vigil.pipeline.Analyzer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Benchmark preprocess + inference + postprocess on 640x480 frames made from images.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR", description = "Folder of images (decoded once).")
+    Path images;
+
+    @Option(names = {"-n", "--frames"}, defaultValue = "500", description = "Measured frames (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--warmup", defaultValue = "50", description = "Frames run before measuring (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "One JSON object on stdout.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Main.logLevel(model.verbose);
+        if (frames < 1) throw new Main.UsageException("--frames: " + frames + " must be at least 1");
+        if (warmup < 0) throw new Main.UsageException("--warmup: " + warmup + " must not be negative");
+        if (!Files.exists(images)) throw new Main.UsageException("--images " + images + ": no such folder");
+        List<Mat> decoded = Bench.frames(images);
+        if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");
+        BenchResult r;
+        try (Analyzer a = Analyzer.open(model.modelPath(), model.analyzerOptions(null, 5), model.labelList())) {
+            r = Bench.run(a, decoded, frames, warmup, model.threads);
+        } finally {
+            decoded.forEach(Mat::close);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = ImageCommand.JSON.createObjectNode();
+            o.put("model", r.model());
+            o.put("frames", r.frames());
+            o.put("threads", r.threads());
+            o.put("delegate", r.delegate());
+            o.put("fps", ImageCommand.round(r.fps(), 1));
+            o.put("e2e_ms", ImageCommand.round(r.e2eMs(), 3));
+            o.put("preprocess_ms", ImageCommand.round(r.preprocessMs(), 3));
+            o.put("invoke_ms", ImageCommand.round(r.invokeMs(), 3));
+            o.put("postprocess_ms", ImageCommand.round(r.postprocessMs(), 3));
+            o.put("invoke_p99_ms", ImageCommand.round(r.invokeP99Ms(), 3));
+            o.put("alloc_bytes_per_frame", ImageCommand.round(r.allocBytesPerFrame(), 1));
+            o.put("rss_mb", ImageCommand.round(r.rssMb(), 1));
+            out.println(o);
+        } else {
+            out.println(String.format(Locale.ROOT,
+                    "%s: %d frames, %d threads, %s: %.1f fps, e2e %.2f ms (preprocess %.2f, invoke %.2f, postprocess %.3f), "
+                            + "invoke p99 %.2f ms, %.0f bytes allocated per frame, RSS %.0f MB",
+                    r.model(), r.frames(), r.threads(), r.delegate(), r.fps(), r.e2eMs(), r.preprocessMs(), r.invokeMs(),
+                    r.postprocessMs(), r.invokeP99Ms(), r.allocBytesPerFrame(), r.rssMb()));
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}

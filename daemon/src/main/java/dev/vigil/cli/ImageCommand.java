@@ -1,0 +1,115 @@
+package dev.vigil.cli;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.pipeline.Analyzer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Shared by classify and detect: load the model once, then one result (or error) per image. */
+abstract class ImageCommand implements Callable<Integer> {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--json", description = "One JSON object per image on stdout.")
+    boolean json;
+
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files or folders of images.")
+    List<Path> images;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    abstract Analyzer.Kind kind();
+
+    abstract int top();
+
+    abstract float minScore();
+
+    /** Adds the command's results for the analysed image. */
+    abstract void result(Analyzer a, ObjectNode line);
+
+    /** Human-readable form of the results. */
+    abstract String text(Analyzer a);
+
+    @Override
+    public Integer call() {
+        Main.logLevel(model.verbose);
+        List<Path> files = expand(images);
+        PrintWriter out = spec.commandLine().getOut();
+        int failed = 0;
+        try (Analyzer a = Analyzer.open(model.modelPath(), model.analyzerOptions(kind(), top()), model.labelList())) {
+            for (Path f : files) {
+                ObjectNode line = JSON.createObjectNode();
+                line.put("image", f.toString());
+                String error = null;
+                Mat bgr = Files.isRegularFile(f) ? imread(f.toString(), IMREAD_COLOR) : null;
+                try {
+                    if (!Files.isRegularFile(f)) error = "no such file";
+                    else if (bgr == null || bgr.empty()) error = "cannot decode image (not an image file, or corrupt)";
+                    else {
+                        a.analyze(bgr, minScore());
+                        result(a, line);
+                        line.put("inference_ms", round(a.invokeNanos() / 1e6, 2));
+                    }
+                } finally {
+                    if (bgr != null) bgr.close();
+                }
+                if (error != null) {
+                    failed++;
+                    line.put("error", error);
+                    if (!json) spec.commandLine().getErr().println("vigil: " + f + ": " + error);
+                }
+                if (json) out.println(line);
+                else if (error == null) out.println(f + ": " + text(a) + String.format(Locale.ROOT, "  (%.1f ms)", a.invokeNanos() / 1e6));
+                out.flush();
+            }
+        }
+        return failed == 0 ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
+    }
+
+    static List<Path> expand(List<Path> args) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : args) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.filter(Files::isRegularFile).filter(ImageCommand::looksLikeImage).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    throw new Main.UsageException(p + ": cannot list (" + e.getMessage() + ")");
+                }
+            } else {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+
+    static boolean looksLikeImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp")
+                || n.endsWith(".webp") || n.endsWith(".tif") || n.endsWith(".tiff") || n.endsWith(".ppm");
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.vigil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.testing.TestData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI's machine-readable output and exit codes are a contract. */
+class CliTest {
+
+    record Run(int code, String out, String err) {
+        List<JsonNode> lines() {
+            ObjectMapper m = new ObjectMapper();
+            return out.lines().map(l -> {
+                try {
+                    return m.readTree(l);
+                } catch (Exception e) {
+                    throw new AssertionError("not JSON: " + l, e);
+                }
+            }).toList();
+        }
+    }
+
+    static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void classifyJsonHasOneLinePerImage() {
+        Run r = run("classify", "--model", TestData.model(TestData.CLASSIFIER).toString(), "--labels",
+                TestData.model("imagenet_labels.txt").toString(), "--top", "3", "--json",
+                TestData.image("grace_hopper.bmp").toString(), TestData.image("hot_dog.jpg").toString());
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> lines = r.lines();
+        assertEquals(2, lines.size());
+        JsonNode g = lines.get(0);
+        assertTrue(g.get("image").asText().endsWith("grace_hopper.bmp"));
+        assertEquals(3, g.get("top").size());
+        assertEquals(653, g.get("top").get(0).get("index").asInt());
+        assertEquals("military uniform", g.get("top").get(0).get("label").asText());
+        double s = g.get("top").get(0).get("score").asDouble();
+        assertTrue(s > 0.8 && s < 0.97, "score " + s);
+        assertTrue(g.get("inference_ms").asDouble() > 0);
+    }
+
+    @Test
+    void detectJsonHasLabelIndexScoreAndNormalizedBox() {
+        Run r = run("detect", "--model", TestData.model(TestData.DETECTOR).toString(), "--labels",
+                TestData.model("coco_labels.txt").toString(), "--min-score", "0.5", "--json", TestData.image("chelsea.png").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode d = r.lines().get(0).get("detections").get(0);
+        assertEquals("cat", d.get("label").asText());
+        assertEquals(16, d.get("index").asInt());
+        assertEquals(4, d.get("box").size());
+        for (JsonNode v : d.get("box")) assertTrue(v.asDouble() >= 0 && v.asDouble() <= 1);
+        assertTrue(r.lines().get(0).has("inference_ms"));
+    }
+
+    @Test
+    void aCorruptImageGetsAnErrorLineAndExitOneWhileTheOthersAreProcessed() throws Exception {
+        Path bad = Files.write(tmp.resolve("broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
+        Run r = run("detect", "--model", TestData.model(TestData.DETECTOR).toString(), "--json", bad.toString(),
+                TestData.image("cat.bmp").toString(), tmp.resolve("missing.png").toString());
+        assertEquals(1, r.code());
+        List<JsonNode> lines = r.lines();
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(0).get("error").asText().contains("cannot decode"));
+        assertTrue(lines.get(1).get("detections").size() >= 1);
+        assertTrue(lines.get(2).get("error").asText().contains("no such file"));
+    }
+
+    @Test
+    void unloadableModelsExitThreeWithOneLine() throws Exception {
+        Path junk = Files.write(tmp.resolve("junk.tflite"), new byte[1000]);
+        for (String model : new String[] {junk.toString(), TestData.model(TestData.CLASSIFIER_EDGETPU).toString(), tmp.resolve("none.tflite").toString()}) {
+            Run r = run("classify", "--model", model, TestData.image("cat.bmp").toString());
+            assertEquals(3, r.code(), r.err());
+            assertTrue(r.err().startsWith("vigil: "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, run("classify", TestData.image("cat.bmp").toString()).code()); // no --model
+        assertEquals(2, run("detect", "--model", TestData.model(TestData.DETECTOR).toString(), "--min-score", "7",
+                TestData.image("cat.bmp").toString()).code());
+        Run r = run("classify", "--model", TestData.model(TestData.CLASSIFIER).toString(), "--delegate", "gpu",
+                TestData.image("cat.bmp").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("vigil: ") && r.err().contains("delegate"), r.err());
+        assertEquals(2, run("frobnicate").code());
+    }
+
+    @Test
+    void benchPrintsTheContractFields() {
+        Run r = run("bench", "--model", TestData.model(TestData.CLASSIFIER).toString(), "--images", TestData.images().toString(),
+                "--frames", "20", "--warmup", "5", "--threads", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode b = r.lines().get(0);
+        for (String f : new String[] {"model", "frames", "threads", "fps", "e2e_ms", "invoke_ms", "invoke_p99_ms", "alloc_bytes_per_frame", "rss_mb"})
+            assertTrue(b.has(f), "missing " + f + " in " + b);
+        assertEquals(20, b.get("frames").asInt());
+        assertTrue(b.get("e2e_ms").asDouble() >= b.get("invoke_ms").asDouble());
+    }
+
+    @Test
+    void versionAndDoctor() {
+        Run v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("vigil "), v.out());
+        Run d = run("doctor");
+        assertTrue(d.out().contains("tensorflow lite") && d.out().contains("2.20"), d.out());
+    }
+}
