@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -106,9 +105,7 @@ class DjlEngineTest {
         @TempDir Path dir;
 
         OnThisMachine() {
-            assumeTrue(DjlEngine.platformProblem(System.getProperty("os.name"), System.getProperty("os.arch")).isEmpty(),
-                    "engine djl runs only on x86_64 Linux");
-            DjlTests.keepDjlCacheInTarget();
+            DjlTests.assumeDjlRunsHere();
         }
 
         @Test

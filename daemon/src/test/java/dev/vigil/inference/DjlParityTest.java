@@ -1,11 +1,10 @@
 package dev.vigil.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.testing.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -26,16 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class DjlParityTest {
 
-    static final Path SHARED = Path.of(System.getProperty("vigil.shared", "../shared"));
-    static final Path MODELS = SHARED.resolve("models"), IMAGES = SHARED.resolve("test-images");
     static final int TIMED_INVOKES = 50;
 
     @BeforeAll
     static void djlRunsHere() {
-        assumeTrue(DjlEngine.platformProblem(System.getProperty("os.name"), System.getProperty("os.arch")).isEmpty(),
-                "engine djl runs only on x86_64 Linux");
-        assumeTrue(Files.isDirectory(MODELS) && Files.isDirectory(IMAGES), "no " + MODELS + " or " + IMAGES);
-        DjlTests.keepDjlCacheInTarget();
+        DjlTests.assumeDjlRunsHere();
     }
 
     /*
@@ -47,8 +40,8 @@ class DjlParityTest {
 
     @Test
     void classifierGivesTheSameTopOneAndScoresWithinOneStep() throws IOException {
-        Path model = MODELS.resolve("mobilenet_v2_1.0_224_quant.tflite");
-        List<String> labels = Files.readAllLines(MODELS.resolve("imagenet_labels.txt"));
+        Path model = TestData.model(TestData.CLASSIFIER);
+        List<String> labels = Files.readAllLines(TestData.model("imagenet_labels.txt"));
         // images whose reference top-1 scores 0.7 or more (models/SOURCES.md); dog.bmp (0.54) is compared, not named
         String[][] cases = {{"grace_hopper.bmp", "military uniform"}, {"cat.bmp", "Egyptian cat"},
                 {"hot_dog.jpg", "hotdog"}, {"chelsea.png", "Egyptian cat"}, {"dog.bmp", null}};
@@ -59,7 +52,7 @@ class DjlParityTest {
             assertEquals(cpu.outputs(), djl.outputs());
             TensorSpec out = djl.outputs().getFirst();
             for (String[] c : cases) {
-                byte[] rgb = rgb(IMAGES.resolve(c[0]), djl.inputs().getFirst());
+                byte[] rgb = rgb(c[0], djl.inputs().getFirst());
                 int[] ref = runUint8(builtin, rgb), fast = runUint8(cpu, rgb), q = runUint8(djl, rgb);
                 int top = argmax(q);
                 assertEquals(argmax(ref), top, c[0] + ": top-1 " + labels.get(argmax(ref)) + " (tflite builtin) vs " + labels.get(top));
@@ -80,8 +73,8 @@ class DjlParityTest {
 
     @Test
     void detectorGivesTheSameDetectionsAboveHalf() throws IOException {
-        Path model = MODELS.resolve("ssd_mobilenet_v1_coco_quant_postprocess.tflite");
-        List<String> labels = Files.readAllLines(MODELS.resolve("coco_labels.txt"));
+        Path model = TestData.model(TestData.DETECTOR);
+        List<String> labels = Files.readAllLines(TestData.model("coco_labels.txt"));
         String[] images = {"grace_hopper.bmp", "cat.bmp", "dog.bmp", "kite_and_cold.jpg", "person_dog_horse.jpg",
                 "dog_bicycle_car.jpg", "chelsea.png", "astronaut.png", "hot_dog.jpg", "empty_street.jpg"};
         try (TfliteEngine builtin = TfliteEngine.open(model, EngineOptions.cpu(2).withDelegate(Delegate.NONE));
@@ -91,7 +84,7 @@ class DjlParityTest {
             assertEquals(cpu.outputs(), djl.outputs());
             int total = 0;
             for (String image : images) {
-                byte[] rgb = rgb(IMAGES.resolve(image), djl.inputs().getFirst());
+                byte[] rgb = rgb(image, djl.inputs().getFirst());
                 List<Found> ref = runDetector(builtin, rgb), fast = runDetector(cpu, rgb), d = runDetector(djl, rgb);
                 assertSameAboveHalf(image + " (djl vs tflite builtin)", ref, d, 0.02f);
                 assertSameAboveHalf(image + " (tflite builtin vs djl)", d, ref, 0.02f);
@@ -114,7 +107,7 @@ class DjlParityTest {
      */
     @Test
     void floatDetectorIsAcceptedAndMatchesOrRefusedWithAReason() {
-        Path model = MODELS.resolve("ssd_mobilenetv2_oidv4_fp16.tflite");
+        Path model = TestData.model(TestData.RAW_SSD);
         if (DjlEngine.judge(ModelInspector.inspect(model)) instanceof DjlEngine.Verdict.Refuse(String reason)) {
             ModelLoadException e = org.junit.jupiter.api.Assertions.assertThrows(ModelLoadException.class,
                     () -> DjlEngine.open(model, EngineOptions.cpu(2)));
@@ -128,7 +121,7 @@ class DjlParityTest {
             assertEquals(tflite.inputs(), djl.inputs());
             assertEquals(tflite.outputs(), djl.outputs());
             for (String image : images) {
-                byte[] rgb = rgb(IMAGES.resolve(image), djl.inputs().getFirst());
+                byte[] rgb = rgb(image, djl.inputs().getFirst());
                 float[][] a = runFloat(tflite, rgb), b = runFloat(djl, rgb);
                 float boxDiff = maxAbsDiff(a[0], b[0]);
                 // class outputs are logits: compare as scores (sigmoid), the way the decoder reads them
@@ -205,11 +198,9 @@ class DjlParityTest {
     }
 
     /** Decodes {@code image}, resizes it bilinearly to the model input, BGR to RGB, HWC bytes. */
-    static byte[] rgb(Path image, TensorSpec input) {
+    static byte[] rgb(String image, TensorSpec input) {
         int h = input.dim(1), w = input.dim(2);
-        try (Mat bgr = opencv_imgcodecs.imread(image.toString()); Mat resized = new Mat(); Mat rgb = new Mat();
-             Size size = new Size(w, h)) {
-            assertFalse(bgr.empty(), "cannot decode " + image);
+        try (Mat bgr = TestData.read(image); Mat resized = new Mat(); Mat rgb = new Mat(); Size size = new Size(w, h)) {
             opencv_imgproc.resize(bgr, resized, size, 0, 0, opencv_imgproc.INTER_LINEAR);
             opencv_imgproc.cvtColor(resized, rgb, opencv_imgproc.COLOR_BGR2RGB);
             byte[] bytes = new byte[w * h * 3];

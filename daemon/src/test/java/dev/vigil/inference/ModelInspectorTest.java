@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelInspectorTest {
 
-    static final Path MODELS = DjlParityTest.MODELS;
-
     @TempDir Path dir;
 
-    static Path model(String name) {
-        Path p = MODELS.resolve(name);
-        assumeTrue(Files.isRegularFile(p), "no " + p);
-        return p;
-    }
+    static Path model(String name) { return TestData.model(name); }
 
     @Test
     void classifierFactsMatchTheModelCard() {
