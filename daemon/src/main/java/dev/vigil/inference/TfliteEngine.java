@@ -113,7 +113,7 @@ public final class TfliteEngine implements InferenceEngine {
         }
     }
 
-    private static void checkFile(Path model) {
+    static void checkFile(Path model) {
         if (!Files.isRegularFile(model))
             throw new ModelLoadException("model " + model + ": no such file (give a path or a catalog name; `vigil models list`)");
         if (!Files.isReadable(model)) throw new ModelLoadException("model " + model + ": not readable (check its permissions)");
@@ -161,7 +161,7 @@ public final class TfliteEngine implements InferenceEngine {
         return !"default".equals(System.getProperty("vigil.xnnpack", "ffm"));
     }
 
-    private static String explain(Path model, String stage, String nativeText) {
+    static String explain(Path model, String stage, String nativeText) {
         String name = model.getFileName().toString();
         String firstError = nativeText.lines().filter(l -> !l.startsWith("INFO:")).findFirst().orElse("").strip();
         if (nativeText.contains("edgetpu-custom-op")) {
