@@ -57,7 +57,9 @@ abstract class ImageCommand implements Callable<Integer> {
         List<Path> files = images == null || images.isEmpty() ? catalogImages() : expand(images);
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
-        try (Analyzer a = Analyzer.open(model.spec(kind()), model.analyzerOptions(kind(), top()))) {
+        Analyzer.Options options = model.analyzerOptions(kind(), top()); // usage errors before any model is fetched
+        float minScore = minScore();
+        try (Analyzer a = Analyzer.open(model.spec(kind()), options)) {
             for (Path f : files) {
                 ObjectNode line = JSON.createObjectNode();
                 line.put("image", f.toString());
@@ -67,7 +69,7 @@ abstract class ImageCommand implements Callable<Integer> {
                     if (!Files.isRegularFile(f)) error = "no such file";
                     else if (bgr == null || bgr.empty()) error = "cannot decode image (not an image file, or corrupt)";
                     else {
-                        a.analyze(bgr, minScore());
+                        a.analyze(bgr, minScore);
                         result(a, line);
                         line.put("inference_ms", round(a.invokeNanos() / 1e6, 2));
                     }

@@ -120,7 +120,8 @@ public final class ModelStore {
             throw CatalogException.unknown("model " + nameOrPath + " is a folder; give a .tflite file or one of: " + names);
         }
         if (nameOrPath.contains("/") || nameOrPath.contains("\\") || nameOrPath.endsWith(".tflite")) {
-            throw CatalogException.unknown("model file " + nameOrPath + " does not exist; give an existing .tflite file"
+            // A missing model file is a model that cannot be loaded (exit 3), like a truncated one.
+            throw CatalogException.unavailable("model file " + nameOrPath + " does not exist; give an existing .tflite file"
                     + " or one of: " + names);
         }
         throw CatalogException.unknown("unknown model '" + nameOrPath + "'; give a .tflite file or one of: " + names);

@@ -80,6 +80,7 @@ public final class Analyzer implements AutoCloseable {
     public static Analyzer open(ModelSpec spec, Options o) {
         InferenceEngine engine = switch (o.engine()) {
             case "tflite" -> TfliteEngine.open(spec.model(), o.engineOptions());
+            case "djl" -> dev.vigil.inference.DjlEngine.open(spec.model(), o.engineOptions());
             default -> throw new IllegalArgumentException("engine: \"" + o.engine() + "\" is not tflite or djl");
         };
         try {

@@ -101,7 +101,8 @@ class CliTest {
 
     @Test
     void usageErrorsExitTwo() {
-        assertEquals(2, run("classify", TestData.image("cat.bmp").toString()).code()); // no --model
+        assertEquals(2, run("classify", "--model", "no_such_catalog_name", TestData.image("cat.bmp").toString()).code());
+        assertEquals(2, run("classify", "--top", "0", TestData.image("cat.bmp").toString()).code());
         assertEquals(2, run("detect", "--model", TestData.model(TestData.DETECTOR).toString(), "--min-score", "7",
                 TestData.image("cat.bmp").toString()).code());
         Run r = run("classify", "--model", TestData.model(TestData.CLASSIFIER).toString(), "--delegate", "gpu",
@@ -121,6 +122,30 @@ class CliTest {
             assertTrue(b.has(f), "missing " + f + " in " + b);
         assertEquals(20, b.get("frames").asInt());
         assertTrue(b.get("e2e_ms").asDouble() >= b.get("invoke_ms").asDouble());
+    }
+
+    @Test
+    void withoutArgumentsDetectRunsTheDefaultDetectorOverTheTestImageCatalog() {
+        Run r = run("detect", "--json", "--mirror", TestData.shared().toString());
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> lines = r.lines();
+        assertEquals(10, lines.size());
+        JsonNode hopper = lines.stream().filter(l -> l.get("image").asText().endsWith("grace_hopper.bmp")).findFirst().orElseThrow();
+        assertEquals("person", hopper.get("detections").get(0).get("label").asText());
+    }
+
+    @Test
+    void catalogNamesWorkAsModels() {
+        Run r = run("classify", "--model", "mobilenet_v2_quant", "--mirror", TestData.shared().toString(), "--top", "1", "--json",
+                TestData.image("hot_dog.jpg").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.lines().get(0).get("top").get(0).get("label").asText().startsWith("hotdog"));
+        Run raw = run("detect", "--model", "ssd_mobilenet_v2_oidv4", "--mirror", TestData.shared().toString(), "--min-score", "0.4",
+                "--json", TestData.image("chelsea.png").toString());
+        assertEquals(0, raw.code(), raw.err());
+        JsonNode cat = raw.lines().get(0).get("detections").get(0);
+        assertEquals("Cat", cat.get("label").asText());
+        assertTrue(cat.get("score").asDouble() > 0.75 && cat.get("score").asDouble() < 0.95, cat.toString());
     }
 
     @Test
