@@ -359,6 +359,24 @@ class RuleEngineTest {
         assertEquals(RuleEngine.MAX_TRACKS, e.state().get(0).trackedObjects());
     }
 
+    @Test
+    void aFrameThatFiresNothingAllocatesNothing() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        RuleEngine e = rules().zones(DOOR).masks(new Polygon("mat", new float[] {0.45f, 0.55f, 0.55f, 0.45f},
+                new float[] {0.8f, 0.8f, 0.9f, 0.9f})).confirm(2, 3).cooldown(Duration.ofSeconds(30)).tracking(true).engine();
+        List<Detection> scene = new ArrayList<>();
+        String[] labels = {"person", "cat", "car", "dog", "chair", "person", "bird", "tv"};
+        for (int i = 0; i < labels.length; i++)
+            scene.add(det(labels[i], 0.4f + i * 0.07f, i * 0.11f, 0.3f, i * 0.11f + 0.1f, 0.85f));
+        for (int i = 0; i < 20_000; i++) e.evaluate(scene, T0); // fires once, then the tracker knows everyone
+        long before = threads.getCurrentThreadAllocatedBytes();
+        int fired = 0;
+        for (int i = 0; i < 10_000; i++) fired += e.evaluate(scene, T0).size();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, fired);
+        assertTrue(allocated < 1024, allocated + " bytes for 10000 frames");
+    }
+
     // ---- classification
 
     static final GroupRule CAT_CLASSES = new GroupRule("cat", Set.of("tabby", "tiger cat", "Egyptian cat"), 0.3f, 0f, 1f);
