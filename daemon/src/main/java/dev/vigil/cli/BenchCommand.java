@@ -35,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object on stdout.")
     boolean json;
 
+    @Option(names = "--sequential", description = "Preprocess on the inference thread, frame after frame (default: on a second "
+            + "thread while the previous frame is inferred, as the daemon does).")
+    boolean sequential;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +52,8 @@ final class BenchCommand implements Callable<Integer> {
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");
         BenchResult r;
         try (Analyzer a = Analyzer.open(model.spec(null), model.analyzerOptions(null, 5))) {
-            r = Bench.run(a, decoded, frames, warmup, model.threads);
+            r = sequential ? Bench.run(a, decoded, frames, warmup, model.threads)
+                    : Bench.runOverlapped(a, decoded, frames, warmup, model.threads);
         } finally {
             decoded.forEach(Mat::close);
         }
@@ -61,6 +66,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("delegate", r.delegate());
             o.put("fps", ImageCommand.round(r.fps(), 1));
             o.put("e2e_ms", ImageCommand.round(r.e2eMs(), 3));
+            o.put("latency_ms", ImageCommand.round(r.latencyMs(), 3));
             o.put("preprocess_ms", ImageCommand.round(r.preprocessMs(), 3));
             o.put("invoke_ms", ImageCommand.round(r.invokeMs(), 3));
             o.put("postprocess_ms", ImageCommand.round(r.postprocessMs(), 3));
@@ -70,9 +76,9 @@ final class BenchCommand implements Callable<Integer> {
             out.println(o);
         } else {
             out.println(String.format(Locale.ROOT,
-                    "%s: %d frames, %d threads, %s: %.1f fps, e2e %.2f ms (preprocess %.2f, invoke %.2f, postprocess %.3f), "
+                    "%s: %d frames, %d threads, %s: %.1f fps, e2e %.2f ms, latency %.2f ms (preprocess %.2f, invoke %.2f, postprocess %.3f), "
                             + "invoke p99 %.2f ms, %.0f bytes allocated per frame, RSS %.0f MB",
-                    r.model(), r.frames(), r.threads(), r.delegate(), r.fps(), r.e2eMs(), r.preprocessMs(), r.invokeMs(),
+                    r.model(), r.frames(), r.threads(), r.delegate(), r.fps(), r.e2eMs(), r.latencyMs(), r.preprocessMs(), r.invokeMs(),
                     r.postprocessMs(), r.invokeP99Ms(), r.allocBytesPerFrame(), r.rssMb()));
         }
         out.flush();
