@@ -215,14 +215,14 @@ public final class ConfigLoader {
     private static EventsConfig events(ConfigNode root) {
         ConfigNode n = root.get("events");
         Path defaultDir = root.context().baseDir().resolve("events");
-        if (n.missing()) return new EventsConfig(defaultDir, EventsConfig.Retention.DEFAULT);
+        if (n.missing()) return new EventsConfig(defaultDir, EventsConfig.DEFAULT_RETENTION);
         n.mapping("event settings (dir, retention)").allowOnly(List.of("dir", "retention"));
         Path dir = n.get("dir").path(defaultDir);
         ConfigNode r = n.get("retention");
-        EventsConfig.Retention d = EventsConfig.Retention.DEFAULT;
+        dev.vigil.events.Retention d = EventsConfig.DEFAULT_RETENTION;
         if (r.missing()) return new EventsConfig(dir, d);
         r.mapping("retention limits (max_count, max_bytes, max_age)").allowOnly(List.of("max_count", "max_bytes", "max_age"));
-        return new EventsConfig(dir, new EventsConfig.Retention(r.get("max_count").integer(d.maxCount(), 1, Integer.MAX_VALUE),
+        return new EventsConfig(dir, new dev.vigil.events.Retention(r.get("max_count").integer(d.maxCount(), 1, Integer.MAX_VALUE),
                 r.get("max_bytes").bytes(d.maxBytes()), r.get("max_age").age(d.maxAge())));
     }
 

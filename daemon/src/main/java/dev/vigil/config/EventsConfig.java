@@ -1,5 +1,6 @@
 package dev.vigil.config;
 
+import dev.vigil.events.Retention;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -9,13 +10,7 @@ import java.time.Duration;
  */
 public record EventsConfig(Path dir, Retention retention) {
 
-    /**
-     * @param maxCount at most this many events are kept
-     * @param maxBytes the events (JSON lines and snapshots) take at most this many bytes
-     * @param maxAge   events older than this are removed
-     */
-    public record Retention(int maxCount, long maxBytes, Duration maxAge) {
-        /** Sized for an SD card: a snapshot is some 50-200 kB, so 1 GiB holds several thousand. */
-        public static final Retention DEFAULT = new Retention(10_000, 1L << 30, Duration.ofDays(30));
-    }
+
+    /** Sized for an SD card: a snapshot is some 50-200 kB, so 1 GiB holds several thousand. */
+    public static final Retention DEFAULT_RETENTION = new Retention(10_000, 1L << 30, Duration.ofDays(30));
 }

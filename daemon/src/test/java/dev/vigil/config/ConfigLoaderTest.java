@@ -69,7 +69,7 @@ class ConfigLoaderTest {
                 Optional.empty(), Optional.empty(), Optional.empty()), c.inference());
         assertEquals(new HttpConfig("127.0.0.1", 8089), c.http());
         assertEquals("127.0.0.1:8089", c.http().listen());
-        assertEquals(new EventsConfig(Path.of("/var/lib/vigil/events"), EventsConfig.Retention.DEFAULT), c.events());
+        assertEquals(new EventsConfig(Path.of("/var/lib/vigil/events"), EventsConfig.DEFAULT_RETENTION), c.events());
         assertEquals(List.of("door"), List.copyOf(c.cameras().keySet()));
 
         CameraConfig door = c.cameras().get("door");
@@ -104,7 +104,7 @@ class ConfigLoaderTest {
         assertEquals(Delegate.CPU, c.inference().delegate());
         assertEquals(HttpConfig.DEFAULT, c.http());
         assertEquals(BASE.resolve("events"), c.events().dir());
-        assertEquals(new EventsConfig.Retention(10_000, 1L << 30, Duration.ofDays(30)), c.events().retention());
+        assertEquals(new dev.vigil.events.Retention(10_000, 1L << 30, Duration.ofDays(30)), c.events().retention());
         CameraConfig door = c.cameras().get("door");
         assertEquals(new SourceSpec.Folder(BASE.resolve("imgs"), 5, false), door.source());
         assertEquals(Confirm.ONE_OF_ONE, door.rules().confirm());
@@ -269,14 +269,14 @@ class ConfigLoaderTest {
                   dir: /data/events
                   retention: { max_count: 500, max_bytes: 500MB, max_age: 7d }
                 """ + camera("{ folder: x }", "")).events();
-        assertEquals(new EventsConfig(Path.of("/data/events"), new EventsConfig.Retention(500, 500L * 1024 * 1024, Duration.ofDays(7))), e);
-        EventsConfig.Retention r = parse("""
+        assertEquals(new EventsConfig(Path.of("/data/events"), new dev.vigil.events.Retention(500, 500L * 1024 * 1024, Duration.ofDays(7))), e);
+        dev.vigil.events.Retention r = parse("""
                 events: { retention: { max_bytes: 1.5 GiB, max_age: 12h } }
                 """ + camera("{ folder: x }", "")).events().retention();
         assertEquals((long) (1.5 * (1L << 30)), r.maxBytes());
         assertEquals(Duration.ofHours(12), r.maxAge());
         assertEquals(10_000, r.maxCount());
-        EventsConfig.Retention plain = parse("""
+        dev.vigil.events.Retention plain = parse("""
                 events: { retention: { max_bytes: 123456, max_age: 2w } }
                 """ + camera("{ folder: x }", "")).events().retention();
         assertEquals(123456, plain.maxBytes());

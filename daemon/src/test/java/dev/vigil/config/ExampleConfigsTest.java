@@ -83,7 +83,7 @@ class ExampleConfigsTest {
         assertEquals(Duration.ofSeconds(30), r.cooldown());
         assertTrue(r.tracking());
         assertTrue(door.motion().enabled());
-        assertEquals(new EventsConfig.Retention(5000, 500L << 20, Duration.ofDays(7)), c.events().retention());
+        assertEquals(new dev.vigil.events.Retention(5000, 500L << 20, Duration.ofDays(7)), c.events().retention());
         assertFalse(ConfigLoader.toYaml(c).contains("hunter2"));
     }
 
