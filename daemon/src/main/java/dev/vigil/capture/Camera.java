@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class Camera implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Camera.class);
-    /** Consecutive undecodable frames after which the source is treated as broken and reopened. */
-    static final int MAX_CONSECUTIVE_DECODE_ERRORS = 25;
+    /**
+     * How long a source may deliver only undecodable frames before it is reopened. Time, not a count: a camera joined
+     * mid-GOP legitimately fails to decode until its next keyframe, seconds away at 25 fps.
+     */
+    static final long MAX_UNDECODABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final long CLOSE_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1900);
 
@@ -234,7 +237,7 @@ public final class Camera implements AutoCloseable {
         }
         if (closing) return "closed";
         boolean up = false;
-        int consecutiveErrors = 0;
+        long lastGood = System.nanoTime();
         double fps = options.realtime() ? source.pace() : 0;
         long period = fps > 0 ? (long) (1e9 / fps) : 0;
         long due = System.nanoTime();
@@ -263,8 +266,8 @@ public final class Camera implements AutoCloseable {
                     } else {
                         log.debug("camera {}: {}", name, Redact.text(e.getMessage()));
                     }
-                    if (++consecutiveErrors >= MAX_CONSECUTIVE_DECODE_ERRORS)
-                        return consecutiveErrors + " frames in a row could not be decoded";
+                    if (System.nanoTime() - lastGood > MAX_UNDECODABLE_NANOS)
+                        return "nothing decodable for " + seconds(Duration.ofNanos(System.nanoTime() - lastGood)) + ": " + Redact.text(message(e));
                     continue;
                 } catch (Exception e) {
                     buffer.giveBack(mat);
@@ -277,7 +280,7 @@ public final class Camera implements AutoCloseable {
                     if (source.finite()) return null;
                     return "stream ended";
                 }
-                consecutiveErrors = 0;
+                lastGood = grabbed;
                 buffer.publish(mat, grabbed, Instant.now(), ref, () -> closing);
                 if (!up) {
                     up = true;

@@ -17,11 +17,17 @@ final class FfmpegLog {
 
     private static final Logger log = LoggerFactory.getLogger("dev.vigil.capture.ffmpeg");
     private static final ThreadLocal<String> lastError = new ThreadLocal<>();
+    private static final ThreadLocal<String> lastNetworkError = new ThreadLocal<>();
+    /** FFmpeg contexts whose errors mean the connection failed (a decoder's errors do not). */
+    private static final Pattern NETWORK_CONTEXT = Pattern.compile("^\\[(rtsp|tcp|http|https|tls|udp|rtp|mpjpeg) @ [^]]*] ");
     private static final Pattern ERROR_CODE = Pattern.compile("error (-\\d+)");
     /** Held for the life of the process: FFmpeg keeps calling it. */
     private static final Callback CALLBACK = new Callback();
 
     static {
+        // JavaCV's own notes ("avformat_open_input rejected some options", on every reconnect) go to stderr unless
+        // JavaCPP is told to use SLF4J; respect a choice made on the command line.
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         avutil.av_log_set_level(avutil.AV_LOG_WARNING);
         avutil.setLogCallback(CALLBACK);
     }
@@ -33,6 +39,12 @@ final class FfmpegLog {
 
     static void clearLastError() {
         lastError.remove();
+        lastNetworkError.remove();
+    }
+
+    /** The last error line a protocol or demuxer (not a decoder) logged on this thread since clearLastError(), or null. */
+    static String networkError() {
+        return lastNetworkError.get();
     }
 
     /** A one-line reason for a failed FFmpeg call: the exception's code spelled out plus FFmpeg's last error line. */
@@ -47,7 +59,10 @@ final class FfmpegLog {
             out.append(cut > 0 ? msg.substring(0, cut) : msg);
         }
         String detail = lastError.get();
-        if (detail != null && !detail.isBlank() && !out.toString().contains(detail)) out.append(" (").append(detail).append(')');
+        // FFmpeg's line helps when it says more than the code ("method DESCRIBE failed: 401 Unauthorized"), not when
+        // it repeats it ("Connection to tcp://... failed: Connection refused").
+        if (detail != null && !detail.isBlank() && !detail.contains(out) && !out.toString().contains(detail))
+            out.append(" (").append(detail).append(')');
         return Redact.text(out.toString());
     }
 
@@ -64,7 +79,11 @@ final class FfmpegLog {
         public void call(int level, BytePointer msg) {
             String line = Redact.text(msg.getString().strip());
             if (line.isEmpty()) return;
-            if (level <= avutil.AV_LOG_ERROR) lastError.set(line.replaceFirst("^\\[[^]]*] ", ""));
+            if (level <= avutil.AV_LOG_ERROR) {
+                String bare = line.replaceFirst("^\\[[^]]*] ", "");
+                lastError.set(bare);
+                if (NETWORK_CONTEXT.matcher(line).find()) lastNetworkError.set(bare);
+            }
             if (level <= avutil.AV_LOG_FATAL) log.warn(line);
             else log.debug(line);
         }

@@ -39,13 +39,16 @@ final class FfmpegSource implements FrameSource {
     private final double fps;
     private final String fileName;
     private final Duration stallLimit;
+    /** Streams: a network error during a grab ends the connection even if the grab returned a frame (see read()). */
+    private final boolean network;
 
     private FFmpegFrameGrabber grabber;
     private OpenCVFrameConverter.ToMat converter;
     private double pace;
 
     private FfmpegSource(String description, Supplier<FFmpegFrameGrabber> factory, boolean finite, boolean loop,
-                         double fps, String fileName, Duration stallLimit) {
+                         double fps, String fileName, Duration stallLimit, boolean network) {
+        this.network = network;
         this.description = description;
         this.factory = factory;
         this.finite = finite;
@@ -63,25 +66,33 @@ final class FfmpegSource implements FrameSource {
             throw new IllegalArgumentException(Redact.url(url) + " is not rtsp://, http://, https://");
         Duration connect = s.connectTimeout() != null ? s.connectTimeout() : DEFAULT_CONNECT_TIMEOUT;
         Duration read = s.readTimeout() != null ? s.readTimeout() : DEFAULT_READ_TIMEOUT;
-        String socketTimeout = Long.toString(read.toNanos() / 1000);
+        // FFmpeg's RTSP handshake waits out its socket timeout twice before giving up on a silent server, so half the
+        // connect timeout bounds the whole connect; a stalled stream is noticed after one (see read()).
+        Duration socket = connect.dividedBy(2).compareTo(read) < 0 ? connect.dividedBy(2) : read;
+        String socketTimeout = Long.toString(socket.toNanos() / 1000);
         String transport = s.transport() == null || s.transport().isBlank() ? "tcp" : s.transport().toLowerCase(Locale.ROOT);
         return new FfmpegSource(Redact.url(url), () -> {
             FFmpegFrameGrabber g = new FFmpegFrameGrabber(url);
             // One socket timeout per connection in FFmpeg: it bounds the TCP connect and every read.
             g.setOption("timeout", socketTimeout);
+            // FFmpeg probes up to 5 s and 20 frames of a stream (to guess its frame rate) before handing out the first
+            // frame, and every reconnect pays for it; the SDP or the first JPEG already says what decoding needs.
+            g.setOption("analyzeduration", "1000000");
+            g.setOption("fpsprobesize", "0");
+            lowDelay(g);
             if (rtsp) {
                 g.setOption("rtsp_transport", transport);
             } else {
                 g.setOption("rw_timeout", socketTimeout);
             }
             return g;
-        }, false, false, 0, null, connect.plus(read).plus(PROBE_ALLOWANCE));
+        }, false, false, 0, null, connect.plus(read).plus(PROBE_ALLOWANCE), true);
     }
 
     static FfmpegSource file(SourceSpec.VideoFile f) {
         String path = f.path().toString();
         return new FfmpegSource("file " + path, () -> new FFmpegFrameGrabber(path), !f.loop(), f.loop(), f.fps(),
-                f.path().getFileName().toString(), null);
+                f.path().getFileName().toString(), null, false);
     }
 
     static FfmpegSource device(SourceSpec.Device d) {
@@ -97,8 +108,9 @@ final class FfmpegSource implements FrameSource {
             if (pixel != null) g.setOption("input_format", pixel);
             if (d.width() > 0 && d.height() > 0) g.setOption("video_size", d.width() + "x" + d.height());
             if (d.fps() > 0) g.setOption("framerate", fmt(d.fps()));
+            lowDelay(g);
             return g;
-        }, false, false, 0, null, Duration.ofSeconds(10));
+        }, false, false, 0, null, Duration.ofSeconds(10), false);
     }
 
     /**
@@ -106,7 +118,20 @@ final class FfmpegSource implements FrameSource {
      * endless pipe in memory.
      */
     static FfmpegSource pipe(Supplier<InputStream> in, String description, boolean finite, Duration stallLimit) {
-        return new FfmpegSource(description, () -> new FFmpegFrameGrabber(in.get(), 0), finite, false, 0, null, stallLimit);
+        return new FfmpegSource(description, () -> {
+            FFmpegFrameGrabber g = new FFmpegFrameGrabber(in.get(), 0);
+            lowDelay(g);
+            return g;
+        }, finite, false, 0, null, stallLimit, false);
+    }
+
+    /**
+     * Frame threading holds back one frame per decoder thread: a live picture arrives that many frames late, and when
+     * the camera hangs FFmpeg hands out those held frames one read timeout apart before admitting the stream is gone.
+     * Slice threading decodes each frame as it comes.
+     */
+    private static void lowDelay(FFmpegFrameGrabber g) {
+        g.setVideoOption("thread_type", "slice");
     }
 
     private static String fmt(double v) {
@@ -140,6 +165,12 @@ final class FfmpegSource implements FrameSource {
     public String read(Mat dst) throws IOException {
         if (grabber == null) throw new IOException("not open");
         org.bytedeco.javacv.Frame f = grab();
+        String lost = network ? FfmpegLog.networkError() : null;
+        if (lost != null) {
+            // The socket read timed out or failed. JavaCV then drains the decoder and hands out the frame it held,
+            // and reads again (another full timeout) before it returns null: the stream is gone now, not later.
+            throw new IOException(Redact.text(lost));
+        }
         if (f == null && loop) {
             open();
             f = grab();
