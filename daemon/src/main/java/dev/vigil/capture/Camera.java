@@ -103,7 +103,8 @@ public final class Camera implements AutoCloseable {
     private volatile boolean closing;
     /** System.nanoTime when the capture thread entered open() or read(), 0 when it is not inside one. */
     private volatile long busySince;
-    private volatile boolean stallReported;
+    /** The busySince of the call the watchdog last aborted (watchdog thread only). */
+    private long abortedCall;
     private String lastDownReason;
     private boolean warnedCorrupt;
 
@@ -362,14 +363,11 @@ public final class Camera implements AutoCloseable {
     private void checkStall() {
         long since = busySince;
         Duration limit = source.stallLimit();
-        if (since == 0 || limit == null) {
-            stallReported = false;
-            return;
-        }
+        if (since == 0 || limit == null || since == abortedCall) return;
         long stuck = System.nanoTime() - since;
-        if (stuck > limit.toNanos() && !stallReported) {
-            stallReported = true;
-            setState(CameraState.DOWN, "no data for " + seconds(Duration.ofNanos(stuck)) + " (limit " + seconds(limit) + "), aborting");
+        if (stuck > limit.toNanos()) {
+            abortedCall = since;
+            setState(CameraState.DOWN, "no data within " + seconds(limit) + ", aborting");
             source.abort();
         }
     }

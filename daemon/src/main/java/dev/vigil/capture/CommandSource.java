@@ -36,8 +36,22 @@ final class CommandSource implements FrameSource {
         this.decoder = FfmpegSource.pipe(this::stdout, description, !spec.restart(), stallLimit);
     }
 
+    /**
+     * The pipe, with read errors turned into end of file: the process was killed or its pipe closed, which the camera
+     * handles as an exit (JavaCV would print the exception to stderr and report an error instead).
+     */
     private InputStream stdout() {
-        return process.getInputStream();
+        return new java.io.FilterInputStream(process.getInputStream()) {
+            @Override
+            public int read(byte[] b, int off, int len) {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    log.debug("camera {}: command stdout: {}", camera, e.toString());
+                    return -1;
+                }
+            }
+        };
     }
 
     @Override
@@ -58,7 +72,8 @@ final class CommandSource implements FrameSource {
         } catch (IOException e) {
             String exit = exitNote();
             close();
-            throw new IOException(e.getMessage() + exit);
+            // FFmpeg's view of an empty pipe ("No such file or directory") says less than the exit status.
+            throw new IOException(exit.isEmpty() ? e.getMessage() : exit.substring(2) + " before its first frame");
         }
     }
 

@@ -75,10 +75,7 @@ final class FfmpegSource implements FrameSource {
             FFmpegFrameGrabber g = new FFmpegFrameGrabber(url);
             // One socket timeout per connection in FFmpeg: it bounds the TCP connect and every read.
             g.setOption("timeout", socketTimeout);
-            // FFmpeg probes up to 5 s and 20 frames of a stream (to guess its frame rate) before handing out the first
-            // frame, and every reconnect pays for it; the SDP or the first JPEG already says what decoding needs.
-            g.setOption("analyzeduration", "1000000");
-            g.setOption("fpsprobesize", "0");
+            quickProbe(g);
             lowDelay(g);
             if (rtsp) {
                 g.setOption("rtsp_transport", transport);
@@ -120,9 +117,23 @@ final class FfmpegSource implements FrameSource {
     static FfmpegSource pipe(Supplier<InputStream> in, String description, boolean finite, Duration stallLimit) {
         return new FfmpegSource(description, () -> {
             FFmpegFrameGrabber g = new FFmpegFrameGrabber(in.get(), 0);
+            quickProbe(g);
+            // A pipe has no timestamps: FFmpeg assumes 25 fps and would read a second's worth of "frames" (2.5 s of a
+            // 10 fps camera) before the first one comes out. Camera tools start with a keyframe (a JPEG, or SPS+IDR),
+            // so the first packet tells the decoder everything.
+            g.setOption("probesize", "32");
             lowDelay(g);
             return g;
         }, finite, false, 0, null, stallLimit, false);
+    }
+
+    /**
+     * FFmpeg probes up to 5 s and 20 frames of a live input (to guess its frame rate) before handing out the first
+     * frame, and every reconnect pays for it; the SDP, the SPS or the first JPEG already say what decoding needs.
+     */
+    private static void quickProbe(FFmpegFrameGrabber g) {
+        g.setOption("analyzeduration", "1000000");
+        g.setOption("fpsprobesize", "0");
     }
 
     /**
