@@ -1,0 +1,203 @@
+package dev.vigil.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FolderCameraTest {
+
+    private static final Duration FAST_RETRY = Duration.ofMillis(50);
+
+    private static Camera.Options options() {
+        return Camera.Options.defaults().withBackoff(FAST_RETRY, Duration.ofMillis(200));
+    }
+
+    private static List<String> names(List<Path> files) {
+        return files.stream().map(p -> p.getFileName().toString()).toList();
+    }
+
+    @Test
+    void folderReplaysItsImagesInNameOrderThenEnds() throws Exception {
+        List<String> expected = names(Fixtures.images());
+        List<String> sorted = new ArrayList<>(expected);
+        Collections.sort(sorted);
+        assertEquals(sorted, expected);
+        assertFalse(expected.contains("SOURCES.md"));
+        List<CameraState> states = new CopyOnWriteArrayList<>();
+        try (Camera cam = Camera.start("door", new SourceSpec.Folder(TestData.images(), 100, false),
+                options().withLossless(true).withListener((c, from, to, why) -> states.add(to)))) {
+            List<String> refs = new ArrayList<>();
+            for (Frame f; (f = cam.acquire(Duration.ofSeconds(5))) != null; ) {
+                assertEquals("door", f.camera());
+                assertEquals(refs.size() + 1, f.sequence());
+                try (Mat expectedImage = TestData.read(f.sourceRef())) {
+                    assertEquals(3, f.bgr().channels());
+                    assertEquals(expectedImage.cols(), f.bgr().cols(), f.sourceRef());
+                    assertEquals(expectedImage.rows(), f.bgr().rows(), f.sourceRef());
+                }
+                refs.add(f.sourceRef());
+                cam.release(f);
+            }
+            assertEquals(expected, refs);
+            assertTrue(cam.ended());
+            assertEquals(CameraState.ENDED, cam.state());
+            assertEquals(List.of(CameraState.CONNECTING, CameraState.UP, CameraState.ENDED), states);
+            CameraStats s = cam.stats();
+            assertEquals(expected.size(), s.captured());
+            assertEquals(expected.size(), s.delivered());
+            assertEquals(0, s.dropped());
+            assertEquals(0, s.reconnects());
+            assertTrue(cam.pooledMats() <= 3, "pool grew to " + cam.pooledMats());
+        }
+    }
+
+    @Test
+    void loopingFolderStartsOverAndNeverEnds() throws Exception {
+        List<String> expected = names(Fixtures.images());
+        try (Camera cam = Camera.start("yard", new SourceSpec.Folder(TestData.images(), 200, true), options().withLossless(true))) {
+            List<String> refs = Fixtures.drain(cam, Duration.ofSeconds(10), expected.size() + 5);
+            assertEquals(expected.size() + 5, refs.size());
+            assertEquals(expected, refs.subList(0, expected.size()));
+            assertEquals(expected.subList(0, 5), refs.subList(expected.size(), refs.size()));
+            assertFalse(cam.ended());
+            assertEquals(CameraState.UP, cam.state());
+        }
+    }
+
+    @Test
+    void slowConsumerGetsTheNewestFrameAndTheRestAreCountedAsDropped() throws Exception {
+        try (Camera cam = Camera.start("lane", new SourceSpec.Folder(TestData.images(), 50, true), options())) {
+            Frame first = cam.acquire(Duration.ofSeconds(5));
+            assertNotNull(first, "first frame");
+            cam.release(first);
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Thread.sleep(150); // a slow model
+                Frame f = cam.acquire(Duration.ofSeconds(2));
+                assertNotNull(f);
+                seqs.add(f.sequence());
+                // The frame handed out is the newest: nothing newer was captured before acquire returned it.
+                assertTrue(cam.stats().captured() - f.sequence() <= 1, "frame " + f.sequence() + " of " + cam.stats().captured());
+                cam.release(f);
+            }
+            for (int i = 1; i < seqs.size(); i++)
+                assertTrue(seqs.get(i) - seqs.get(i - 1) >= 3, "no backlog: consecutive frames " + seqs);
+            CameraStats s = cam.stats();
+            assertTrue(s.dropped() >= 6 * 2, "drops counted: " + s);
+            long pending = s.captured() - s.delivered() - s.dropped();
+            assertTrue(pending == 0 || pending == 1, "captured = delivered + dropped + newest: " + s);
+            assertEquals(3, cam.pooledMats(), "steady state reuses three Mats");
+        }
+    }
+
+    @Test
+    void undecodableImageIsCountedAndSkipped(@TempDir Path dir) throws Exception {
+        Files.copy(TestData.image("cat.bmp"), dir.resolve("a.bmp"));
+        Files.write(dir.resolve("b.jpg"), new byte[] {1, 2, 3, 4, 5});
+        Files.copy(TestData.image("hot_dog.jpg"), dir.resolve("c.jpg"));
+        Files.writeString(dir.resolve("notes.txt"), "not an image");
+        try (Camera cam = Camera.start("x", new SourceSpec.Folder(dir, 100, false), options().withLossless(true))) {
+            assertEquals(List.of("a.bmp", "c.jpg"), Fixtures.drain(cam, Duration.ofSeconds(5), 10));
+            assertTrue(Fixtures.await(Duration.ofSeconds(2), cam::ended));
+            assertEquals(1, cam.stats().decodeErrors());
+        }
+    }
+
+    @Test
+    void missingFolderEndsWithTheReasonWhenFiniteAndRetriesWhenLooping(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nope");
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        try (Camera cam = Camera.start("gone", new SourceSpec.Folder(missing, 5, false),
+                options().withListener((c, from, to, why) -> { if (why != null) reasons.add(to + " " + why); }))) {
+            assertNull(cam.acquire(Duration.ofSeconds(5)));
+            assertTrue(cam.ended());
+            assertEquals(CameraState.ENDED, cam.state());
+            assertEquals(List.of("ENDED cannot open: " + missing + ": no such folder"), reasons);
+        }
+        try (Camera cam = Camera.start("later", new SourceSpec.Folder(missing, 50, true), options())) {
+            assertTrue(Fixtures.await(Duration.ofSeconds(3), () -> cam.stats().reconnects() >= 3), "retries: " + cam.stats());
+            assertEquals(CameraState.DOWN, cam.state());
+            // The folder appears (a mount came up): the next retry finds it.
+            Files.createDirectories(missing);
+            Files.copy(TestData.image("cat.bmp"), missing.resolve("cat.bmp"));
+            Frame f = cam.acquire(Duration.ofSeconds(3));
+            assertNotNull(f);
+            assertEquals("cat.bmp", f.sourceRef());
+            cam.release(f);
+            assertEquals(CameraState.UP, cam.state());
+        }
+    }
+
+    @Test
+    void folderIsReplayedAtItsFps() throws Exception {
+        int n = Fixtures.images().size();
+        long start = System.nanoTime();
+        try (Camera cam = Camera.start("paced", new SourceSpec.Folder(TestData.images(), 20, false), options().withLossless(true))) {
+            assertEquals(n, Fixtures.drain(cam, Duration.ofSeconds(10), 100).size());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds >= (n - 1) / 20.0 - 0.02 && seconds < (n - 1) / 20.0 + 1.5, n + " images at 20 fps took " + seconds + " s");
+    }
+
+    @Test
+    void pollerServesCamerasInTurnAndReportsWhenAllEnded() throws Exception {
+        FrameSignal signal = new FrameSignal();
+        Camera.Options o = options().withSignal(signal);
+        try (Camera a = Camera.start("a", new SourceSpec.Folder(TestData.images(), 100, true), o);
+             Camera b = Camera.start("b", new SourceSpec.Folder(TestData.images(), 100, true), o)) {
+            FramePoller poller = new FramePoller(List.of(a, b), signal);
+            List<String> served = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Frame f = poller.next(Duration.ofSeconds(2));
+                assertNotNull(f);
+                served.add(f.camera());
+                Thread.sleep(25); // slower than both cameras: each always has a fresh frame
+                poller.release(f);
+            }
+            long fromA = served.stream().filter("a"::equals).count();
+            assertTrue(Math.abs(fromA - (20 - fromA)) <= 2, "fair: " + served);
+            assertFalse(poller.allEnded());
+        }
+        FrameSignal done = new FrameSignal();
+        Camera.Options lossless = options().withSignal(done).withLossless(true).withRealtime(false);
+        try (Camera a = Camera.start("a", new SourceSpec.Folder(TestData.images(), 5, false), lossless);
+             Camera b = Camera.start("b", new SourceSpec.Folder(TestData.images(), 5, false), lossless)) {
+            FramePoller poller = new FramePoller(List.of(a, b), done);
+            int frames = 0;
+            for (Frame f; (f = poller.next(Duration.ofSeconds(5))) != null; frames++) poller.release(f);
+            assertEquals(2 * Fixtures.images().size(), frames, "lossless: every image of both cameras");
+            assertTrue(poller.allEnded());
+        }
+    }
+
+    @Test
+    void closeIsPromptEvenWithAFrameLentOut() throws Exception {
+        Camera cam = Camera.start("slow", new SourceSpec.Folder(TestData.images(), 0.5, true), options());
+        Frame held = cam.acquire(Duration.ofSeconds(5));
+        assertNotNull(held);
+        Thread.sleep(100); // the capture thread now waits 2 s for the next image
+        long start = System.nanoTime();
+        cam.close();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms < 500, "close took " + ms + " ms");
+        assertFalse(cam.thread().isAlive());
+        assertNull(cam.acquire(Duration.ofSeconds(1)), "closed camera returns at once");
+        assertEquals(3, held.bgr().channels(), "a lent frame stays valid until released");
+        cam.release(held);
+        cam.close(); // idempotent
+    }
+}

@@ -1,0 +1,221 @@
+package dev.vigil.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.vigil.testing.TestData;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class StreamCameraTest {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** How far past the read timeout a blocked call may be seen: the sampling period plus scheduling on a busy box. */
+    private static final Duration SLACK = Duration.ofMillis(600);
+
+    private static Camera.Options options() {
+        return Camera.Options.defaults().withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+    }
+
+    private static SourceSpec.Stream rtsp(int port) {
+        return new SourceSpec.Stream("rtsp://viewer:secret@127.0.0.1:" + port + "/cam", null, CONNECT_TIMEOUT, READ_TIMEOUT);
+    }
+
+    /** Live threads that belong to the code under test: the JDK's process reapers and the relay's own are not. */
+    private static long liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .filter(t -> !t.getName().startsWith("process reaper") && !t.getName().startsWith("rtsp-relay"))
+                .count();
+    }
+
+    /** Takes n frames within the timeout (checking each is a whole 320x240 BGR picture); false if they did not come. */
+    private static boolean frames(Camera cam, int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int got = 0;
+        while (got < n) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            Frame f = cam.acquire(Duration.ofNanos(left));
+            if (f == null) continue;
+            assertEquals(320, f.bgr().cols());
+            assertEquals(240, f.bgr().rows());
+            assertEquals(3, f.bgr().channels());
+            cam.release(f);
+            got++;
+        }
+        return true;
+    }
+
+    /** Waits for the state while sampling how long the capture thread has been blocked; returns the longest seen. */
+    private static Duration awaitState(Camera cam, CameraState want, Duration timeout) throws InterruptedException {
+        Duration longest = Duration.ZERO;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (cam.state() != want) {
+            if (System.nanoTime() > deadline) throw new AssertionError("camera " + cam.name() + " not " + want + " after " + timeout + ": " + cam.stats());
+            Duration b = cam.blockedFor();
+            if (b.compareTo(longest) > 0) longest = b;
+            Thread.sleep(10);
+        }
+        return longest;
+    }
+
+    @Test
+    void rtspCameraComesBackAfterFiveServerDeathsWithoutBlockedOrLeakedThreads() throws Exception {
+        Fixtures.ffmpeg();
+        Path clip = Fixtures.clip(20);
+        int port = Fixtures.freePort();
+        Logger captureLog = (Logger) LoggerFactory.getLogger("dev.vigil.capture");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        captureLog.addAppender(logged);
+        Level level = captureLog.getLevel();
+        captureLog.setLevel(Level.DEBUG); // FFmpeg's own lines too
+        RtspRelay relay = RtspRelay.start(clip, port);
+        try (Camera cam = Camera.start("door", rtsp(port), options())) {
+            assertTrue(frames(cam, 3, Duration.ofSeconds(10)), "first frames: " + cam.stats());
+            long threads = liveThreads();
+            long reconnects = cam.stats().reconnects();
+            for (int cycle = 1; cycle <= 5; cycle++) {
+                // The camera hangs with the connection open: only the read timeout can notice.
+                relay.stopFeed();
+                Duration blocked = awaitState(cam, CameraState.DOWN, READ_TIMEOUT.plus(Duration.ofSeconds(3)));
+                assertTrue(blocked.compareTo(READ_TIMEOUT.plus(SLACK)) < 0, "cycle " + cycle + ": blocked " + blocked);
+                // Then it goes away: connections reset, port refused; the camera keeps retrying with backoff.
+                relay.close();
+                long before = cam.stats().reconnects();
+                assertTrue(Fixtures.await(Duration.ofSeconds(3), () -> cam.stats().reconnects() >= before + 2), "retries");
+                assertTrue(Fixtures.await(Duration.ofSeconds(1),
+                        () -> cam.thread().getState() == Thread.State.TIMED_WAITING && cam.state() == CameraState.DOWN),
+                        "between retries the capture thread sleeps: " + cam.thread().getState());
+                assertTrue(cam.blockedFor().compareTo(READ_TIMEOUT.plus(SLACK)) < 0);
+                // It comes back: frames again within 5 s.
+                relay = RtspRelay.start(clip, port);
+                long back = System.nanoTime();
+                assertTrue(frames(cam, 3, Duration.ofSeconds(5)), "cycle " + cycle + ": frames again within 5 s: " + cam.stats());
+                assertEquals(CameraState.UP, cam.state());
+                System.out.printf("rtsp cycle %d: frames again %.2f s after the server restarted%n", cycle, (System.nanoTime() - back) / 1e9);
+            }
+            CameraStats s = cam.stats();
+            assertTrue(s.reconnects() >= reconnects + 10, "reconnects counted: " + s);
+            assertTrue(s.captured() >= 15 && s.delivered() >= 15, s.toString());
+            assertTrue(liveThreads() <= threads, "threads before " + threads + ", after " + liveThreads() + ": "
+                    + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
+        } finally {
+            relay.close();
+            captureLog.detachAppender(logged);
+            captureLog.setLevel(level);
+        }
+        List<String> lines = logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.equals("camera door: UP (rtsp://viewer:***@127.0.0.1:" + port + "/cam)")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("camera door: DOWN (rtsp://viewer:***@127.0.0.1:" + port + "/cam): ")));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("secret")), "credentials never logged");
+    }
+
+    @Test
+    void unreachableCameraStaysDownRetriesWithGrowingDelaysAndClosesPromptly() throws Exception {
+        int port = Fixtures.freePort(); // nothing listens: connection refused
+        List<Long> attempts = new CopyOnWriteArrayList<>();
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        Camera cam = Camera.start("gate", rtsp(port), options().withListener((c, from, to, why) -> {
+            if (to == CameraState.CONNECTING) attempts.add(System.nanoTime());
+            if (to == CameraState.DOWN) reasons.add(why);
+        }));
+        try {
+            assertTrue(Fixtures.await(Duration.ofSeconds(5), () -> attempts.size() >= 6), "attempts: " + attempts.size());
+            assertEquals(CameraState.DOWN, cam.state());
+            assertTrue(reasons.getFirst().matches("cannot open: Connection refused; retry in \\d+ ms"), reasons.getFirst());
+            List<Long> gapsMs = new ArrayList<>();
+            for (int i = 1; i < attempts.size(); i++) gapsMs.add((attempts.get(i) - attempts.get(i - 1)) / 1_000_000);
+            // Nominal delays 100, 200, 400, 400, ... less up to 25% jitter, plus the refused connect itself.
+            assertTrue(gapsMs.get(0) >= 70 && gapsMs.get(0) < 300, "first retry " + gapsMs);
+            assertTrue(gapsMs.get(2) >= 290, "third retry waits the max " + gapsMs);
+            assertTrue(gapsMs.stream().allMatch(g -> g < 400 + 400), "capped " + gapsMs);
+            assertTrue(cam.stats().reconnects() >= 5);
+        } finally {
+            long start = System.nanoTime();
+            cam.close();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < 500, "close took " + ms + " ms");
+            assertFalse(cam.thread().isAlive());
+        }
+    }
+
+    @Test
+    void serverThatAcceptsButNeverAnswersTimesOutWithinTheConnectTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            long start = System.nanoTime();
+            try (Camera cam = Camera.start("mute", rtsp(silent.getLocalPort()),
+                    options().withListener((c, from, to, why) -> { if (to == CameraState.DOWN) reasons.add(why); }))) {
+                Duration blocked = awaitState(cam, CameraState.DOWN, Duration.ofSeconds(5));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                // The connect timeout bounds the whole handshake.
+                assertTrue(seconds >= 0.9 && seconds < CONNECT_TIMEOUT.plus(SLACK).toMillis() / 1000.0, "down after " + seconds + " s");
+                assertTrue(blocked.compareTo(CONNECT_TIMEOUT.plus(SLACK)) < 0, "blocked " + blocked);
+                assertTrue(reasons.getFirst().startsWith("cannot open: "), reasons.toString());
+                assertFalse(held.isEmpty(), "the camera did connect");
+            } finally {
+                silent.close();
+                acceptor.join(1000);
+                for (Socket s : held) s.close();
+            }
+        }
+    }
+
+    @Test
+    void httpMjpegStreamIsReadThroughFfmpeg() throws Exception {
+        int port = Fixtures.freePort();
+        Process server = new ProcessBuilder(Fixtures.ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+                "-loop", "1", "-framerate", "10", "-i", TestData.image("hot_dog.jpg").toString(), "-vf", "scale=320:240",
+                "-q:v", "5", "-f", "mpjpeg", "-listen", "1", "http://127.0.0.1:" + port + "/video.mjpg")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (Camera cam = Camera.start("porch",
+                new SourceSpec.Stream("http://127.0.0.1:" + port + "/video.mjpg?pwd=hunter2", null, Duration.ofSeconds(2), READ_TIMEOUT),
+                options())) {
+            assertEquals("http://127.0.0.1:" + port + "/video.mjpg?pwd=***", cam.description());
+            assertTrue(frames(cam, 5, Duration.ofSeconds(10)), "mjpeg frames: " + cam.stats());
+            server.destroyForcibly();
+            server.waitFor(5, TimeUnit.SECONDS);
+            Duration blocked = awaitState(cam, CameraState.DOWN, Duration.ofSeconds(5));
+            assertTrue(blocked.compareTo(READ_TIMEOUT.plus(SLACK)) < 0, "blocked " + blocked);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void streamMustBeRtspOrHttp() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Camera.start("typo",
+                new SourceSpec.Stream("rtps://u:pw@door/live", null, null, null), options()));
+        assertEquals("rtps://u:***@door/live is not rtsp://, http://, https://", e.getMessage());
+    }
+}
