@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The `vigil` command line. Exit codes: 0 ok, 1 some inputs failed, 2 usage, 3 a model that cannot be loaded or run. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.",
-        subcommands = {ClassifyCommand.class, DetectCommand.class, BenchCommand.class, ModelsCommand.class, ImagesCommand.class,
+        subcommands = {RunCommand.class, ClassifyCommand.class, DetectCommand.class, BenchCommand.class, ModelsCommand.class, ImagesCommand.class,
                 CheckConfigCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
