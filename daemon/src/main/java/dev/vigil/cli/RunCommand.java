@@ -43,11 +43,13 @@ final class RunCommand implements Callable<Integer> {
             log.info("done: {}", daemon.status());
             return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
         }
-        log.info("running; stop with Ctrl-C or SIGTERM");
-        while (terminated.getCount() > 0 && !daemon.awaitStopped(Duration.ofSeconds(1))) {
+        log.info("running; events in {}; stop with Ctrl-C or SIGTERM", cfg.events().dir().toAbsolutePath());
+        while (!terminated.await(1, java.util.concurrent.TimeUnit.SECONDS) && !daemon.awaitStopped(Duration.ZERO)) {
             // the daemon runs on its own threads
         }
+        long t0 = System.nanoTime();
         daemon.close();
+        log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
     }
 

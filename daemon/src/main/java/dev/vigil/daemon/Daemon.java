@@ -158,9 +158,8 @@ public final class Daemon implements AutoCloseable {
         cp.lastProcessedNanos = System.nanoTime();
         for (Trigger tr : triggers) {
             cp.events.incrementAndGet();
-            events.record(tr, detections.isEmpty() ? List.of(tr.detection()) : detections, f.bgr(), f.sourceRef())
-                    .ifPresent(e -> log.info("event {}: camera {} {} {} {}", e.id(), tr.camera(), tr.group(),
-                            tr.detection().label(), String.format("%.2f", tr.detection().score())));
+            // The store logs each event (one line) or its loss; the daemon carries on either way.
+            events.record(tr, detections.isEmpty() ? List.of(tr.detection()) : detections, f.bgr(), f.sourceRef());
         }
     }
 

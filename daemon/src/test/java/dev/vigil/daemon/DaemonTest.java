@@ -120,4 +120,32 @@ class DaemonTest {
         assertTrue(persons >= 3, "person events " + persons);
         assertTrue(ev.get(0).get("source_ref").asText().startsWith("clip.avi"), ev.get(0).toString());
     }
+
+    @Test
+    void sigtermStopsWithinFiveSecondsFlushesEventsAndExitsZero() throws Exception {
+        Path cfg = tmp.resolve("loop.yaml");
+        Files.writeString(cfg, DOORBELL.formatted(tmp.resolve("events"),
+                "{ folder: " + TestData.images().toAbsolutePath() + ", fps: 10, loop: true }"));
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-Dvigil.mirror=" + TestData.shared().toAbsolutePath(),
+                "-Dvigil.home=" + tmp.resolve("home"), "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main",
+                "run", "--config", cfg.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (events().size() < 3 && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(200);
+            assertTrue(events().size() >= 3, "events before SIGTERM: " + Files.readString(tmp.resolve("daemon.log")));
+            long t0 = System.nanoTime();
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "still running 5 s after SIGTERM");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("daemon.log")));
+            assertTrue(Files.readString(tmp.resolve("daemon.log")).contains("stopped in"), "clean stop logged");
+            List<JsonNode> ev = events(); // every line whole, every snapshot there
+            for (JsonNode e : ev) assertTrue(Files.isRegularFile(tmp.resolve("events").resolve(e.get("snapshot").asText())));
+            System.out.println("SIGTERM to exit: " + ms + " ms, " + ev.size() + " events");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
