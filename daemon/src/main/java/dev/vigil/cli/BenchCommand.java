@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.bench.Bench;
 import dev.vigil.bench.BenchResult;
 import dev.vigil.bench.DelegateComparison;
+import dev.vigil.bench.PipelineBench;
 import dev.vigil.pipeline.Analyzer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,8 +49,60 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "30", description = "Rounds for --compare (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--pipeline", description = "Run the daemon's whole pipeline with replayed cameras instead of one model loop.")
+    boolean pipeline;
+
+    @Option(names = "--cameras", defaultValue = "2", description = "Replayed cameras for --pipeline (default: ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(names = "--camera-fps", defaultValue = "60", description = "Frames per second each replayed camera offers (default: ${DEFAULT-VALUE}).")
+    double cameraFps;
+
+    @Option(names = "--duration", defaultValue = "60", description = "Seconds measured in --pipeline mode (default: ${DEFAULT-VALUE}).")
+    int duration;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private Integer pipeline(List<Mat> decoded) throws IOException {
+        if (cameras < 1 || cameraFps <= 0 || duration < 1) throw new Main.UsageException("--cameras, --camera-fps and --duration must be positive");
+        PipelineBench.Result r;
+        try {
+            r = PipelineBench.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras, cameraFps,
+                    java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.EXIT_FAILED_INPUTS;
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        ObjectNode o = ImageCommand.JSON.createObjectNode();
+        o.put("mode", "pipeline");
+        o.put("model", r.model());
+        o.put("threads", r.threads());
+        o.put("seconds", ImageCommand.round(r.seconds(), 1));
+        o.put("engine_limit_fps", ImageCommand.round(r.engineLimitFps(), 1));
+        o.put("processed_fps", ImageCommand.round(r.totalProcessedFps(), 1));
+        o.put("throughput_ratio", ImageCommand.round(r.ratio(), 3));
+        var arr = o.putArray("cameras");
+        for (var c : r.cameras()) {
+            ObjectNode co = arr.addObject();
+            co.put("camera", c.camera());
+            co.put("captured_fps", ImageCommand.round(c.capturedFps(), 1));
+            co.put("processed_fps", ImageCommand.round(c.processedFps(), 1));
+            co.put("drop_rate", ImageCommand.round(c.dropRate(), 3));
+            co.put("latency_p50_ms", ImageCommand.round(c.latencyP50Ms(), 2));
+            co.put("latency_p99_ms", ImageCommand.round(c.latencyP99Ms(), 2));
+        }
+        o.put("alloc_bytes_per_frame", ImageCommand.round(r.allocBytesPerFrame(), 1));
+        o.put("rss_mb", ImageCommand.round(r.rssMb(), 1));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? o.toString() : o.toPrettyString());
+        out.flush();
+        return Main.EXIT_OK;
+    }
 
     private Integer compare() {
         List<DelegateComparison.Config> configs;
@@ -87,6 +140,13 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.exists(images)) throw new Main.UsageException("--images " + images + ": no such folder");
         List<Mat> decoded = Bench.frames(images);
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");
+        if (pipeline) {
+            try {
+                return pipeline(decoded);
+            } finally {
+                decoded.forEach(Mat::close);
+            }
+        }
         BenchResult r;
         try (Analyzer a = Analyzer.open(model.spec(null), model.analyzerOptions(null, 5))) {
             r = sequential ? Bench.run(a, decoded, frames, warmup, model.threads)

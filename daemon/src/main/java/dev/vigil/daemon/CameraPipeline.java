@@ -17,6 +17,8 @@ final class CameraPipeline implements AutoCloseable {
     final AtomicLong processed = new AtomicLong(), motionSkipped = new AtomicLong(), events = new AtomicLong(),
             errors = new AtomicLong();
     volatile long lastProcessedNanos;
+    /** Capture-to-decision latency of the most recent frames. */
+    final LatencyLog latency = new LatencyLog(1 << 14);
 
     CameraPipeline(CameraConfig config, Camera camera, MotionGate motion, RuleEngine rules) {
         this.config = config;

@@ -39,8 +39,13 @@ public final class Daemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
-    /** @param once process every finite source to its end, losing no frame, then stop */
-    public record Options(boolean once) {}
+    /**
+     * @param once    process every finite source to its end, losing no frame, then stop
+     * @param sources frame sources by camera name that replace the configured ones (the pipeline benchmark's replay)
+     */
+    public record Options(boolean once, java.util.Map<String, dev.vigil.capture.FrameSource> sources) {
+        public Options(boolean once) { this(once, java.util.Map.of()); }
+    }
 
     private final VigilConfig config;
     private final Options options;
@@ -92,7 +97,8 @@ public final class Daemon implements AutoCloseable {
 
     private CameraPipeline camera(CameraConfig c) {
         Camera.Options co = Camera.Options.defaults().withSignal(signal).withLossless(options.once());
-        Camera cam = Camera.start(c.name(), c.source(), co);
+        var replaced = options.sources().get(c.name());
+        Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);
         MotionGate gate = c.motion().enabled() ? new MotionGate(c.motion().threshold(), c.motion().minArea(), c.motion().scaleWidth()) : null;
         return new CameraPipeline(c, cam, gate, new RuleEngine(c.name(), c.rules()));
     }
@@ -154,8 +160,10 @@ public final class Daemon implements AutoCloseable {
             log.warn("camera {}: frame {} failed: {}", cp.name(), f.sourceRef(), e.getMessage());
             return;
         }
+        long now = System.nanoTime();
         cp.processed.incrementAndGet();
-        cp.lastProcessedNanos = System.nanoTime();
+        cp.lastProcessedNanos = now;
+        cp.latency.record(now - f.captureNanos());
         for (Trigger tr : triggers) {
             cp.events.incrementAndGet();
             // The store logs each event (one line) or its loss; the daemon carries on either way.
@@ -179,6 +187,11 @@ public final class Daemon implements AutoCloseable {
     }
 
     public Analyzer analyzer() { return analyzer; }
+
+    /** Capture-to-decision latencies of a camera (null for an unknown name). */
+    public LatencyLog latency(String camera) {
+        return cameras.stream().filter(c -> c.name().equals(camera)).map(c -> c.latency).findFirst().orElse(null);
+    }
 
     public EventStore events() { return events; }
 
