@@ -75,12 +75,12 @@ public final class Daemon implements AutoCloseable {
         Analyzer.Options ao = new Analyzer.Options(config.inference().engine().word(), config.inference().engineOptions(),
                 ImagePreprocessor.Resize.STRETCH, 5, 100);
         Analyzer analyzer = Analyzer.open(spec, ao);
-        EventStore events;
+        EventStore events = null;
         try {
             events = EventStore.open(config.events().dir(), config.events().retention());
-        } catch (RuntimeException e) {
-            analyzer.close();
-            throw e;
+        } catch (dev.vigil.events.EventStoreException e) {
+            // Detection still runs (and later the alarms and metrics); only the record is missing until the directory is fixed.
+            log.error("events: {}; running without recording events", e.getMessage());
         }
         Daemon d = new Daemon(config, options, analyzer, events);
         try {
@@ -167,7 +167,9 @@ public final class Daemon implements AutoCloseable {
         for (Trigger tr : triggers) {
             cp.events.incrementAndGet();
             // The store logs each event (one line) or its loss; the daemon carries on either way.
-            events.record(tr, detections.isEmpty() ? List.of(tr.detection()) : detections, f.bgr(), f.sourceRef());
+            if (events != null) events.record(tr, detections.isEmpty() ? List.of(tr.detection()) : detections, f.bgr(), f.sourceRef());
+            else log.warn("event not recorded (no events directory): camera {} {} {} {}", tr.camera(), tr.group(),
+                    tr.detection().label(), String.format(java.util.Locale.ROOT, "%.2f", tr.detection().score()));
         }
     }
 
@@ -193,6 +195,7 @@ public final class Daemon implements AutoCloseable {
         return cameras.stream().filter(c -> c.name().equals(camera)).map(c -> c.latency).findFirst().orElse(null);
     }
 
+    /** The event store, or null when the events directory could not be used. */
     public EventStore events() { return events; }
 
     /** Stops within a few seconds: cameras first (no new frames), then inference, then native memory and the event store. */
@@ -217,7 +220,7 @@ public final class Daemon implements AutoCloseable {
         }
         for (CameraPipeline c : cameras) c.close();
         if (!inference.isAlive() || stopped.getCount() == 0) analyzer.close(); // never free the engine under a running invoke
-        events.close();
+        if (events != null) events.close();
     }
 
     /** Status of one camera for logs, tests and (later) the HTTP API. */

@@ -148,4 +148,46 @@ class DaemonTest {
             p.destroyForcibly();
         }
     }
+
+    @Test
+    void anUnreachableCameraStaysDownWhileTheOtherOneWorks() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) { port = s.getLocalPort(); } // now closed: nothing listens
+        String yaml = """
+                model: ssd_mobilenet_v1_coco_quant
+                events: { dir: %s }
+                cameras:
+                  gone:
+                    source: { stream: "rtsp://user:secret@127.0.0.1:%d/cam", connect_timeout_s: 1, read_timeout_s: 1 }
+                    groups: { person: { labels: [person] } }
+                  door:
+                    source: { folder: %s, fps: 20, loop: true }
+                    groups: { person: { labels: [person] } }
+                    cooldown_s: 0
+                    tracking: false
+                """.formatted(tmp.resolve("events"), port, TestData.images().toAbsolutePath());
+        try (Daemon d = Daemon.start(ConfigLoader.parse(yaml, tmp, Map.of()), new Daemon.Options(false))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (events().size() < 2 && System.nanoTime() < deadline) Thread.sleep(100);
+            assertTrue(events().size() >= 2, "the working camera records events: " + d.status());
+            var gone = d.status().stream().filter(c -> c.name().equals("gone")).findFirst().orElseThrow();
+            assertTrue(!gone.state().equals("UP"), gone.toString());
+            assertEquals(0, gone.processed());
+            assertEquals(null, d.failure());
+        }
+    }
+
+    @Test
+    void anUnusableEventsDirectoryIsOneErrorAndDetectionGoesOn() throws Exception {
+        Path notADir = Files.writeString(tmp.resolve("file"), "x");
+        String yaml = DOORBELL.replace("events: { dir: %s }", "events: { dir: " + notADir.resolve("events") + " }")
+                .formatted("{ folder: " + TestData.images().toAbsolutePath() + ", fps: 20, loop: false }");
+        try (Daemon d = Daemon.start(ConfigLoader.parse(yaml, tmp, Map.of()), new Daemon.Options(true))) {
+            assertTrue(d.awaitStopped(Duration.ofSeconds(60)));
+            assertEquals(null, d.events());
+            long processed = d.status().get(0).processed();
+            assertTrue(processed >= 10, "processed " + processed);
+            assertTrue(d.status().get(0).events() >= 7, "triggers still counted: " + d.status());
+        }
+    }
 }
