@@ -16,7 +16,8 @@ public final class FrameSignal {
         return version;
     }
 
-    synchronized void signal() {
+    /** Wakes the consumer (a camera published a frame or changed state; the daemon is stopping). */
+    public synchronized void signal() {
         version++;
         notifyAll();
     }

@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.vigil.inference.ModelLoadException;
+import dev.vigil.config.ConfigException;
 import dev.vigil.model.CatalogException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,8 @@ import picocli.CommandLine.Command;
 /** The `vigil` command line. Exit codes: 0 ok, 1 some inputs failed, 2 usage, 3 a model that cannot be loaded or run. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.",
-        subcommands = {ClassifyCommand.class, DetectCommand.class, BenchCommand.class, ModelsCommand.class, ImagesCommand.class,
-                DoctorCommand.class})
+        subcommands = {RunCommand.class, ClassifyCommand.class, DetectCommand.class, BenchCommand.class, ModelsCommand.class, ImagesCommand.class,
+                CheckConfigCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0, EXIT_FAILED_INPUTS = 1, EXIT_USAGE = 2, EXIT_MODEL = 3;
@@ -50,6 +51,9 @@ public final class Main implements Runnable {
             if (ex instanceof ModelLoadException) {
                 code = EXIT_MODEL;
                 msg = ex.getMessage();
+            } else if (ex instanceof ConfigException ce) {
+                code = ce.exitCode();
+                msg = ce.located();
             } else if (ex instanceof CatalogException ce) {
                 code = ce.exitCode();
                 msg = ex.getMessage();

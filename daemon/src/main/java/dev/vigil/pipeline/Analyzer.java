@@ -12,6 +12,7 @@ import dev.vigil.postprocess.PostprocessOpDecoder;
 import dev.vigil.postprocess.RawSsdDecoder;
 import dev.vigil.postprocess.TopK;
 import dev.vigil.preprocess.ImagePreprocessor;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -50,11 +51,13 @@ public final class Analyzer implements AutoCloseable {
     private final Detections detections;
     private final Labels labels;
     private final ModelSpec spec;
+    private final ImagePreprocessor.Resize resize;
     private long preprocessNanos, invokeNanos, postprocessNanos;
 
     private Analyzer(ModelSpec spec, InferenceEngine engine, Options o) {
         this.spec = spec;
         this.engine = engine;
+        this.resize = o.resize();
         this.labels = spec.labels().orElse(null);
         List<TensorSpec> outs = engine.outputs();
         Kind k = spec.kind().orElse(outs.size() == 1 ? Kind.CLASSIFIER : Kind.DETECTOR);
@@ -103,17 +106,41 @@ public final class Analyzer implements AutoCloseable {
         long t1 = System.nanoTime();
         engine.invoke();
         long t2 = System.nanoTime();
-        if (kind == Kind.DETECTOR) {
-            decoder.decode(engine, detections, minScore);
-            if (preprocessor.letterboxed())
-                detections.transformBoxes(preprocessor.scaleX(), preprocessor.offsetX(), preprocessor.scaleY(), preprocessor.offsetY());
-        } else {
-            topK.decode(engine, 0, minScore);
-        }
+        decode(preprocessor, minScore);
         long t3 = System.nanoTime();
         preprocessNanos = t1 - t0;
         invokeNanos = t2 - t1;
         postprocessNanos = t3 - t2;
+    }
+
+    /** A buffer for {@link #run(PreparedInput, float)}, preprocessed on any thread; close it before the analyzer. */
+    public PreparedInput newInput() {
+        return new PreparedInput(this, resize);
+    }
+
+    /**
+     * Runs inference and postprocessing on an input prepared elsewhere: one copy into the tensor (a few
+     * microseconds), invoke, decode. Results as for {@link #analyze}; preprocessNanos() is the input's own.
+     */
+    public void run(PreparedInput in, float minScore) {
+        long t1 = System.nanoTime();
+        ByteBuffer tensor = engine.input(0);
+        tensor.put(0, in.data, 0, in.data.capacity());
+        engine.invoke();
+        long t2 = System.nanoTime();
+        decode(in.preprocessor, minScore);
+        preprocessNanos = in.preprocessNanos;
+        invokeNanos = t2 - t1;
+        postprocessNanos = System.nanoTime() - t2;
+    }
+
+    private void decode(ImagePreprocessor p, float minScore) {
+        if (kind == Kind.DETECTOR) {
+            decoder.decode(engine, detections, minScore);
+            if (p.letterboxed()) detections.transformBoxes(p.scaleX(), p.offsetX(), p.scaleY(), p.offsetY());
+        } else {
+            topK.decode(engine, 0, minScore);
+        }
     }
 
     public String label(int index) {

@@ -118,10 +118,16 @@ class CliTest {
                 "--frames", "20", "--warmup", "5", "--threads", "2", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode b = r.lines().get(0);
-        for (String f : new String[] {"model", "frames", "threads", "fps", "e2e_ms", "invoke_ms", "invoke_p99_ms", "alloc_bytes_per_frame", "rss_mb"})
+        for (String f : new String[] {"model", "frames", "threads", "fps", "e2e_ms", "latency_ms", "invoke_ms", "invoke_p99_ms", "alloc_bytes_per_frame", "rss_mb"})
             assertTrue(b.has(f), "missing " + f + " in " + b);
         assertEquals(20, b.get("frames").asInt());
-        assertTrue(b.get("e2e_ms").asDouble() >= b.get("invoke_ms").asDouble());
+        assertTrue(b.get("latency_ms").asDouble() >= b.get("invoke_ms").asDouble());
+        assertTrue(b.get("alloc_bytes_per_frame").asDouble() >= 0);
+        Run seq = run("bench", "--model", TestData.model(TestData.DETECTOR).toString(), "--images", TestData.images().toString(),
+                "--frames", "10", "--warmup", "2", "--sequential", "--json");
+        assertEquals(0, seq.code(), seq.err());
+        JsonNode s = seq.lines().get(0);
+        assertTrue(s.get("e2e_ms").asDouble() >= s.get("invoke_ms").asDouble() + s.get("preprocess_ms").asDouble() * 0.9, s.toString());
     }
 
     @Test

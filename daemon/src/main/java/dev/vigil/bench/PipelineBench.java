@@ -1,0 +1,94 @@
+package dev.vigil.bench;
+
+import com.sun.management.ThreadMXBean;
+import dev.vigil.capture.FrameSource;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.daemon.Daemon;
+import dev.vigil.pipeline.Analyzer;
+import dev.vigil.pipeline.ModelSpec;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * The daemon under load: N replayed cameras offering more frames than the engine can take, through the real
+ * capture threads, scheduler, rules and event store. Compares the total processed rate with what one stream gets
+ * from the engine alone.
+ */
+public final class PipelineBench {
+
+    public record CameraResult(String camera, double capturedFps, double processedFps, double dropRate, double latencyP50Ms,
+                               double latencyP99Ms) {}
+
+    public record Result(String model, int threads, double seconds, double engineLimitFps, double totalProcessedFps,
+                         double ratio, List<CameraResult> cameras, double allocBytesPerFrame, double rssMb) {}
+
+    private PipelineBench() {}
+
+    public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
+                             Duration duration, Duration warmup) throws Exception {
+        double engineLimit;
+        try (Analyzer a = Analyzer.open(spec, options)) {
+            engineLimit = Bench.run(a, frames, 300, 50, options.engineOptions().threads()).fps();
+        }
+        Path events = Files.createTempDirectory("vigil-bench-events");
+        StringBuilder yaml = new StringBuilder()
+                .append("model: ").append(spec.model().toAbsolutePath()).append('\n')
+                .append("threads: ").append(options.engineOptions().threads()).append('\n')
+                .append("events: { dir: ").append(events).append(" }\n")
+                .append("cameras:\n");
+        Map<String, FrameSource> sources = new LinkedHashMap<>();
+        for (int i = 1; i <= cameras; i++) {
+            String name = "cam" + i;
+            // A doorbell's rules: groups and a cooldown, so events are written as they would be in service.
+            yaml.append("  ").append(name).append(":\n")
+                    .append("    source: { folder: ").append(events).append(", fps: ").append(cameraFps).append(", loop: true }\n")
+                    .append("    groups:\n")
+                    .append("      person: { labels: [person], min_score: 0.5 }\n")
+                    .append("      animal: { labels: [cat, dog, bird, horse, sheep, cow, bear], min_score: 0.5 }\n")
+                    .append("    cooldown_s: 30\n");
+            sources.put(name, new ReplaySource(name, frames, cameraFps));
+        }
+        VigilConfig cfg = ConfigLoader.parse(yaml.toString(), events, Map.of());
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (Daemon d = Daemon.start(cfg, new Daemon.Options(false, sources))) {
+            Thread.sleep(warmup.toMillis());
+            List<Daemon.CameraStatus> s0 = d.status();
+            for (int i = 1; i <= cameras; i++) d.latency("cam" + i).clear();
+            long alloc0 = mx.getTotalThreadAllocatedBytes();
+            long t0 = System.nanoTime();
+            Thread.sleep(duration.toMillis());
+            long t1 = System.nanoTime();
+            long alloc1 = mx.getTotalThreadAllocatedBytes();
+            List<Daemon.CameraStatus> s1 = d.status();
+            double secs = (t1 - t0) / 1e9;
+            List<CameraResult> per = new ArrayList<>();
+            long processed = 0;
+            double total = 0;
+            for (int i = 0; i < cameras; i++) {
+                var a = s0.get(i);
+                var b = s1.get(i);
+                long p = b.processed() - a.processed();
+                long captured = b.capture().captured() - a.capture().captured();
+                long dropped = b.capture().dropped() - a.capture().dropped();
+                processed += p;
+                total += p / secs;
+                per.add(new CameraResult(b.name(), captured / secs, p / secs, captured == 0 ? 0 : (double) dropped / captured,
+                        d.latency(b.name()).percentileMs(0.5), d.latency(b.name()).percentileMs(0.99)));
+            }
+            return new Result(spec.name(), options.engineOptions().threads(), secs, engineLimit, total, total / engineLimit, per,
+                    processed == 0 ? 0 : (double) (alloc1 - alloc0) / processed, Bench.rssMb());
+        } finally {
+            try (var st = Files.walk(events)) {
+                st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.ConfigException;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.VigilConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil check-config FILE}: loads a config the way {@code vigil run} does and prints
+ * {@code FILE: ok (N cameras: ...)}, or the one-line error and exit 2. Credentials never appear in the output.
+ */
+@Command(name = "check-config",
+        description = "Check a configuration file: every key, value and $${VAR}; prints its cameras, or the error (exit 2).")
+public final class CheckConfigCommand implements Callable<Integer> {
+
+    @Mixin HelpOption help;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The YAML configuration (see config/ for examples).")
+    Path file;
+
+    @Option(names = "--print", description = "Also print the configuration with every default filled in (credentials masked).")
+    boolean print;
+
+    @Override
+    public Integer call() {
+        VigilConfig config;
+        try {
+            config = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            var err = spec.commandLine().getErr();
+            err.println(e.located());
+            err.flush();
+            return e.exitCode();
+        }
+        var out = spec.commandLine().getOut();
+        out.println(file + ": ok (" + ConfigLoader.summary(config) + ")");
+        if (print) out.print(ConfigLoader.toYaml(config));
+        out.flush();
+        return Main.EXIT_OK;
+    }
+}

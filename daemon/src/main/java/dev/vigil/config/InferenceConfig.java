@@ -1,0 +1,52 @@
+package dev.vigil.config;
+
+import dev.vigil.inference.Delegate;
+import dev.vigil.inference.EngineOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The model and how it runs (top-level keys {@code model}, {@code threads}, {@code engine}, {@code delegate},
+ * {@code edgetpu_device}, {@code labels} and {@code models.mirror}).
+ *
+ * @param model         a catalog name, or a model file (resolved against the config's folder); not checked here,
+ *                      {@code ModelStore.resolve} does that with the catalog at hand
+ * @param edgetpuDevice Edge TPU device (usb, pci, usb:N, pci:N or a path); empty for the first found
+ * @param labels        a label file overriding the model's own
+ * @param mirror        a folder tried for models before downloading
+ */
+public record InferenceConfig(String model, int threads, Engine engine, Delegate delegate, Optional<String> edgetpuDevice,
+                              Optional<Path> labels, Optional<Path> mirror) {
+
+    public static final String DEFAULT_MODEL = "ssd_mobilenet_v1_coco_quant";
+    public static final int DEFAULT_THREADS = 2;
+
+    /** The inference runtime; {@link #word()} is what {@code Analyzer.Options} takes. */
+    public enum Engine {
+        TFLITE, DJL;
+
+        public String word() { return name().toLowerCase(Locale.ROOT); }
+
+        static List<String> words() { return java.util.Arrays.stream(values()).map(Engine::word).toList(); }
+    }
+
+    public EngineOptions engineOptions() {
+        return new EngineOptions(threads, delegate, edgetpuDevice.orElse(null), null, -1);
+    }
+
+    /** The delegate as the config writes it (the inverse of {@link Delegate#parse}). */
+    static String word(Delegate d) {
+        return switch (d) {
+            case CPU -> "cpu";
+            case XNNPACK_DEFAULT -> "xnnpack";
+            case XNNPACK_FFM -> "xnnpack-ffm";
+            case NONE -> "none";
+            case EDGETPU -> "edgetpu";
+            case AUTO -> "auto";
+        };
+    }
+
+    static final List<String> DELEGATES = java.util.Arrays.stream(Delegate.values()).map(InferenceConfig::word).toList();
+}

@@ -1,0 +1,30 @@
+package dev.vigil.daemon;
+
+import java.util.Arrays;
+
+/**
+ * The last N latencies of a camera in a ring allocated once (recording allocates nothing); percentiles on demand.
+ * A stopgap for benchmarks and status until the metrics stage brings histograms.
+ */
+public final class LatencyLog {
+
+    private final long[] ring;
+    private long count;
+
+    public LatencyLog(int capacity) { ring = new long[capacity]; }
+
+    public synchronized void record(long nanos) { ring[(int) (count++ % ring.length)] = nanos; }
+
+    public synchronized void clear() { count = 0; }
+
+    public synchronized long count() { return count; }
+
+    /** The q-quantile (0..1) of the recorded window in milliseconds; NaN when empty. */
+    public synchronized double percentileMs(double q) {
+        int n = (int) Math.min(count, ring.length);
+        if (n == 0) return Double.NaN;
+        long[] copy = Arrays.copyOf(ring, n);
+        Arrays.sort(copy);
+        return copy[Math.min(n - 1, (int) Math.ceil(q * n) - 1 < 0 ? 0 : (int) Math.ceil(q * n) - 1)] / 1e6;
+    }
+}

@@ -1,0 +1,386 @@
+package dev.vigil.rules;
+
+import dev.vigil.postprocess.Classification;
+import dev.vigil.postprocess.Detection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides, frame by frame, whether a camera's rule groups fire.
+ *
+ * <p>Per group, a detection <em>matches</em> when its label is in the group, its score reaches the group's minimum,
+ * its box area lies within [min_area, max_area] and its box's bottom centre (where the object touches the ground) lies
+ * inside one of the zones (if any) and in no mask. The group fires when enough of the last processed frames matched
+ * ({@link Confirm}), its cooldown since the last firing has passed and, with tracking on, the frame holds an object that
+ * has not fired yet.
+ *
+ * <p>Tracking is plain IoU matching against the boxes of the previous frames: a detection that overlaps a remembered
+ * object by at least {@code trackIou} is that object again. An object fires once; it is forgotten after it has been
+ * missing for more than {@code trackMisses} processed frames (so a detector that loses a sleeping cat for a frame or
+ * two does not raise a second alarm). With tracking on, a frame counts towards confirmation only when it holds an object
+ * that has not fired yet: otherwise a parked car, matching every frame, would keep the window full and let a single
+ * spurious new detection fire without any confirmation of its own.
+ *
+ * <p>One engine per camera, called by the one thread that runs that camera's inference: not thread-safe, except
+ * {@link #state()}, which any thread may read. The per-frame work uses preallocated arrays; only a firing allocates.
+ */
+public final class RuleEngine {
+
+    /** Processed frames an object may be missing before the tracker forgets it. */
+    public static final int DEFAULT_TRACK_MISSES = 3;
+
+    /** Objects remembered per group; a scene with more is not a scene where "this one is new" means much. */
+    static final int MAX_TRACKS = 32;
+
+    private static final float[] FULL_FRAME = {0f, 0f, 1f, 1f};
+
+    // Polygon.contains is half-open: a point exactly on the frame's edge (a box touching the bottom, y = 1) would fall
+    // outside a zone drawn up to that edge. Nudge the point inside the frame so such zones work as drawn.
+    private static final float EDGE = 1e-5f;
+
+    private final String camera;
+    private final Group[] groups;
+    private final Polygon[] zones;
+    private final Polygon[] masks;
+    private final int confirmFrames;
+    private final long cooldownNanos;
+    private final boolean tracking;
+    private final float trackIou;
+    private final int trackMisses;
+
+    // Per-frame scratch: the matching candidates of the group being evaluated.
+    private int[] candIndex = new int[16];
+    private float[] candScore = new float[16];
+    private float[][] candBox = new float[16][];
+    private int[] candTrack = new int[16];
+
+    public RuleEngine(String camera, CameraRules rules) { this(camera, rules, DEFAULT_TRACK_MISSES); }
+
+    public RuleEngine(String camera, CameraRules rules, int trackMisses) {
+        this.camera = camera;
+        String where = "cameras." + camera;
+        Confirm c = rules.confirm() == null ? Confirm.ONE_OF_ONE : rules.confirm();
+        if (c.of() < 1 || c.frames() < 1 || c.frames() > c.of())
+            throw new IllegalArgumentException(where + ".confirm: frames " + c.frames() + " of " + c.of()
+                    + " is not possible; use 1 <= frames <= of");
+        Duration cooldown = rules.cooldown() == null ? Duration.ZERO : rules.cooldown();
+        if (cooldown.isNegative())
+            throw new IllegalArgumentException(where + ".cooldown_s: " + cooldown.toMillis() / 1000.0 + " is negative; use 0 or more");
+        if (rules.tracking() && !(rules.trackIou() > 0f && rules.trackIou() <= 1f))
+            throw new IllegalArgumentException(where + ".track_iou: " + rules.trackIou() + " is not in (0, 1]");
+        if (trackMisses < 0) throw new IllegalArgumentException("trackMisses must be >= 0, got " + trackMisses);
+        this.confirmFrames = c.frames();
+        this.cooldownNanos = cooldown.toNanos();
+        this.tracking = rules.tracking();
+        this.trackIou = rules.trackIou();
+        this.trackMisses = trackMisses;
+        this.zones = rules.zones() == null ? new Polygon[0] : rules.zones().toArray(Polygon[]::new);
+        this.masks = rules.masks() == null ? new Polygon[0] : rules.masks().toArray(Polygon[]::new);
+        List<Group> gs = new ArrayList<>();
+        for (Map.Entry<String, GroupRule> e : rules.groups().entrySet()) {
+            GroupRule r = e.getValue();
+            String key = where + ".groups." + e.getKey();
+            if (r.labels() == null || r.labels().isEmpty())
+                throw new IllegalArgumentException(key + ".labels: empty; name at least one label");
+            if (r.minArea() < 0f || r.maxArea() < r.minArea())
+                throw new IllegalArgumentException(key + ": area range [" + r.minArea() + ", " + r.maxArea()
+                        + "] is empty; use 0 <= min_area <= max_area");
+            gs.add(new Group(e.getKey(), r, c.of()));
+        }
+        this.groups = gs.toArray(Group[]::new);
+    }
+
+    public String camera() { return camera; }
+
+    /** Applies the groups to one processed frame of a detector; returns the groups that fire (usually none). */
+    public List<Trigger> evaluate(List<Detection> detections, Instant frameTime) {
+        List<Trigger> fired = null;
+        int size = detections.size();
+        ensureCapacity(size);
+        for (Group g : groups) {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                Detection d = detections.get(i);
+                if (matches(g, d)) {
+                    candIndex[n] = i;
+                    candScore[n] = d.score();
+                    candBox[n] = d.box();
+                    n++;
+                }
+            }
+            int best = g.step(this, n, frameTime);
+            if (best >= 0) {
+                if (fired == null) fired = new ArrayList<>(groups.length);
+                fired.add(new Trigger(camera, g.name, detections.get(candIndex[best]), frameTime));
+            }
+        }
+        return fired == null ? List.of() : fired;
+    }
+
+    /**
+     * Applies the groups to a classifier's top-k: a class matches when its label is in the group and its score reaches
+     * the minimum. There is no box, so area, zones and masks do not apply; for tracking every class stands on the
+     * whole frame, so a group whose labels stay in view fires once.
+     */
+    public List<Trigger> evaluateClassification(List<Classification> topK, Instant frameTime) {
+        List<Trigger> fired = null;
+        int size = topK.size();
+        ensureCapacity(size);
+        for (Group g : groups) {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                Classification c = topK.get(i);
+                if (c.score() >= g.rule.minScore() && g.labels.contains(c.label())) {
+                    candIndex[n] = i;
+                    candScore[n] = c.score();
+                    candBox[n] = FULL_FRAME;
+                    n++;
+                }
+            }
+            int best = g.step(this, n, frameTime);
+            if (best >= 0) {
+                Classification c = topK.get(candIndex[best]);
+                if (fired == null) fired = new ArrayList<>(groups.length);
+                fired.add(new Trigger(camera, g.name, new Detection(c.label(), c.index(), c.score(), FULL_FRAME.clone()),
+                        frameTime));
+            }
+        }
+        return fired == null ? List.of() : fired;
+    }
+
+    /** A snapshot of every group's state, in config order; safe to call from any thread. */
+    public List<GroupState> state() {
+        List<GroupState> out = new ArrayList<>(groups.length);
+        for (Group g : groups)
+            out.add(new GroupState(camera, g.name, g.lastTriggerSeen, g.countSeen, g.window.length, confirmFrames,
+                    g.trackedSeen, g.framesSeen, g.triggersSeen, g.suppressedSeen));
+        return out;
+    }
+
+    /** Forgets windows, tracks and cooldowns, e.g. after the camera reconnected and the scene may have changed. */
+    public void reset() {
+        for (Group g : groups) g.reset();
+    }
+
+    private boolean matches(Group g, Detection d) {
+        if (d.score() < g.rule.minScore() || !g.labels.contains(d.label())) return false;
+        float area = d.area();
+        if (area < g.rule.minArea() || area > g.rule.maxArea()) return false;
+        float[] b = d.box();
+        float x = clamp((b[0] + b[2]) * 0.5f);
+        float y = clamp(b[3]);
+        if (zones.length > 0) {
+            boolean inside = false;
+            for (Polygon z : zones) {
+                if (z.contains(x, y)) { inside = true; break; }
+            }
+            if (!inside) return false;
+        }
+        for (Polygon m : masks) {
+            if (m.contains(x, y)) return false;
+        }
+        return true;
+    }
+
+    private static float clamp(float v) { return Math.min(Math.max(v, EDGE), 1f - EDGE); }
+
+    private void ensureCapacity(int n) {
+        if (n <= candIndex.length) return;
+        int cap = Math.max(n, candIndex.length * 2);
+        candIndex = new int[cap];
+        candScore = new float[cap];
+        candBox = new float[cap][];
+        candTrack = new int[cap];
+    }
+
+    static float iou(float[] a, float[] b) {
+        float ix = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+        float iy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+        if (ix <= 0f || iy <= 0f) return 0f;
+        float inter = ix * iy;
+        float union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+        return union <= 0f ? 0f : inter / union;
+    }
+
+    /** One group's sliding window, cooldown and tracked objects. */
+    private static final class Group {
+        final String name;
+        final GroupRule rule;
+        final Set<String> labels;
+        final boolean[] window;
+        int pos;
+        int count;
+        Instant lastTrigger;
+        long frames;
+        long triggers;
+        long suppressed;
+
+        // Tracked objects: box i at boxes[4i .. 4i+3].
+        final float[] boxes = new float[MAX_TRACKS * 4];
+        final int[] misses = new int[MAX_TRACKS];
+        final boolean[] fired = new boolean[MAX_TRACKS];
+        final boolean[] seen = new boolean[MAX_TRACKS];
+        final float[] box = new float[4];
+        int tracks;
+
+        // Published copies for state(), written once per frame.
+        volatile Instant lastTriggerSeen;
+        volatile int countSeen;
+        volatile int trackedSeen;
+        volatile long framesSeen;
+        volatile long triggersSeen;
+        volatile long suppressedSeen;
+
+        Group(String name, GroupRule rule, int of) {
+            this.name = name;
+            this.rule = rule;
+            this.labels = rule.labels();
+            this.window = new boolean[of];
+        }
+
+        void reset() {
+            java.util.Arrays.fill(window, false);
+            pos = 0;
+            count = 0;
+            lastTrigger = null;
+            tracks = 0;
+            publish();
+        }
+
+        /**
+         * Advances this group by one frame whose matching candidates sit in the engine's scratch arrays [0, n).
+         * Returns the index of the candidate that fires, or -1.
+         */
+        int step(RuleEngine e, int n, Instant t) {
+            frames++;
+            int best = -1;
+            if (e.tracking) {
+                associate(e, n);
+                for (int k = 0; k < n; k++) {
+                    int tr = e.candTrack[k];
+                    if (tr >= 0 && !fired[tr] && (best < 0 || e.candScore[k] > e.candScore[best])) best = k;
+                }
+            } else {
+                for (int k = 0; k < n; k++) {
+                    if (best < 0 || e.candScore[k] > e.candScore[best]) best = k;
+                }
+            }
+            boolean counts = best >= 0;
+            if (window[pos]) count--;
+            window[pos] = counts;
+            if (counts) count++;
+            pos = pos + 1 == window.length ? 0 : pos + 1;
+
+            if (best >= 0 && count < e.confirmFrames) best = -1;
+            if (best >= 0 && lastTrigger != null && e.cooldownNanos > 0 && inCooldown(t, e.cooldownNanos)) {
+                suppressed++;
+                best = -1;
+            }
+            if (best >= 0) {
+                lastTrigger = t;
+                triggers++;
+                // Everything in view when the alarm went off has been announced with it.
+                if (e.tracking) {
+                    for (int k = 0; k < n; k++) {
+                        if (e.candTrack[k] >= 0) fired[e.candTrack[k]] = true;
+                    }
+                }
+            }
+            if (e.tracking) forget(e.trackMisses);
+            publish();
+            return best;
+        }
+
+        private boolean inCooldown(Instant t, long cooldownNanos) {
+            // A frame time before the last firing means the clock was set back: start afresh rather than stay mute
+            // for however far it jumped.
+            if (t.isBefore(lastTrigger)) return false;
+            long seconds = t.getEpochSecond() - lastTrigger.getEpochSecond();
+            if (seconds > cooldownNanos / 1_000_000_000L + 1) return false;
+            long elapsed = seconds * 1_000_000_000L + (t.getNano() - lastTrigger.getNano());
+            return elapsed < cooldownNanos;
+        }
+
+        /** Matches the candidates to remembered objects; candTrack[k] is the object of candidate k (-1: none). */
+        private void associate(RuleEngine e, int n) {
+            for (int j = 0; j < tracks; j++) {
+                misses[j]++;
+                seen[j] = false;
+            }
+            for (int k = 0; k < n; k++) {
+                float[] b = e.candBox[k];
+                int bestTrack = -1;
+                float bestIou = e.trackIou;
+                for (int j = 0; j < tracks; j++) {
+                    if (seen[j]) continue;
+                    box[0] = boxes[4 * j];
+                    box[1] = boxes[4 * j + 1];
+                    box[2] = boxes[4 * j + 2];
+                    box[3] = boxes[4 * j + 3];
+                    float iou = iou(b, box);
+                    if (iou >= bestIou) { bestIou = iou; bestTrack = j; }
+                }
+                if (bestTrack >= 0) update(bestTrack, b);
+                e.candTrack[k] = bestTrack;
+            }
+            // New objects only after every known one had its chance, so a newcomer never evicts an object in view.
+            for (int k = 0; k < n; k++) {
+                if (e.candTrack[k] >= 0) continue;
+                int j = newTrack();
+                if (j >= 0) update(j, e.candBox[k]);
+                e.candTrack[k] = j;
+            }
+        }
+
+        private void update(int j, float[] b) {
+            System.arraycopy(b, 0, boxes, 4 * j, 4);
+            misses[j] = 0;
+            seen[j] = true;
+        }
+
+        /** A slot for a new object: a free one, else the longest-missing one; -1 if all are in view right now. */
+        private int newTrack() {
+            int j;
+            if (tracks < MAX_TRACKS) {
+                j = tracks++;
+            } else {
+                j = -1;
+                for (int i = 0; i < tracks; i++) {
+                    if (!seen[i] && (j < 0 || misses[i] > misses[j])) j = i;
+                }
+                if (j < 0) return -1;
+            }
+            fired[j] = false;
+            seen[j] = false;
+            misses[j] = 0;
+            return j;
+        }
+
+        private void forget(int maxMisses) {
+            for (int j = tracks - 1; j >= 0; j--) {
+                if (misses[j] > maxMisses) {
+                    int last = --tracks;
+                    if (j != last) {
+                        System.arraycopy(boxes, 4 * last, boxes, 4 * j, 4);
+                        misses[j] = misses[last];
+                        fired[j] = fired[last];
+                        seen[j] = seen[last];
+                    }
+                }
+            }
+        }
+
+        private void publish() {
+            countSeen = count;
+            trackedSeen = tracks;
+            framesSeen = frames;
+            triggersSeen = triggers;
+            suppressedSeen = suppressed;
+            lastTriggerSeen = lastTrigger;
+        }
+    }
+}

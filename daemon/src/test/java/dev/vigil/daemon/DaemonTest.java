@@ -1,0 +1,151 @@
+package dev.vigil.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon end to end on real models and photos: sources in, events.jsonl and snapshots out. */
+class DaemonTest {
+
+    @TempDir
+    Path tmp;
+
+    static final String DOORBELL = """
+            model: ssd_mobilenet_v1_coco_quant
+            threads: 2
+            http: { listen: "127.0.0.1:0" }
+            events: { dir: %s }
+            cameras:
+              door:
+                source: %s
+                groups:
+                  person: { labels: [person], min_score: 0.5 }
+                  animal: { labels: [cat, dog, bird, horse, sheep, cow, bear], min_score: 0.5 }
+                confirm: { frames: 1, of: 1 }
+                cooldown_s: 0
+                tracking: false
+            """;
+
+    VigilConfig config(String source) {
+        return ConfigLoader.parse(DOORBELL.formatted(tmp.resolve("events"), source), tmp, Map.of());
+    }
+
+    List<JsonNode> events() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        Path log = tmp.resolve("events/events.jsonl");
+        if (!Files.exists(log)) return List.of();
+        return Files.readAllLines(log).stream().map(l -> {
+            try {
+                return m.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError("torn line " + l, e);
+            }
+        }).toList();
+    }
+
+    static void runOnce(VigilConfig cfg) throws Exception {
+        try (Daemon d = Daemon.start(cfg, new Daemon.Options(true))) {
+            assertTrue(d.awaitStopped(Duration.ofSeconds(90)), "--once did not finish: " + d.status());
+            assertEquals(null, d.failure());
+        }
+    }
+
+    @Test
+    void folderReplayTellsPeopleFromAnimals() throws Exception {
+        runOnce(config("{ folder: " + TestData.images().toAbsolutePath() + ", fps: 20, loop: false }"));
+        Map<String, Set<String>> groupsByImage = new HashMap<>();
+        for (JsonNode e : events()) {
+            groupsByImage.computeIfAbsent(e.get("source_ref").asText(), k -> new TreeSet<>()).add(e.get("group").asText());
+            assertEquals("door", e.get("camera").asText());
+            assertTrue(Files.isRegularFile(tmp.resolve("events").resolve(e.get("snapshot").asText())), "snapshot of " + e);
+            assertEquals(4, e.get("box").size());
+            assertTrue(e.get("time").asText().endsWith("Z"));
+        }
+        for (String p : new String[] {"grace_hopper.bmp", "kite_and_cold.jpg", "astronaut.png", "person_dog_horse.jpg"})
+            assertTrue(groupsByImage.getOrDefault(p, Set.of()).contains("person"), p + ": " + groupsByImage);
+        for (String a : new String[] {"cat.bmp", "dog.bmp", "chelsea.png"})
+            assertEquals(Set.of("animal"), groupsByImage.get(a), a + ": " + groupsByImage);
+        for (String none : new String[] {"hot_dog.jpg", "empty_street.jpg"})
+            assertTrue(!groupsByImage.containsKey(none), none + ": " + groupsByImage);
+    }
+
+    @Test
+    void aVideoFileMadeFromThePhotosPlaysThroughTheFileSource() throws Exception {
+        Path clip = tmp.resolve("clip.avi");
+        String[] photos = {"empty_street.jpg", "grace_hopper.bmp", "hot_dog.jpg", "chelsea.png"};
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(clip.toFile(), 640, 480);
+             OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
+             Size size = new Size(640, 480)) {
+            rec.setFormat("avi");
+            rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG);
+            rec.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P);
+            rec.setFrameRate(5);
+            rec.setVideoQuality(2);
+            rec.start();
+            for (String p : photos) {
+                try (Mat img = TestData.read(p); Mat frame = new Mat()) {
+                    opencv_imgproc.resize(img, frame, size);
+                    for (int i = 0; i < 3; i++) rec.record(conv.convert(frame));
+                }
+            }
+            rec.stop();
+        }
+        runOnce(config("{ file: " + clip + ", loop: false }"));
+        List<JsonNode> ev = events();
+        Set<String> groups = new TreeSet<>();
+        ev.forEach(e -> groups.add(e.get("group").asText()));
+        assertEquals(Set.of("animal", "person"), groups, ev.toString());
+        // 3 frames of Grace Hopper and 3 of the cat, cooldown 0 and no tracking: each frame fires.
+        long persons = ev.stream().filter(e -> e.get("group").asText().equals("person")).count();
+        assertTrue(persons >= 3, "person events " + persons);
+        assertTrue(ev.get(0).get("source_ref").asText().startsWith("clip.avi"), ev.get(0).toString());
+    }
+
+    @Test
+    void sigtermStopsWithinFiveSecondsFlushesEventsAndExitsZero() throws Exception {
+        Path cfg = tmp.resolve("loop.yaml");
+        Files.writeString(cfg, DOORBELL.formatted(tmp.resolve("events"),
+                "{ folder: " + TestData.images().toAbsolutePath() + ", fps: 10, loop: true }"));
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-Dvigil.mirror=" + TestData.shared().toAbsolutePath(),
+                "-Dvigil.home=" + tmp.resolve("home"), "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main",
+                "run", "--config", cfg.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (events().size() < 3 && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(200);
+            assertTrue(events().size() >= 3, "events before SIGTERM: " + Files.readString(tmp.resolve("daemon.log")));
+            long t0 = System.nanoTime();
+            p.destroy(); // SIGTERM
+            assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "still running 5 s after SIGTERM");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("daemon.log")));
+            assertTrue(Files.readString(tmp.resolve("daemon.log")).contains("stopped in"), "clean stop logged");
+            List<JsonNode> ev = events(); // every line whole, every snapshot there
+            for (JsonNode e : ev) assertTrue(Files.isRegularFile(tmp.resolve("events").resolve(e.get("snapshot").asText())));
+            System.out.println("SIGTERM to exit: " + ms + " ms, " + ev.size() + " events");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
