@@ -191,17 +191,22 @@ public final class Camera implements AutoCloseable {
         try {
             while (!closing) {
                 setState(CameraState.CONNECTING, null);
-                String failure = session();
+                String failure;
+                try {
+                    failure = session();
+                } catch (RuntimeException e) {
+                    // A bug, not a camera problem: say so loudly, and keep the camera (and the daemon) going.
+                    log.error("camera {}: capture failed", name, e);
+                    failure = "capture failed: " + message(e);
+                }
                 if (closing) break;
                 if (failure == null) { // a finite source delivered everything
                     setState(CameraState.ENDED, null);
-                    buffer.end();
                     break;
                 }
                 if (source.finite()) {
                     // A file, folder or one-shot command that failed will not get better by retrying.
                     setState(CameraState.ENDED, failure);
-                    buffer.end();
                     break;
                 }
                 Duration delay = backoff.next();
@@ -209,13 +214,11 @@ public final class Camera implements AutoCloseable {
                 sleep(delay);
                 if (!closing) reconnects.incrementAndGet();
             }
-        } catch (Throwable t) {
-            // A bug, not a camera problem: say so loudly, end the camera, never take the daemon down.
-            log.error("camera {}: capture thread failed", name, t);
-            setState(CameraState.DOWN, "capture failed: " + t);
         } finally {
             source.close();
             if (watch != null) watch.cancel(false);
+            // Whatever ended the thread (an Error included), a consumer waiting for frames must not wait forever.
+            buffer.end();
             if (closing) buffer.close();
             signal();
         }
@@ -286,8 +289,9 @@ public final class Camera implements AutoCloseable {
                 if (!up) {
                     up = true;
                     backoff.reset();
-                    setState(CameraState.UP, null);
                 }
+                // Also after the watchdog reported a long stall that then recovered on its own.
+                if (state != CameraState.UP) setState(CameraState.UP, null);
             }
             return "closed";
         } catch (InterruptedException e) {

@@ -77,6 +77,8 @@ final class FfmpegLog {
     private static final class Callback extends LogCallback {
         @Override
         public void call(int level, BytePointer msg) {
+            // swscale warns on every MJPEG frame ("deprecated pixel format used"): build no strings for nothing.
+            if (level > avutil.AV_LOG_ERROR && !log.isDebugEnabled()) return;
             String line = Redact.text(msg.getString().strip());
             if (line.isEmpty()) return;
             if (level <= avutil.AV_LOG_ERROR) {

@@ -19,11 +19,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Streams, video files, V4L2 devices and command pipes, all decoded by JavaCV's FFmpegFrameGrabber. The grabber and its
  * converter are opened and closed by the capture thread only.
  *
- * <p>Blocking is bounded by FFmpeg's own socket options ({@code timeout} for RTSP and HTTP, which also bounds the TCP
- * connect, and {@code rw_timeout} for HTTP), in microseconds. JavaCV 1.5.13's {@code FrameGrabber.setTimeout} is not
- * read by FFmpegFrameGrabber, and an interrupt callback cannot be installed before {@code avformat_open_input}
- * (FFmpegFrameGrabber allocates the context inside start()), so those two are not used; the camera's watchdog reports a
- * call that outlives {@link #stallLimit()}.
+ * <p>Blocking is bounded by FFmpeg's own socket options, in microseconds: {@code timeout} for RTSP and HTTP (it also
+ * bounds the TCP connect) and {@code rw_timeout} for HTTP, set to min(connect timeout / 2, read timeout), because the
+ * RTSP handshake waits it out twice on a silent server. Measured with the tests' 2 s / 1 s: a silent server fails the
+ * open after 2.2 s, a hung stream is DOWN 1.1 s after its last packet. JavaCV 1.5.13's {@code FrameGrabber.setTimeout}
+ * is not read by FFmpegFrameGrabber, and an interrupt callback cannot be installed before {@code avformat_open_input}
+ * (FFmpegFrameGrabber allocates the context inside start()) nor reaches the RTSP socket after it (FFmpeg copies the
+ * callback into each connection when it opens), so neither is used; the camera's watchdog reports a call that outlives
+ * {@link #stallLimit()}.
  */
 final class FfmpegSource implements FrameSource {
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -26,6 +27,8 @@ final class FrameBuffer {
     private final ArrayDeque<Slot> free = new ArrayDeque<>();
     private final List<Slot> lent = new ArrayList<>();
     private Slot latest;
+    /** Handed to the capture thread by writable(), not yet published. */
+    private Slot writing;
     private boolean closed;
     private boolean ended;
     private long sequence;
@@ -53,8 +56,6 @@ final class FrameBuffer {
         return s.mat;
     }
 
-    private Slot writing;
-
     /** The read failed: the Mat returns to the free list. */
     synchronized void giveBack(Mat mat) {
         if (writing != null && writing.mat == mat) {
@@ -67,7 +68,7 @@ final class FrameBuffer {
      * Makes the Mat from {@link #writable()} the newest frame. In lossless mode waits (bounded by {@code stop}) until
      * the consumer took the previous one.
      */
-    synchronized void publish(Mat mat, long captureNanos, Instant time, String sourceRef, java.util.function.BooleanSupplier stop)
+    synchronized void publish(Mat mat, long captureNanos, Instant time, String sourceRef, BooleanSupplier stop)
             throws InterruptedException {
         Slot s = writing;
         if (s == null || s.mat != mat) throw new IllegalStateException("publish of a Mat that was not handed out");
@@ -139,14 +140,6 @@ final class FrameBuffer {
     /** The source ended and its last frame was taken. */
     synchronized boolean drained() {
         return ended && latest == null;
-    }
-
-    synchronized boolean hasFrame() {
-        return latest != null;
-    }
-
-    synchronized int lentCount() {
-        return lent.size();
     }
 
     /** Frees every Mat not lent to the consumer; lent ones are freed on release. Only once the capture thread is done. */

@@ -56,8 +56,8 @@ final class Fixtures {
      */
     static synchronized Path clip(int frames) throws IOException {
         if (clip != null) return clip;
-        Path dir = Files.createTempDirectory("vigil-capture-");
-        dir.toFile().deleteOnExit();
+        // Under the build directory (surefire runs in the module), so mvn clean removes the clip and the relay's logs.
+        Path dir = Files.createDirectories(Path.of("target", "capture-test")).toAbsolutePath();
         Path out = dir.resolve("clip.mp4");
         List<Path> photos = images();
         FrameRecorder.Exception h264Failure = null;

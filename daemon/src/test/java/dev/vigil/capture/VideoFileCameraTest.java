@@ -39,6 +39,7 @@ class VideoFileCameraTest {
                 assertTrue(diff < 12, "frame " + refs.size() + " differs from its photo by " + diff + " (" + Fixtures.clipCodec + ")");
                 refs.add(f.sourceRef());
                 cam.release(f);
+                System.gc(); // native memory owned, not hoped for: nothing in the path may depend on a live Java peer
             }
             assertEquals(FRAMES, refs.size(), "every recorded frame: " + refs);
             assertEquals("clip.mp4@0.000", refs.get(0));
@@ -86,6 +87,37 @@ class VideoFileCameraTest {
                 Camera.Options.defaults().withListener((c, from, to, why) -> { if (why != null) reasons.add(why); }))) {
             assertTrue(Fixtures.await(Duration.ofSeconds(5), cam::ended));
             assertEquals(List.of("cannot open: No such file or directory"), reasons);
+        }
+    }
+
+    @Test
+    void steadyStateReusesThreeMatsAndTheCaptureThreadAllocatesLittle() throws Exception {
+        Path clip = Fixtures.clip(FRAMES);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Camera cam = Camera.start("steady", new SourceSpec.VideoFile(clip, true, 0),
+                Camera.Options.defaults().withRealtime(false))) {
+            java.util.Set<Long> buffers = new java.util.HashSet<>();
+            long bytes0 = 0, frames0 = 0;
+            for (int i = 0; i < 200; i++) {
+                Frame f = cam.acquire(Duration.ofSeconds(5));
+                assertNotNull(f);
+                buffers.add(f.bgr().data().address());
+                cam.release(f);
+                if (i == 50) { // past the first loop of the clip: warmed up
+                    bytes0 = mx.getThreadAllocatedBytes(cam.thread().threadId());
+                    frames0 = cam.stats().captured();
+                }
+            }
+            long bytes = mx.getThreadAllocatedBytes(cam.thread().threadId()) - bytes0;
+            long frames = cam.stats().captured() - frames0;
+            double perFrame = (double) bytes / frames;
+            System.out.printf("capture thread: %d frames, %.0f bytes allocated per frame (heap), %d frame buffers%n",
+                    frames, perFrame, buffers.size());
+            assertTrue(buffers.size() <= 3, "frame Mats reused: " + buffers.size() + " distinct buffers");
+            assertEquals(3, cam.pooledMats());
+            // The Frame record, its Instant and source-ref string, and JavaCV's per-grab bookkeeping; each loop of the
+            // clip also reopens the file. A copy of the 230 kB picture per frame would show as far more.
+            assertTrue(perFrame < 16_000, perFrame + " bytes per frame");
         }
     }
 
