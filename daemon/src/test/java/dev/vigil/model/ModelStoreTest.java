@@ -249,6 +249,7 @@ class ModelStoreTest {
 
     @Test
     void homeAndMirrorComeFromSystemProperties() {
+        String oldHome = System.getProperty("vigil.home"), oldMirror = System.getProperty("vigil.mirror");
         System.setProperty("vigil.home", home.toString());
         System.setProperty("vigil.mirror", SHARED.toString());
         try {
@@ -257,8 +258,9 @@ class ModelStoreTest {
             assertEquals(Optional.of(new ModelStore.Mirror(SHARED, "-Dvigil.mirror")), store.mirror());
             assertEquals(SHARED_MODELS.resolve(MOBILENET), store.resolve("mobilenet_v2_quant").model());
         } finally {
-            System.clearProperty("vigil.home");
-            System.clearProperty("vigil.mirror");
+            // Put back what surefire set: later tests in this JVM rely on it.
+            if (oldHome == null) System.clearProperty("vigil.home"); else System.setProperty("vigil.home", oldHome);
+            if (oldMirror == null) System.clearProperty("vigil.mirror"); else System.setProperty("vigil.mirror", oldMirror);
         }
     }
 
