@@ -14,7 +14,7 @@ final class CameraPipeline implements AutoCloseable {
     final MotionGate motion; // null when the gate is off
     final RuleEngine rules;
     final float minScore;
-    final AtomicLong processed = new AtomicLong(), motionSkipped = new AtomicLong(), events = new AtomicLong(),
+    final AtomicLong processed = new AtomicLong(), motionSkipped = new AtomicLong(), gateSkipped = new AtomicLong(), events = new AtomicLong(),
             errors = new AtomicLong();
     volatile long lastProcessedNanos;
     /** Capture-to-decision latency of the most recent frames. */

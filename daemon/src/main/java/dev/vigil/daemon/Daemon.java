@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import dev.vigil.events.Event;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,8 +45,25 @@ public final class Daemon implements AutoCloseable {
      * @param once    process every finite source to its end, losing no frame, then stop
      * @param sources frame sources by camera name that replace the configured ones (the pipeline benchmark's replay)
      */
-    public record Options(boolean once, java.util.Map<String, dev.vigil.capture.FrameSource> sources) {
-        public Options(boolean once) { this(once, java.util.Map.of()); }
+    public record Options(boolean once, java.util.Map<String, dev.vigil.capture.FrameSource> sources,
+                          List<PipelineObserver> observers, List<FrameGate> gates) {
+        public Options(boolean once) { this(once, java.util.Map.of(), List.of(), List.of()); }
+
+        public Options(boolean once, java.util.Map<String, dev.vigil.capture.FrameSource> sources) {
+            this(once, sources, List.of(), List.of());
+        }
+
+        public Options withObserver(PipelineObserver o) {
+            List<PipelineObserver> l = new ArrayList<>(observers);
+            l.add(o);
+            return new Options(once, sources, List.copyOf(l), gates);
+        }
+
+        public Options withGate(FrameGate g) {
+            List<FrameGate> l = new ArrayList<>(gates);
+            l.add(g);
+            return new Options(once, sources, observers, List.copyOf(l));
+        }
     }
 
     private final VigilConfig config;
@@ -96,7 +115,16 @@ public final class Daemon implements AutoCloseable {
     }
 
     private CameraPipeline camera(CameraConfig c) {
-        Camera.Options co = Camera.Options.defaults().withSignal(signal).withLossless(options.once());
+        Camera.Options co = Camera.Options.defaults().withSignal(signal).withLossless(options.once())
+                .withListener((cam, from, to, why) -> {
+                    for (PipelineObserver o : options.observers()) {
+                        try {
+                            o.cameraState(cam.name(), from, to, why);
+                        } catch (RuntimeException e) {
+                            log.warn("observer {} failed on a camera state change: {}", o.getClass().getSimpleName(), e.toString());
+                        }
+                    }
+                });
         var replaced = options.sources().get(c.name());
         Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);
         MotionGate gate = c.motion().enabled() ? new MotionGate(c.motion().threshold(), c.motion().minArea(), c.motion().scaleWidth()) : null;
@@ -138,8 +166,29 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void process(CameraPipeline cp, Frame f) {
+        for (FrameGate g : options.gates()) {
+            String why = g.skip(cp.name());
+            if (why != null) {
+                cp.gateSkipped.incrementAndGet();
+                for (PipelineObserver o : options.observers()) {
+                    try {
+                        o.frameSkipped(cp.name(), f, why);
+                    } catch (RuntimeException oe) {
+                        observerFailed(o, oe);
+                    }
+                }
+                return;
+            }
+        }
         if (cp.motion != null && !cp.motion.moved(f.bgr())) {
             cp.motionSkipped.incrementAndGet();
+            for (PipelineObserver o : options.observers()) {
+                    try {
+                        o.frameSkipped(cp.name(), f, "motion");
+                    } catch (RuntimeException oe) {
+                        observerFailed(o, oe);
+                    }
+                }
             return;
         }
         List<Trigger> triggers;
@@ -158,19 +207,46 @@ public final class Daemon implements AutoCloseable {
         } catch (RuntimeException e) {
             cp.errors.incrementAndGet();
             log.warn("camera {}: frame {} failed: {}", cp.name(), f.sourceRef(), e.getMessage());
+            for (PipelineObserver o : options.observers()) {
+                    try {
+                        o.failed(cp.name(), "inference", e);
+                    } catch (RuntimeException oe) {
+                        observerFailed(o, oe);
+                    }
+                }
             return;
         }
         long now = System.nanoTime();
         cp.processed.incrementAndGet();
         cp.lastProcessedNanos = now;
         cp.latency.record(now - f.captureNanos());
+        for (PipelineObserver o : options.observers()) {
+                    try {
+                        o.frameProcessed(cp.name(), f, analyzer, detections, now);
+                    } catch (RuntimeException oe) {
+                        observerFailed(o, oe);
+                    }
+                }
         for (Trigger tr : triggers) {
             cp.events.incrementAndGet();
             // The store logs each event (one line) or its loss; the daemon carries on either way.
-            if (events != null) events.record(tr, detections.isEmpty() ? List.of(tr.detection()) : detections, f.bgr(), f.sourceRef());
+            Optional<Event> ev = Optional.empty();
+            if (events != null) ev = events.record(tr, detections.isEmpty() ? List.of(tr.detection()) : detections, f.bgr(), f.sourceRef());
             else log.warn("event not recorded (no events directory): camera {} {} {} {}", tr.camera(), tr.group(),
                     tr.detection().label(), String.format(java.util.Locale.ROOT, "%.2f", tr.detection().score()));
+            for (PipelineObserver o : options.observers()) {
+                    try {
+                        o.triggered(tr, f, ev);
+                    } catch (RuntimeException oe) {
+                        observerFailed(o, oe);
+                    }
+                }
         }
+    }
+
+    /** An observer's bug is logged and never stops the frame path. */
+    private static void observerFailed(PipelineObserver o, RuntimeException e) {
+        log.warn("observer {} failed: {}", o.getClass().getSimpleName(), e.toString());
     }
 
     /** Waits until the daemon stops by itself (--once: all finite sources done) or {@code timeout} passes. */
@@ -184,7 +260,7 @@ public final class Daemon implements AutoCloseable {
         List<CameraStatus> out = new ArrayList<>();
         for (CameraPipeline c : cameras)
             out.add(new CameraStatus(c.name(), c.camera.state().toString(), c.camera.stats(), c.processed.get(),
-                    c.motionSkipped.get(), c.events.get(), c.errors.get()));
+                    c.motionSkipped.get(), c.gateSkipped.get(), c.events.get(), c.errors.get(), c.lastProcessedNanos));
         return out;
     }
 
@@ -224,6 +300,9 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** Status of one camera for logs, tests and (later) the HTTP API. */
+    /** @param lastProcessedNanos System.nanoTime() of the last processed frame, 0 before the first */
     public record CameraStatus(String name, String state, dev.vigil.capture.CameraStats capture, long processed,
-                               long motionSkipped, long events, long errors) {}
+                               long motionSkipped, long gateSkipped, long events, long errors, long lastProcessedNanos) {}
+
+    public VigilConfig config() { return config; }
 }

@@ -190,4 +190,45 @@ class DaemonTest {
             assertTrue(d.status().get(0).events() >= 7, "triggers still counted: " + d.status());
         }
     }
+
+    @Test
+    void observersSeeEveryFrameAndTriggerAndGatesSkipFrames() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger processed = new java.util.concurrent.atomic.AtomicInteger(),
+                triggered = new java.util.concurrent.atomic.AtomicInteger(), skipped = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        PipelineObserver counter = new PipelineObserver() {
+            @Override public void frameProcessed(String c, dev.vigil.capture.Frame f, dev.vigil.pipeline.Analyzer a,
+                                                 List<dev.vigil.postprocess.Detection> d, long t) {
+                assertTrue(a.invokeNanos() > 0 && t >= f.captureNanos());
+                processed.incrementAndGet();
+            }
+            @Override public void triggered(dev.vigil.rules.Trigger tr, dev.vigil.capture.Frame f, java.util.Optional<dev.vigil.events.Event> e) {
+                assertTrue(e.isPresent());
+                triggered.incrementAndGet();
+            }
+            @Override public void frameSkipped(String c, dev.vigil.capture.Frame f, String why) {
+                assertEquals("wake", why);
+                skipped.incrementAndGet();
+            }
+        };
+        FrameGate everyOther = camera -> asked.incrementAndGet() % 2 == 0 ? "wake" : null;
+        PipelineObserver broken = new PipelineObserver() {
+            @Override public void frameProcessed(String c, dev.vigil.capture.Frame f, dev.vigil.pipeline.Analyzer a,
+                                                 List<dev.vigil.postprocess.Detection> d, long t) {
+                throw new IllegalStateException("observer bug");
+            }
+        };
+        VigilConfig cfg = config("{ folder: " + TestData.images().toAbsolutePath() + ", fps: 50, loop: false }");
+        try (Daemon d = Daemon.start(cfg, new Daemon.Options(true).withObserver(broken).withObserver(counter).withGate(everyOther))) {
+            assertTrue(d.awaitStopped(Duration.ofSeconds(60)));
+            assertEquals(null, d.failure());
+            var st = d.status().get(0);
+            assertEquals(processed.get(), st.processed());
+            assertEquals(skipped.get(), st.gateSkipped());
+            assertEquals(10, processed.get() + skipped.get(), "10 photos, each processed or skipped");
+            assertEquals(5, skipped.get());
+            assertEquals(triggered.get(), st.events());
+            assertEquals(triggered.get(), events().size());
+        }
+    }
 }
