@@ -29,6 +29,12 @@ public final class ImagePreprocessor implements AutoCloseable {
 
     public enum Resize { STRETCH, LETTERBOX }
 
+    static {
+        // OpenCV's own thread pool would split each small resize across cores that XNNPACK's workers are still
+        // spinning on right after an invoke; one thread is as fast here and never fights inference for a core.
+        org.bytedeco.opencv.global.opencv_core.setNumThreads(Integer.getInteger("vigil.opencv.threads", 1));
+    }
+
     private final int width, height;
     private final Resize mode;
     private final Size size;
