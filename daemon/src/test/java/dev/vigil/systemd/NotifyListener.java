@@ -53,7 +53,7 @@ final class NotifyListener implements AutoCloseable {
     }
 
     /** Binds {@code address} ("/path" or "@name"). */
-    static NotifyListener bind(String address) throws Throwable {
+    static NotifyListener bind(String address) throws IOException {
         UnixAddress a = UnixAddress.parse(address);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CALL_STATE);
@@ -66,6 +66,10 @@ final class NotifyListener implements AutoCloseable {
                 throw new IOException("bind " + address + ": " + why);
             }
             return new NotifyListener(a, fd);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("bind " + address + " failed", t);
         }
     }
 
