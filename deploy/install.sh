@@ -153,5 +153,5 @@ say "vigil doctor, as the service user sees the machine:"
 if [ "$dry" -eq 1 ]; then
   echo "+ runuser -u vigil -- /usr/bin/vigil doctor"
 else
-  runuser -u vigil -- /usr/bin/vigil doctor || say "doctor found problems above; fix them, then: sudo systemctl restart vigil"
+  (cd / && runuser -u vigil -- /usr/bin/vigil doctor) || say "doctor found problems above; fix them, then: sudo systemctl restart vigil"
 fi
