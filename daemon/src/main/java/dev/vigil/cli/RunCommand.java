@@ -4,6 +4,7 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Daemon;
 import dev.vigil.model.ModelStore;
+import dev.vigil.systemd.SystemdService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -32,13 +33,22 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (mirror != null) System.setProperty("vigil.mirror", mirror.toString());
         VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages());
-        Daemon daemon = Daemon.start(cfg, new Daemon.Options(once));
+        Daemon.Options options = new Daemon.Options(once);
+        // ---- systemd (Type=notify): READY=1 once every camera has a frame through the pipeline, WATCHDOG=1 while
+        // frames flow, STATUS= a short line, STOPPING=1 when the shutdown begins (systemd.close() below).
+        // Nothing is sent without $NOTIFY_SOCKET.
+        SystemdService systemd = SystemdService.fromEnvironment(cfg);
+        options = systemd.observe(options);
+        Daemon daemon = Daemon.start(cfg, options);
+        systemd.start(daemon);
+        // ---- end of systemd
         CountDownLatch terminated = new CountDownLatch(1);
         installSignalHandlers(daemon, terminated);
         if (once) {
             while (!daemon.awaitStopped(Duration.ofSeconds(1))) {
                 if (terminated.getCount() == 0) break;
             }
+            systemd.close();
             daemon.close();
             log.info("done: {}", daemon.status());
             return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
@@ -48,6 +58,7 @@ final class RunCommand implements Callable<Integer> {
             // the daemon runs on its own threads
         }
         long t0 = System.nanoTime();
+        systemd.close(); // STOPPING=1
         daemon.close();
         log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
