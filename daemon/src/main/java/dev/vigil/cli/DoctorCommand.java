@@ -26,6 +26,19 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    /** GPIO chips are optional too: without one the daemon uses the Pi4J mock (outputs drive nothing). */
+    private static Check gpioChips() {
+        List<String> found = new ArrayList<>();
+        for (java.nio.file.Path p : dev.vigil.gpio.cdev.CdevChip.list()) {
+            try (dev.vigil.gpio.cdev.CdevChip c = dev.vigil.gpio.cdev.CdevChip.open(p)) {
+                found.add(c.describe());
+            } catch (RuntimeException e) {
+                found.add(p + " (" + Main.oneLine(e.getMessage()) + ")");
+            }
+        }
+        return new Check("gpio chips", true, found.isEmpty() ? "none (a gpio: config runs on the Pi4J mock)" : String.join(", ", found), "");
+    }
+
     @Override
     public Integer call() {
         Main.logLevel(false);
@@ -54,6 +67,7 @@ final class DoctorCommand implements Callable<Integer> {
                 : tpu.devices().isEmpty() ? "libedgetpu " + tpu.version() + ", no device found"
                 : "libedgetpu " + tpu.version() + ", devices " + tpu.devices();
         checks.add(new Check("edge tpu", true, tpuDetail, ""));
+        checks.add(gpioChips());
         PrintWriter out = spec.commandLine().getOut();
         boolean allOk = true;
         for (Check c : checks) {

@@ -44,7 +44,8 @@ public record GpioConfig(boolean present, boolean mock, String chip, Map<String,
 
     /**
      * Toggles every {@code period} while frames flow and inference succeeds; stops (and goes inactive) once the newest
-     * successful inference is older than {@code stale}.
+     * frame through the inference loop is older than {@code stale} (default: one period, so it stops within two), or
+     * inference failed since its last success. Give a period longer than the time between two frames.
      */
     public record Heartbeat(int pin, Duration period, Duration stale, boolean activeLow) {}
 

@@ -134,7 +134,7 @@ final class GpioReader {
         n.mapping("heartbeat settings (" + String.join(", ", HEARTBEAT_KEYS) + ")").allowOnly(HEARTBEAT_KEYS);
         int pin = pin(n, pins);
         int period = n.get("period_ms").integer(500, 10, 60_000);
-        int stale = n.get("stale_ms").integer(2 * period, period, 600_000);
+        int stale = n.get("stale_ms").integer(period, 1, 600_000);
         return Optional.of(new GpioConfig.Heartbeat(pin, Duration.ofMillis(period), Duration.ofMillis(stale), n.get("active_low").bool(false)));
     }
 

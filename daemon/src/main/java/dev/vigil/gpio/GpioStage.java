@@ -199,6 +199,11 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
     }
 
     @Override
+    public void frameSkipped(String camera, Frame frame, String reason) {
+        if (heartbeat != null) heartbeat.alive(System.nanoTime()); // gated frames: the loop runs, nothing to infer
+    }
+
+    @Override
     public void failed(String camera, String stage, Exception error) {
         if (heartbeat != null) heartbeat.failure(System.nanoTime());
     }
@@ -246,8 +251,10 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
 
     /** A GPIO write or timer failed: every output off, one error line; the stage goes on. */
     private void gpioError(RuntimeException e) {
+        if (closed.get()) return; // close() makes everything safe itself
         errors++;
-        log.error("gpio: {}; all outputs set to their safe state", Pi4jPins.rootMessage(e));
+        String why = Pi4jPins.rootMessage(e);
+        log.error("{}; all outputs set to their safe state", why.startsWith("gpio: ") ? why : "gpio: " + why);
         allSafe();
     }
 

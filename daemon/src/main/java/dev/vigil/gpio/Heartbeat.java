@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The watchdog output: toggles every {@code period} while the newest successful inference is younger than
- * {@code stale} and no inference failed since; otherwise it rests off, so an external watchdog relay drops when the
- * daemon hangs, its cameras stall or inference keeps failing (and when the process dies: its pin goes safe or floats).
+ * The watchdog output: toggles every {@code period} while frames flow through the inference loop (processed, or skipped
+ * by a gate: the loop is alive, there is just nothing to infer) no longer ago than {@code stale}, and no inference failed
+ * since the last success; otherwise it rests off, so an external watchdog relay drops when the daemon hangs, its
+ * cameras stall or inference keeps failing (and when the process dies: its pin goes safe or floats). With {@code stale}
+ * equal to the period (the default) it stops at most two periods after the last frame.
  */
 final class Heartbeat {
 
@@ -18,7 +20,7 @@ final class Heartbeat {
 
     private final GpioPins.OutputPin pin;
     private final long periodNanos, staleNanos;
-    private volatile long lastSuccess, lastFailure;
+    private volatile long lastFrame, lastSuccess, lastFailure;
     private boolean beating; // GPIO thread only
     private volatile long toggles;
 
@@ -39,14 +41,20 @@ final class Heartbeat {
     }
 
     /** An inference succeeded at {@code nanos} (System.nanoTime()). */
-    void success(long nanos) { lastSuccess = nanos; }
+    void success(long nanos) {
+        lastSuccess = nanos;
+        lastFrame = nanos;
+    }
+
+    /** A frame went through the loop without inference (a gate skipped it). */
+    void alive(long nanos) { lastFrame = nanos; }
 
     /** An inference failed. */
     void failure(long nanos) { lastFailure = nanos; }
 
     void tick(long now) {
-        long ok = lastSuccess;
-        boolean alive = ok != 0 && now - ok <= staleNanos && ok >= lastFailure;
+        long ok = lastSuccess, seen = lastFrame;
+        boolean alive = seen != 0 && now - seen <= staleNanos && ok >= lastFailure;
         if (alive) {
             if (!beating) log.info("heartbeat: beating on BCM {} (frames flow, inference succeeds)", pin.bcm());
             beating = true;
@@ -55,8 +63,8 @@ final class Heartbeat {
         } else if (beating) {
             beating = false;
             pin.set(false);
-            log.warn("heartbeat: stopped on BCM {}: {}", pin.bcm(), ok == 0 ? "no inference yet"
-                    : ok < lastFailure ? "inference failed" : "no successful inference for " + (now - ok) / 1_000_000 + " ms");
+            log.warn("heartbeat: stopped on BCM {}: {}", pin.bcm(), ok < lastFailure ? "inference failed"
+                    : "no frame for " + (now - seen) / 1_000_000 + " ms");
         }
     }
 

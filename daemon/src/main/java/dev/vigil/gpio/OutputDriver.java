@@ -149,6 +149,8 @@ public final class OutputDriver {
         return () -> {
             try {
                 r.run();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the stage is closing: its timers are gone and every output goes safe
             } catch (RuntimeException e) {
                 onError.accept(e);
             }

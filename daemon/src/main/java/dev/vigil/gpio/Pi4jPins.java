@@ -110,7 +110,7 @@ public final class Pi4jPins implements GpioPins {
         try {
             d = context.create(DigitalOutput.newConfigBuilder(context).id(id(name)).name(name).bcm(bcm).initial(safe).shutdown(safe));
         } catch (RuntimeException e) {
-            throw new GpioException("gpio: cannot claim BCM " + bcm + " (" + name + ") on " + where() + ": " + rootMessage(e));
+            throw claimFailed(name, bcm, e);
         }
         Out o = new Out(name, bcm, activeLow, d);
         outputs.put(name, o);
@@ -129,13 +129,21 @@ public final class Pi4jPins implements GpioPins {
             d = context.create(DigitalInput.newConfigBuilder(context).id(id(name)).name(name).bcm(bcm).pull(pr)
                     .debounce((long) debounceMicros, TimeUnit.MICROSECONDS));
         } catch (RuntimeException e) {
-            throw new GpioException("gpio: cannot claim BCM " + bcm + " (" + name + ") on " + where() + ": " + rootMessage(e));
+            throw claimFailed(name, bcm, e);
         }
         // A mock input rests where its pull resistor would hold a real one (a switch open, a sensor quiet).
         if (d instanceof MockDigitalInput m) m.mockState(pull == Pull.UP ? DigitalState.HIGH : DigitalState.LOW);
         In in = new In(name, bcm, activeLow, d);
         inputs.put(name, in);
         return in;
+    }
+
+    private GpioException claimFailed(String name, int bcm, RuntimeException e) {
+        String why = rootMessage(e);
+        String hint = why.toLowerCase(java.util.Locale.ROOT).contains("busy")
+                ? "; another process holds it (a running vigil sets its outputs safe itself when stopped)"
+                : why.contains("Invalid argument") ? "; is BCM " + bcm + " a line of this chip? (gpio.chip, gpioinfo)" : "";
+        return new GpioException("gpio: cannot claim BCM " + bcm + " (" + name + ") on " + where() + ": " + why + hint);
     }
 
     /** Drives a mock input's physical level (tests, demos). */
