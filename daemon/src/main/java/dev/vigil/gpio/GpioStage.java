@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Safe state: every output is claimed off, goes off at {@link #close} (also from a JVM shutdown hook should the process
- * end without it) and after any GPIO error. All pin writes and timers run on one thread ("vigil-gpio").
+ * end without it) and after any GPIO error. Pin writes run on one thread ("vigil-gpio"), timers and logging on another.
  */
 public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseable {
 
@@ -53,7 +53,8 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
 
     private final GpioConfig config;
     private final GpioPins pins;
-    private final ScheduledExecutorService gpio;
+    private final ScheduledExecutorService gpio;   // pin writes only
+    private final ScheduledExecutorService timers; // everything else that waits
     private final AlarmLatency latency = new AlarmLatency();
     private final Map<String, OutputDriver> outputs = new LinkedHashMap<>();
     private final Map<String, DebouncedInput> inputs = new LinkedHashMap<>();
@@ -96,6 +97,7 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
         this.config = cfg.gpio();
         this.pins = pins;
         this.gpio = GpioThread.start();
+        this.timers = GpioThread.timers();
         try {
             for (GpioConfig.Output o : config.outputs().values()) {
                 outputs.put(o.name(), new OutputDriver(pins.output(o.name(), o.pin(), o.activeLow()), gpio, latency, this::gpioError));
@@ -104,11 +106,11 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
                     .orElse(null);
             for (GpioConfig.Input in : config.inputs().values()) {
                 GpioPins.InputPin pin = pins.input(in.name(), in.pin(), in.pull(), in.activeLow(), (int) (in.debounce().toNanos() / 1000));
-                inputs.put(in.name(), new DebouncedInput(in, pin, gpio, (active, nanos) -> edge(in, active, nanos)));
+                inputs.put(in.name(), new DebouncedInput(in, pin, timers, (active, nanos) -> edge(in, active, nanos)));
             }
             Map<String, Boolean> armed = new LinkedHashMap<>();
             for (String camera : cfg.cameras().keySet()) armed.put(camera, armedBySwitches(camera).orElse(true));
-            alarms = new Alarms(armed, config.alarm().groups(), config.alarm().triggeredFor(), config.alarm().cooldown(), gpio,
+            alarms = new Alarms(armed, config.alarm().groups(), config.alarm().triggeredFor(), config.alarm().cooldown(), timers,
                     Clock.systemUTC());
             alarms.addListener(this::alarmChanged);
             for (GpioConfig.Qc q : config.qc().values()) {
@@ -116,10 +118,11 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
                 audits.add(audit);
                 OutputDriver reject = outputs.get(q.reject());
                 qc.put(q.camera(), new QcStation(q, (pulse, captureNanos) -> reject.pulse(pulse, new OutputDriver.Cause(q.camera(), 0)),
-                        gpio, audit, Clock.systemUTC()));
+                        gpio, timers, audit, Clock.systemUTC()));
             }
         } catch (RuntimeException e) {
             gpio.shutdownNow();
+            timers.shutdownNow();
             audits.forEach(QcAudit::close);
             throw e;
         }
@@ -273,8 +276,10 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        timers.shutdownNow();
         gpio.shutdownNow();
         try {
+            timers.awaitTermination(2, TimeUnit.SECONDS);
             gpio.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@code max_wait} (the camera stalled, the next part came first) is UNCERTAIN.
  *
  * <p>Threads: {@link #edge} on the input's thread; {@link #skip} and {@link #frameProcessed} on the inference thread;
- * timers on {@code timer} (the GPIO thread).
+ * pushes on the GPIO pin thread, expiries on the timer thread.
  */
 public final class QcStation {
 
@@ -53,7 +53,7 @@ public final class QcStation {
     private final GpioConfig.Qc config;
     private final QcRules rules;
     private final Rejector rejector;
-    private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService pushes, timer;
     private final QcAudit audit;
     private final Clock clock;
     private final Deque<Part> waiting = new ArrayDeque<>(); // guarded by itself
@@ -64,10 +64,16 @@ public final class QcStation {
     private final LatencyLog pushError = new LatencyLog(1024);
     private volatile boolean labelsChecked;
 
-    public QcStation(GpioConfig.Qc config, Rejector rejector, ScheduledExecutorService timer, QcAudit audit, Clock clock) {
+    /**
+     * @param pushes runs the pushes at their due time (the GPIO pin thread: nothing else there delays them)
+     * @param timer  runs the rest (parts that got no frame)
+     */
+    public QcStation(GpioConfig.Qc config, Rejector rejector, ScheduledExecutorService pushes, ScheduledExecutorService timer,
+                     QcAudit audit, Clock clock) {
         this.config = config;
         this.rules = new QcRules(config.okLabels(), config.ngLabels(), config.okMinScore(), config.ngMinScore());
         this.rejector = rejector;
+        this.pushes = pushes;
         this.timer = timer;
         this.audit = audit;
         this.clock = clock;
@@ -161,7 +167,7 @@ public final class QcStation {
         long due = p.edgeNanos() + config.delay().toNanos();
         boolean isLate = push && due < now;
         if (push && !isLate) {
-            timer.schedule(() -> {
+            pushes.schedule(() -> {
                 long at = System.nanoTime();
                 rejector.push(config.pulse(), frameNanos);
                 pushed.incrementAndGet();

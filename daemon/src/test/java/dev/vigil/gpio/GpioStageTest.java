@@ -258,7 +258,7 @@ class GpioStageTest {
         int afterFailure = t.size();
         Thread.sleep(150);
         assertEquals(afterFailure, t.size(), "no beat after a failure");
-        System.out.printf("heartbeat stopped %.1f ms after the last frame (period 50 ms)%n", after);
+        System.out.printf("heartbeat: last edge %.1f ms after the last frame, none after (period 50 ms)%n", after);
     }
 
     @Test

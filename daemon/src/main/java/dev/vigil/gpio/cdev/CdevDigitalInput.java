@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An input line with edge events on both edges: a watcher thread polls the line's descriptor (200 ms at most, so it
- * notices shutdown) and dispatches each edge as a Pi4J state change. Debounce is the kernel's when the chip supports it.
+ * notices shutdown) and dispatches each edge as a Pi4J state change. No kernel debounce and no bias for {@code OFF}:
+ * not every chip supports them (the request would fail with EINVAL); vigil debounces every input itself.
  */
 final class CdevDigitalInput extends DigitalInputBase {
 
@@ -37,9 +38,7 @@ final class CdevDigitalInput extends DigitalInputBase {
         PullResistance pull = config.pull();
         if (pull == PullResistance.PULL_UP) flags |= Cdev.FLAG_BIAS_PULL_UP;
         else if (pull == PullResistance.PULL_DOWN) flags |= Cdev.FLAG_BIAS_PULL_DOWN;
-        else flags |= Cdev.FLAG_BIAS_DISABLED;
-        long debounceUs = config.debounce() == null ? 0 : config.debounce();
-        fd = Cdev.requestLine(chip.fd(), config.bcm(), flags, false, (int) Math.min(debounceUs, Integer.MAX_VALUE), "vigil");
+        fd = Cdev.requestLine(chip.fd(), config.bcm(), flags, false, 0, "vigil");
         super.initialize(context);
         running = true;
         watcher = Thread.ofPlatform().daemon(true).name("vigil-gpio-in-" + config.bcm()).start(this::watch);
