@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.",
         subcommands = {RunCommand.class, ClassifyCommand.class, DetectCommand.class, BenchCommand.class, ModelsCommand.class, ImagesCommand.class,
-                CheckConfigCommand.class, DoctorCommand.class})
+                CheckConfigCommand.class, DoctorCommand.class, GpioCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0, EXIT_FAILED_INPUTS = 1, EXIT_USAGE = 2, EXIT_MODEL = 3;

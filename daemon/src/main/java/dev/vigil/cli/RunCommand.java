@@ -33,7 +33,20 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (mirror != null) System.setProperty("vigil.mirror", mirror.toString());
         VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages());
-        Daemon.Options options = new Daemon.Options(once);
+        // ---- GPIO (dev.vigil.gpio): outputs safe from here on; alarms, heartbeat, arm/wake/trigger inputs, QC. ----
+        // The stage observes the frame path and gates frames; it is closed (every output safe) after the daemon, on
+        // every way out: --once done, SIGTERM/SIGINT, a daemon that fails to start.
+        dev.vigil.gpio.GpioStage gpio = cfg.gpio().present() ? dev.vigil.gpio.GpioStage.start(cfg) : null;
+        Daemon.Options options = gpio != null ? gpio.wire(new Daemon.Options(once)) : new Daemon.Options(once);
+        try {
+            return run(cfg, options);
+        } finally {
+            if (gpio != null) gpio.close();
+        }
+        // ---- end GPIO ----
+    }
+
+    private Integer run(VigilConfig cfg, Daemon.Options options) throws Exception {
         // ---- systemd (Type=notify): READY=1 once every camera has a frame through the pipeline, WATCHDOG=1 while
         // frames flow, STATUS= a short line, STOPPING=1 when the shutdown begins (systemd.close() below).
         // Nothing is sent without $NOTIFY_SOCKET.

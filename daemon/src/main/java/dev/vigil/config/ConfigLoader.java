@@ -47,7 +47,7 @@ public final class ConfigLoader {
 
     /** The top-level keys; a later section (gpio, mqtt) is added here and read in {@link #read}. */
     static final List<String> TOP_KEYS = List.of("model", "threads", "engine", "delegate", "edgetpu_device", "labels",
-            "models", "http", "events", "cameras");
+            "models", "http", "events", "cameras", "gpio");
 
     /** The variable the embedded demo's folder source reads; {@link #demo} sets it. */
     public static final String DEMO_IMAGES_VARIABLE = "VIGIL_TEST_IMAGES";
@@ -90,7 +90,7 @@ public final class ConfigLoader {
         Path base = file.toAbsolutePath().normalize().getParent();
         try {
             VigilConfig c = parse(text, base, env);
-            return new VigilConfig(Optional.of(file), c.inference(), c.http(), c.events(), c.cameras());
+            return new VigilConfig(Optional.of(file), c.inference(), c.http(), c.events(), c.cameras(), c.gpio());
         } catch (ConfigException e) {
             throw e.in(file);
         }
@@ -147,7 +147,11 @@ public final class ConfigLoader {
 
     private static VigilConfig read(ConfigNode root) {
         root.mapping("settings (" + String.join(", ", TOP_KEYS) + ")").allowOnly(TOP_KEYS);
-        return new VigilConfig(Optional.empty(), inference(root), http(root.get("http")), events(root), cameras(root.get("cameras")));
+        InferenceConfig inference = inference(root);
+        HttpConfig http = http(root.get("http"));
+        EventsConfig events = events(root);
+        Map<String, CameraConfig> cameras = cameras(root.get("cameras"));
+        return new VigilConfig(Optional.empty(), inference, http, events, cameras, GpioReader.read(root.get("gpio"), cameras, events.dir()));
     }
 
     private static InferenceConfig inference(ConfigNode root) {
@@ -285,6 +289,7 @@ public final class ConfigLoader {
         ret.put("max_age", age(c.events().retention().maxAge()));
         ObjectNode cams = root.putObject("cameras");
         for (CameraConfig cam : c.cameras().values()) writeCamera(cams.putObject(cam.name()), cam);
+        if (c.gpio().present()) GpioWriter.write(root.putObject("gpio"), c.gpio());
         try {
             return YAML_OUT.writeValueAsString(root);
         } catch (JsonProcessingException e) {

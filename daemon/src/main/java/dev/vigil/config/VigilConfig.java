@@ -11,9 +11,10 @@ import java.util.Optional;
  *
  * @param file    the file it was read from; empty for the embedded demo or text parsed directly
  * @param cameras by name, in file order
+ * @param gpio    outputs, inputs, alarms and QC stations; {@link GpioConfig#NONE} without a gpio: section
  */
 public record VigilConfig(Optional<Path> file, InferenceConfig inference, HttpConfig http, EventsConfig events,
-                          Map<String, CameraConfig> cameras) {
+                          Map<String, CameraConfig> cameras, GpioConfig gpio) {
 
     public List<CameraConfig> enabledCameras() {
         return cameras.values().stream().filter(CameraConfig::enabled).toList();

@@ -1,0 +1,95 @@
+package dev.vigil.gpio;
+
+import dev.vigil.config.GpioConfig;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An input whose changes count once they have held for the debounce time: a bouncing contact or a flickering light
+ * barrier gives one edge. The edge carries the time of the first raw change, so timing measured from it (a QC push)
+ * does not move by the debounce time.
+ */
+final class DebouncedInput {
+
+    /** A debounced change: active or not, at System.nanoTime() of its raw edge. */
+    @FunctionalInterface
+    interface EdgeListener {
+        void edge(boolean active, long edgeNanos);
+    }
+
+    private final GpioConfig.Input config;
+    private final GpioPins.InputPin pin;
+    private final ScheduledExecutorService gpio;
+    private final long debounceNanos;
+    private final EdgeListener listener;
+
+    private boolean stable;           // guarded by this
+    private boolean pending;          // a change waiting for its debounce time
+    private long pendingSince;
+    private ScheduledFuture<?> confirm;
+    private volatile long lastFallNanos;
+    private volatile long edges;
+
+    DebouncedInput(GpioConfig.Input config, GpioPins.InputPin pin, ScheduledExecutorService gpio, EdgeListener listener) {
+        this.config = config;
+        this.pin = pin;
+        this.gpio = gpio;
+        this.debounceNanos = config.debounce().toNanos();
+        this.listener = listener;
+        this.stable = pin.active();
+        pin.onChange(this::raw);
+    }
+
+    GpioConfig.Input config() { return config; }
+
+    synchronized boolean active() { return stable; }
+
+    /** System.nanoTime() of the last debounced change to inactive; 0 before the first. */
+    long lastFallNanos() { return lastFallNanos; }
+
+    long edges() { return edges; }
+
+    private void raw(boolean active, long nanos) {
+        EdgeListener fire = null;
+        synchronized (this) {
+            if (active == stable) { // bounced back before the debounce time: nothing happened
+                if (pending) {
+                    pending = false;
+                    if (confirm != null) confirm.cancel(false);
+                }
+                return;
+            }
+            if (pending) return; // still bouncing towards the same level: keep the first edge's time
+            if (debounceNanos == 0) {
+                commit(active, nanos);
+                fire = listener;
+            } else {
+                pending = true;
+                pendingSince = nanos;
+                confirm = gpio.schedule(this::confirm, debounceNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        if (fire != null) fire.edge(active, nanos);
+    }
+
+    private void confirm() {
+        boolean level;
+        long since;
+        synchronized (this) {
+            if (!pending) return;
+            pending = false;
+            level = pin.active();
+            if (level == stable) return; // it went back and the change got lost between reads: nothing happened
+            since = pendingSince;
+            commit(level, since);
+        }
+        listener.edge(level, since);
+    }
+
+    private void commit(boolean active, long nanos) {
+        stable = active;
+        edges++;
+        if (!active) lastFallNanos = nanos;
+    }
+}

@@ -1,0 +1,339 @@
+package dev.vigil.gpio;
+
+import dev.vigil.alarm.AlarmState;
+import dev.vigil.alarm.AlarmTransition;
+import dev.vigil.alarm.Alarms;
+import dev.vigil.capture.Frame;
+import dev.vigil.config.ConfigException;
+import dev.vigil.config.GpioConfig;
+import dev.vigil.config.GpioConfig.Action;
+import dev.vigil.config.GpioConfig.Effect;
+import dev.vigil.config.GpioConfig.InputKind;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.daemon.Daemon;
+import dev.vigil.daemon.FrameGate;
+import dev.vigil.daemon.PipelineObserver;
+import dev.vigil.events.Event;
+import dev.vigil.pipeline.Analyzer;
+import dev.vigil.postprocess.Detection;
+import dev.vigil.qc.QcAudit;
+import dev.vigil.qc.QcStation;
+import dev.vigil.rules.Trigger;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The GPIO stage: decisions out to the physical world, the physical world in to the decisions. Built once from the
+ * config ({@link #start}), wired into the daemon as an observer and a frame gate ({@link #wire}):
+ *
+ * <pre>
+ * rules fire (triggered)      -> alarm state machine per camera -> actions (pulse, latch, pattern) on outputs
+ * frames processed / failed   -> heartbeat output (toggles only while inference succeeds)
+ * arm switch                  -> ARMED / DISARMED (disarm releases latched outputs)
+ * wake (PIR)                  -> frame gate: inference only while active + hold, else skipped as "wake"
+ * trigger (light barrier)     -> QC station: next frame judged OK / NG / UNCERTAIN, NG pushed at edge + delay
+ * </pre>
+ *
+ * Safe state: every output is claimed off, goes off at {@link #close} (also from a JVM shutdown hook should the process
+ * end without it) and after any GPIO error. Pin writes run on one thread ("vigil-gpio"), timers and logging on another.
+ */
+public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GpioStage.class);
+
+    private final GpioConfig config;
+    private final GpioPins pins;
+    private final ScheduledExecutorService gpio;   // pin writes only
+    private final ScheduledExecutorService timers; // everything else that waits
+    private final AlarmLatency latency = new AlarmLatency();
+    private final Map<String, OutputDriver> outputs = new LinkedHashMap<>();
+    private final Map<String, DebouncedInput> inputs = new LinkedHashMap<>();
+    private final Map<String, QcStation> qc = new LinkedHashMap<>();
+    private final List<QcAudit> audits = new ArrayList<>();
+    private final Alarms alarms;
+    private final Heartbeat heartbeat;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long errors;
+
+    /** Opens the hardware for {@code cfg.gpio()} (the mock where there is no chip) and builds the stage. */
+    public static GpioStage start(VigilConfig cfg) {
+        GpioPins pins;
+        try {
+            pins = Pi4jPins.open(cfg.gpio());
+        } catch (GpioException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return start(cfg, pins);
+    }
+
+    /**
+     * Builds the stage on given hardware (tests pass {@link Pi4jPins#mock}). A pin that cannot be claimed is a
+     * {@link ConfigException} naming the key, the pin and the chip; the pins are closed then.
+     */
+    public static GpioStage start(VigilConfig cfg, GpioPins pins) {
+        try {
+            return new GpioStage(cfg, pins);
+        } catch (GpioException e) {
+            pins.close();
+            throw new ConfigException(e.getMessage());
+        } catch (RuntimeException e) {
+            pins.close();
+            throw e;
+        }
+    }
+
+    private GpioStage(VigilConfig cfg, GpioPins pins) {
+        this.config = cfg.gpio();
+        this.pins = pins;
+        this.gpio = GpioThread.start();
+        this.timers = GpioThread.timers();
+        try {
+            for (GpioConfig.Output o : config.outputs().values()) {
+                outputs.put(o.name(), new OutputDriver(pins.output(o.name(), o.pin(), o.activeLow()), gpio, latency, this::gpioError));
+            }
+            heartbeat = config.heartbeat().map(h -> new Heartbeat(pins.output("heartbeat", h.pin(), h.activeLow()), h.period(), h.stale()))
+                    .orElse(null);
+            for (GpioConfig.Input in : config.inputs().values()) {
+                GpioPins.InputPin pin = pins.input(in.name(), in.pin(), in.pull(), in.activeLow(), (int) (in.debounce().toNanos() / 1000));
+                inputs.put(in.name(), new DebouncedInput(in, pin, timers, (active, nanos) -> edge(in, active, nanos)));
+            }
+            Map<String, Boolean> armed = new LinkedHashMap<>();
+            for (String camera : cfg.cameras().keySet()) armed.put(camera, armedBySwitches(camera).orElse(true));
+            alarms = new Alarms(armed, config.alarm().groups(), config.alarm().triggeredFor(), config.alarm().cooldown(), timers,
+                    Clock.systemUTC());
+            alarms.addListener(this::alarmChanged);
+            for (GpioConfig.Qc q : config.qc().values()) {
+                QcAudit audit = QcAudit.open(q.audit());
+                audits.add(audit);
+                OutputDriver reject = outputs.get(q.reject());
+                qc.put(q.camera(), new QcStation(q, (pulse, captureNanos) -> reject.pulse(pulse, new OutputDriver.Cause(q.camera(), 0)),
+                        gpio, timers, audit, Clock.systemUTC()));
+            }
+        } catch (RuntimeException e) {
+            gpio.shutdownNow();
+            timers.shutdownNow();
+            audits.forEach(QcAudit::close);
+            throw e;
+        }
+        if (heartbeat != null) heartbeat.start(gpio, this::gpioError);
+        shutdownHook = Thread.ofPlatform().name("vigil-gpio-safe").unstarted(this::allSafe);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        log.info("gpio: {}; outputs {}, inputs {}{}{}", pins.description(), describeOutputs(), describeInputs(),
+                heartbeat == null ? "" : ", heartbeat BCM " + config.heartbeat().get().pin(),
+                qc.isEmpty() ? "" : ", qc " + qc.keySet());
+    }
+
+    /** The daemon's options with this stage as observer and frame gate. */
+    public Daemon.Options wire(Daemon.Options o) {
+        return o.withObserver(this).withGate(this);
+    }
+
+    // ---- inputs ----
+
+    /** The arm switches of a camera: armed when any is active; empty when it has none. */
+    private Optional<Boolean> armedBySwitches(String camera) {
+        boolean any = false, active = false;
+        for (DebouncedInput in : inputs.values()) {
+            if (in.config().kind() == InputKind.ARM && in.config().cameras().contains(camera)) {
+                any = true;
+                active |= in.active();
+            }
+        }
+        return any ? Optional.of(active) : Optional.empty();
+    }
+
+    private void edge(GpioConfig.Input in, boolean active, long nanos) {
+        log.info("gpio: input {} (BCM {}) {}", in.name(), in.pin(), active ? "active" : "inactive");
+        switch (in.kind()) {
+            case ARM -> {
+                for (String camera : in.cameras()) {
+                    if (armedBySwitches(camera).orElse(true)) alarms.arm(camera, "input " + in.name() + " on");
+                    else alarms.disarm(camera, "input " + in.name() + " off");
+                }
+            }
+            case WAKE -> { } // read by skip()
+            case TRIGGER -> {
+                if (active) {
+                    for (QcStation s : qc.values()) if (s.config().trigger().equals(in.name())) s.edge(nanos);
+                }
+            }
+        }
+    }
+
+    /** The frame gate: a camera with wake inputs runs inference only while one is active or within its hold time. */
+    @Override
+    public String skip(String camera) {
+        QcStation s = qc.get(camera);
+        if (s != null) {
+            String why = s.skip();
+            if (why != null) return why;
+        }
+        boolean hasWake = false;
+        long now = System.nanoTime();
+        for (DebouncedInput in : inputs.values()) {
+            GpioConfig.Input c = in.config();
+            if (c.kind() != InputKind.WAKE || !c.cameras().contains(camera)) continue;
+            hasWake = true;
+            if (in.active()) return null;
+            long fell = in.lastFallNanos();
+            if (fell != 0 && now - fell < c.hold().toNanos()) return null;
+        }
+        return hasWake ? "wake" : null;
+    }
+
+    // ---- the frame path ----
+
+    @Override
+    public void frameProcessed(String camera, Frame frame, Analyzer analyzer, List<Detection> detections, long decisionNanos) {
+        if (heartbeat != null) heartbeat.success(decisionNanos);
+        QcStation s = qc.get(camera);
+        if (s != null) s.frameProcessed(frame, analyzer, detections);
+    }
+
+    @Override
+    public void frameSkipped(String camera, Frame frame, String reason) {
+        if (heartbeat != null) heartbeat.alive(System.nanoTime()); // gated frames: the loop runs, nothing to infer
+    }
+
+    @Override
+    public void failed(String camera, String stage, Exception error) {
+        if (heartbeat != null) heartbeat.failure(System.nanoTime());
+    }
+
+    @Override
+    public void triggered(Trigger trigger, Frame frame, Optional<Event> event) {
+        String cause = trigger.group() + " " + trigger.detection().label() + " "
+                + String.format(Locale.ROOT, "%.2f", trigger.detection().score());
+        if (!alarms.trigger(trigger.camera(), trigger.group(), cause)) return;
+        OutputDriver.Cause c = new OutputDriver.Cause(trigger.camera(), frame.captureNanos());
+        for (Action a : config.actions()) {
+            if (a.group().isPresent() && a.group().get().equals(trigger.group())
+                    && (a.camera().isEmpty() || a.camera().get().equals(trigger.camera()))) {
+                apply(a, c);
+            }
+        }
+    }
+
+    private void alarmChanged(AlarmTransition t) {
+        if (t.from() == null) return; // the initial state fires nothing
+        if (t.to() == AlarmState.DISARMED) {
+            for (Action a : config.actions()) {
+                if (a.effect() instanceof Effect.Latch && (a.camera().isEmpty() || a.camera().get().equals(t.camera()))) {
+                    outputs.get(a.output()).release();
+                }
+            }
+        }
+        for (Action a : config.actions()) {
+            if (a.state().isPresent() && a.state().get() == t.to() && (a.camera().isEmpty() || a.camera().get().equals(t.camera()))) {
+                apply(a, new OutputDriver.Cause(t.camera(), 0));
+            }
+        }
+    }
+
+    private void apply(Action a, OutputDriver.Cause cause) {
+        OutputDriver out = outputs.get(a.output());
+        switch (a.effect()) {
+            case Effect.Pulse p -> out.pulse(p.length(), cause);
+            case Effect.Latch l -> out.latch(cause);
+            case Effect.Pattern p -> out.pattern(p.on(), p.off(), p.repeats(), cause);
+        }
+    }
+
+    // ---- safety ----
+
+    /** A GPIO write or timer failed: every output off, one error line; the stage goes on. */
+    private void gpioError(RuntimeException e) {
+        if (closed.get()) return; // close() makes everything safe itself
+        errors++;
+        String why = Pi4jPins.rootMessage(e);
+        log.error("{}; all outputs set to their safe state", why.startsWith("gpio: ") ? why : "gpio: " + why);
+        allSafe();
+    }
+
+    private void allSafe() {
+        for (OutputDriver o : outputs.values()) o.pin().safe();
+        if (heartbeat != null) heartbeat.safe();
+    }
+
+    /** Releases every latch and sets every output off (what {@code vigil gpio reset} forces on the pins). */
+    public void reset() {
+        for (OutputDriver o : outputs.values()) o.release();
+        log.info("gpio: reset: every output off");
+    }
+
+    /** Stops timers, sets every output to its safe state and releases the pins; QC audits are flushed. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        timers.shutdownNow();
+        gpio.shutdownNow();
+        try {
+            timers.awaitTermination(2, TimeUnit.SECONDS);
+            gpio.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        allSafe();
+        pins.close();
+        audits.forEach(QcAudit::close);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs (or ran) allSafe itself
+        }
+        log.info("gpio: outputs safe, pins released");
+    }
+
+    // ---- status for metrics and tests ----
+
+    public GpioPins pins() { return pins; }
+
+    public Alarms alarms() { return alarms; }
+
+    public AlarmLatency latency() { return latency; }
+
+    /** The QC station of each QC camera. */
+    public Map<String, QcStation> qc() { return java.util.Collections.unmodifiableMap(qc); }
+
+    /** One output by name (its effects and its pin). */
+    public OutputDriver output(String name) { return outputs.get(name); }
+
+    public long heartbeatToggles() { return heartbeat == null ? 0 : heartbeat.toggles(); }
+
+    /** GPIO errors since start (each set every output safe). */
+    public long errors() { return errors; }
+
+    /** The state of every claimed pin: {@code relay BCM 24 on}. */
+    public GpioStatus status() {
+        List<GpioStatus.Pin> out = new ArrayList<>();
+        for (GpioConfig.Output o : config.outputs().values()) {
+            out.add(new GpioStatus.Pin(o.name(), o.pin(), o.kind().name().toLowerCase(Locale.ROOT), outputs.get(o.name()).pin().active(),
+                    pins.level(o.name())));
+        }
+        config.heartbeat().ifPresent(h -> out.add(new GpioStatus.Pin("heartbeat", h.pin(), "heartbeat", heartbeat.beating(), pins.level("heartbeat"))));
+        for (DebouncedInput in : inputs.values()) {
+            GpioConfig.Input c = in.config();
+            out.add(new GpioStatus.Pin(c.name(), c.pin(), c.kind().name().toLowerCase(Locale.ROOT), in.active(), pins.level(c.name())));
+        }
+        return new GpioStatus(pins.description(), pins.isMock(), out, alarms.status(), heartbeatToggles(), errors);
+    }
+
+    private String describeOutputs() {
+        return config.outputs().values().stream().map(o -> o.name() + " BCM " + o.pin() + (o.activeLow() ? " active-low" : "")).toList().toString();
+    }
+
+    private String describeInputs() {
+        return config.inputs().values().stream().map(i -> i.name() + " BCM " + i.pin() + " " + i.kind().name().toLowerCase(Locale.ROOT)).toList().toString();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.vigil.qc;
+
+import java.time.Instant;
+
+/**
+ * One part through the station.
+ *
+ * @param part         1, 2, 3, ... per camera since start
+ * @param edgeNanos    System.nanoTime() of the trigger's rising edge
+ * @param frameNanos   capture time of the frame judged (0 when none came)
+ * @param decidedNanos when the verdict was known (after inference)
+ * @param pushAtNanos  when the reject push is due (edge + delay), 0 when the part is not pushed
+ * @param late         the verdict came after the push was due: not pushed (the part had passed the rejector)
+ */
+public record QcResult(String camera, long part, Verdict verdict, String label, float score, Instant edgeTime,
+                       long edgeNanos, long frameNanos, long decidedNanos, long pushAtNanos, boolean late, String sourceRef,
+                       String reason) {}
