@@ -107,6 +107,14 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void thePackagedServiceConfigLoadsWithRealGpioAndTheLanListener() {
+        VigilConfig c = ConfigLoader.load(dev.vigil.testing.TestData.root().resolve("deploy/deb/vigil.yaml"), Map.of());
+        assertEquals("0.0.0.0", c.http().host());
+        assertEquals(1, c.cameras().size());
+        assertTrue(c.gpio().present() && !c.gpio().mock(), "real GPIO, no mock");
+    }
+
+    @Test
     void theNgLabelsAreLabelsOfTheClassifier() throws IOException {
         VigilConfig c = ConfigLoader.load(example("factory-line.yaml"), Map.of());
         List<String> imagenet = Files.readAllLines(TestData.model("imagenet_labels.txt"));
