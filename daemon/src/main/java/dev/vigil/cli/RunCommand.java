@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Daemon;
+import dev.vigil.http.Observability;
 import dev.vigil.model.ModelStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,23 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (mirror != null) System.setProperty("vigil.mirror", mirror.toString());
         VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages());
-        Daemon daemon = Daemon.start(cfg, new Daemon.Options(once));
+        // ---- observability (issue 5): logs per the config, metrics and power, live view, HTTP server (closed after the daemon) ----
+        Observability obs = Observability.prepare(cfg);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(cfg, obs.observe(new Daemon.Options(once)));
+        } catch (RuntimeException e) {
+            obs.close();
+            throw e;
+        }
+        try {
+            obs.start(daemon);
+        } catch (RuntimeException e) {
+            obs.close();
+            daemon.close();
+            throw e;
+        }
+        // ---- end of observability wiring ----
         CountDownLatch terminated = new CountDownLatch(1);
         installSignalHandlers(daemon, terminated);
         if (once) {
@@ -40,6 +57,7 @@ final class RunCommand implements Callable<Integer> {
                 if (terminated.getCount() == 0) break;
             }
             daemon.close();
+            obs.close(); // after the daemon: the observers see its last frames
             log.info("done: {}", daemon.status());
             return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
         }
@@ -49,6 +67,7 @@ final class RunCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         daemon.close();
+        obs.close();
         log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
     }

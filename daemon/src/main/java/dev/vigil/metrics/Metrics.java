@@ -121,7 +121,6 @@ public final class Metrics implements AutoCloseable {
     private final Observer observer = new Observer();
     private DistributionSummary energyPerInference;
     private volatile Daemon daemon;
-    private volatile List<Daemon.CameraStatus> status = List.of();
     private volatile ModelInfo model;
     private long lastPowerNanos;
     private long lastInferences;
@@ -135,6 +134,9 @@ public final class Metrics implements AutoCloseable {
      * @throws IllegalArgumentException when the config names a power source the machine does not have
      */
     public Metrics(Options options) {
+        // Two of Micrometer's processor meters fail promtool's lint: process_cpu_time_ns_total (an abbreviated unit;
+        // process_cpu_seconds_total says the same) and system_cpu_count (a gauge ending in _count).
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         this.options = options;
         this.clock = options.machine().nanoClock();
         this.startNanos = clock.getAsLong();
@@ -166,7 +168,6 @@ public final class Metrics implements AutoCloseable {
     public void bind(Daemon d) {
         if (daemon != null) throw new IllegalStateException("metrics are bound to a daemon already");
         daemon = d;
-        status = d.status();
         Analyzer a = d.analyzer();
         String sha;
         try {
@@ -178,7 +179,7 @@ public final class Metrics implements AutoCloseable {
         Gauge.builder("vigil.model.info", () -> 1).description("The loaded model: name, sha256 of the file, delegate")
                 .tags("model", model.name(), "sha256", model.sha256(), "delegate", model.delegate(), "kind", model.kind())
                 .register(registry);
-        for (Daemon.CameraStatus s : status) {
+        for (Daemon.CameraStatus s : d.status()) {
             String cam = s.name();
             camera(cam);
             FunctionCounter.builder("vigil.frames.captured", this, m -> m.capture(cam, 0))
@@ -324,8 +325,11 @@ public final class Metrics implements AutoCloseable {
         return c != null ? c : cameras.computeIfAbsent(name, n -> new CameraMeters(n, registry));
     }
 
+    /** Read at scrape time, so a scrape never shows fewer frames captured than processed. */
     private double capture(String camera, int which) {
-        for (Daemon.CameraStatus s : status) {
+        Daemon d = daemon;
+        if (d == null) return 0;
+        for (Daemon.CameraStatus s : d.status()) {
             if (!s.name().equals(camera)) continue;
             return switch (which) {
                 case 0 -> s.capture().captured();
@@ -348,9 +352,6 @@ public final class Metrics implements AutoCloseable {
                 .description("CPU time used by the process, user and system").register(registry);
         Gauge.builder("process.resident.memory", ps, ProcessStats::residentBytes).baseUnit("bytes")
                 .description("Resident set size of the process").register(registry);
-        // Two of Micrometer's processor meters fail promtool's lint: process_cpu_time_ns_total (an abbreviated unit;
-        // process_cpu_seconds_total above says the same) and system_cpu_count (a gauge ending in _count).
-        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -387,11 +388,9 @@ public final class Metrics implements AutoCloseable {
         return r.rails().get(index).watts();
     }
 
-    /** Every tick: a fresh status snapshot, processed fps. */
+    /** Every tick: processed fps. */
     private void tick() {
         try {
-            Daemon d = daemon;
-            if (d != null) status = d.status();
             long now = clock.getAsLong();
             for (CameraMeters c : cameras.values()) c.updateFps(now);
         } catch (RuntimeException e) {
