@@ -39,6 +39,13 @@ public final class LogSetup {
     }
 
     static void apply(LoggingConfig config, Map<String, String> env) {
+        apply(config, env, SIZE_CHECK_MILLIS);
+    }
+
+    /** How often the rolling file's size is looked at (a file may pass max_size by what is logged in between). */
+    static final long SIZE_CHECK_MILLIS = 1000;
+
+    static void apply(LoggingConfig config, Map<String, String> env, long sizeCheckMillis) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) return; // another SLF4J binding: leave it be
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(config.level().toUpperCase(Locale.ROOT), Level.INFO));
@@ -57,7 +64,7 @@ public final class LogSetup {
             root.detachAppender(oldFile);
             oldFile.stop();
         }
-        if (config.file().isPresent()) root.addAppender(file(ctx, config.file().get(), json));
+        if (config.file().isPresent()) root.addAppender(file(ctx, config.file().get(), json, sizeCheckMillis));
     }
 
     private static void replace(Logger root, Appender<ILoggingEvent> appender) {
@@ -94,7 +101,7 @@ public final class LogSetup {
         return e;
     }
 
-    private static Appender<ILoggingEvent> file(LoggerContext ctx, LoggingConfig.FileLog f, boolean json) {
+    private static Appender<ILoggingEvent> file(LoggerContext ctx, LoggingConfig.FileLog f, boolean json, long sizeCheckMillis) {
         Path path = f.path().toAbsolutePath();
         try {
             Files.createDirectories(path.getParent());
@@ -118,6 +125,7 @@ public final class LogSetup {
         SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
         trigger.setContext(ctx);
         trigger.setMaxFileSize(new FileSize(f.maxBytes()));
+        trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildByMilliseconds(sizeCheckMillis));
         trigger.start();
         a.setRollingPolicy(roll);
         a.setTriggeringPolicy(trigger);
