@@ -85,9 +85,11 @@ public final class Metrics implements AutoCloseable {
     /** The QC results, as the {@code result} tag of {@code vigil.qc.parts}. */
     public static final List<String> QC_RESULTS = List.of("ok", "ng", "uncertain");
 
-    /** Latency buckets: a 1 ms Coral invoke up to a 5 s stall, about two per factor of two in the range that matters. */
-    static final Duration[] LATENCY_BUCKETS = millis(0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750,
-            1000, 2000, 5000);
+    /**
+     * Latency buckets, 14 of them: from a postprocess of a tenth of a millisecond and a Coral invoke of a few, to a
+     * frame stuck for seconds; few enough that scraping many devices stays cheap.
+     */
+    static final Duration[] LATENCY_BUCKETS = millis(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500);
     /** Joules per inference: a Coral on a Pi (a few mJ) up to a slow CPU model on a big board. */
     static final double[] ENERGY_BUCKETS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10};
     /** A camera counts as ready when it delivered a frame within this. */
@@ -209,7 +211,7 @@ public final class Metrics implements AutoCloseable {
 
     /** Records the time from a frame's capture to the GPIO output change it caused. */
     public void alarmLatency(String camera, long nanos) {
-        camera(camera).alarm.record(nanos, TimeUnit.NANOSECONDS);
+        camera(camera).alarm().record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -426,7 +428,7 @@ public final class Metrics implements AutoCloseable {
         final String name;
         final MeterRegistry registry;
         final Counter processed, motionSkipped;
-        final Timer alarm;
+        volatile Timer alarm; // made at the first alarm: a camera without GPIO exports none
         final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>(), events = new ConcurrentHashMap<>(),
                 errors = new ConcurrentHashMap<>(), qc = new ConcurrentHashMap<>();
         // Written by the inference thread at its first frame (the model tag comes with it), read by others.
@@ -445,7 +447,18 @@ public final class Metrics implements AutoCloseable {
                     .tag("camera", name).register(registry);
             motionSkipped = Counter.builder("vigil.frames.motion.skipped").description("Frames without motion (no inference)")
                     .tag("camera", name).register(registry);
-            alarm = timer(registry, "vigil.alarm.latency", "From the frame's capture to the GPIO output change", Tags.of("camera", name));
+        }
+
+        Timer alarm() {
+            Timer t = alarm;
+            if (t == null) {
+                synchronized (this) {
+                    if (alarm == null) alarm = timer(registry, "vigil.alarm.latency", "From the frame's capture to the GPIO output change",
+                            Tags.of("camera", name));
+                    t = alarm;
+                }
+            }
+            return t;
         }
 
         void timers(String model) {
