@@ -30,10 +30,12 @@ public final class PipelineBench {
     /**
      * @param allocBytesPerFrame          bytes allocated by the whole process per processed frame
      * @param inferenceAllocBytesPerFrame bytes allocated by the inference thread alone per processed frame (the hot path)
+     * @param cpuMsPerFrame               CPU time of the whole process per processed frame: what a frame costs, however
+     *                                    busy the machine is with other work
      */
     public record Result(String model, int threads, double seconds, double engineLimitFps, double totalProcessedFps,
                          double ratio, List<CameraResult> cameras, double allocBytesPerFrame, double rssMb,
-                         double inferenceAllocBytesPerFrame) {}
+                         double inferenceAllocBytesPerFrame, double cpuMsPerFrame) {}
 
     /** Something added to the daemon under test (the metrics and HTTP server with a scraper, for the overhead bench). */
     public interface Instrument {
@@ -44,6 +46,10 @@ public final class PipelineBench {
     }
 
     private PipelineBench() {}
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
 
     private static long threadId(String name) {
         for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().equals(name)) return t.threadId();
@@ -95,6 +101,7 @@ public final class PipelineBench {
             long inferenceThread = threadId("inference");
             List<Daemon.CameraStatus> s0 = d.status();
             for (int i = 1; i <= cameras; i++) d.latency("cam" + i).clear();
+            long cpu0 = processCpuNanos();
             long alloc0 = mx.getTotalThreadAllocatedBytes();
             long hot0 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
             long t0 = System.nanoTime();
@@ -102,6 +109,7 @@ public final class PipelineBench {
             long t1 = System.nanoTime();
             long hot1 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
             long alloc1 = mx.getTotalThreadAllocatedBytes();
+            long cpu1 = processCpuNanos();
             List<Daemon.CameraStatus> s1 = d.status();
             double secs = (t1 - t0) / 1e9;
             List<CameraResult> per = new ArrayList<>();
@@ -120,7 +128,8 @@ public final class PipelineBench {
             }
             return new Result(spec.name(), options.engineOptions().threads(), secs, engineLimit, total, total / engineLimit, per,
                     processed == 0 ? 0 : (double) (alloc1 - alloc0) / processed, Bench.rssMb(),
-                    processed == 0 || hot0 < 0 ? Double.NaN : (double) (hot1 - hot0) / processed);
+                    processed == 0 || hot0 < 0 ? Double.NaN : (double) (hot1 - hot0) / processed,
+                    processed == 0 || cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e6 / processed);
         } finally {
             if (added != null) added.close();
             try (var st = Files.walk(events)) {

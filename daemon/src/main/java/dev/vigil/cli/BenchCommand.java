@@ -88,9 +88,19 @@ final class BenchCommand implements Callable<Integer> {
         r.plain().forEach(x -> pf.add(ImageCommand.round(x.totalProcessedFps(), 2)));
         var of = o.putArray("observed_fps");
         r.observed().forEach(x -> of.add(ImageCommand.round(x.totalProcessedFps(), 2)));
+        var pc = o.putArray("plain_cpu_ms_per_frame");
+        r.plain().forEach(x -> pc.add(ImageCommand.round(x.cpuMsPerFrame(), 3)));
+        var oc = o.putArray("observed_cpu_ms_per_frame");
+        r.observed().forEach(x -> oc.add(ImageCommand.round(x.cpuMsPerFrame(), 3)));
         o.put("plain_fps_mean", ImageCommand.round(r.plainFps(), 2));
         o.put("observed_fps_mean", ImageCommand.round(r.observedFps(), 2));
         o.put("throughput_cost_percent", ImageCommand.round(r.throughputCostPercent(), 2));
+        o.put("throughput_cost_percent_paired_median", ImageCommand.round(r.pairedCostPercent(), 2));
+        o.put("cpu_ms_per_frame_plain", ImageCommand.round(r.plainCpuMsPerFrame(), 3));
+        o.put("cpu_ms_per_frame_observed", ImageCommand.round(r.observedCpuMsPerFrame(), 3));
+        o.put("throughput_cost_percent_from_cpu_per_frame", ImageCommand.round(r.cpuPerFrameCostPercent(), 2));
+        o.put("observing_cpu_cores", ImageCommand.round(r.observingCores(), 4));
+        o.put("observing_cpu_percent_of_machine", ImageCommand.round(r.cpuCostPercent(), 2));
         o.put("inference_thread_alloc_bytes_per_frame_plain", ImageCommand.round(r.plainInferenceAlloc(), 1));
         o.put("inference_thread_alloc_bytes_per_frame_observed", ImageCommand.round(r.observedInferenceAlloc(), 1));
         o.put("process_alloc_bytes_per_frame_plain", ImageCommand.round(r.plainProcessAlloc(), 1));
@@ -138,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         o.put("alloc_bytes_per_frame", ImageCommand.round(r.allocBytesPerFrame(), 1));
         o.put("inference_thread_alloc_bytes_per_frame", ImageCommand.round(r.inferenceAllocBytesPerFrame(), 1));
+        o.put("cpu_ms_per_frame", ImageCommand.round(r.cpuMsPerFrame(), 3));
         o.put("rss_mb", ImageCommand.round(r.rssMb(), 1));
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? o.toString() : o.toPrettyString());

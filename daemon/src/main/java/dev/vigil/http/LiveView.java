@@ -106,6 +106,17 @@ public final class LiveView implements PipelineObserver, AutoCloseable {
         }
     }
 
+    /** Runs {@code r} holding the camera's slot, as a viewer rendering it does (tests). */
+    void whileLocked(String camera, Runnable r) {
+        Slot s = slots.get(camera);
+        s.lock.lock();
+        try {
+            r.run();
+        } finally {
+            s.lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
