@@ -44,9 +44,16 @@ final class RunCommand implements Callable<Integer> {
         }
         try {
             obs.start(daemon);
+        } catch (IllegalArgumentException e) {
+            if (!once) {
+                daemon.close();
+                obs.close();
+                throw e;
+            }
+            log.warn("{}; this --once run goes on without the HTTP server", e.getMessage()); // a batch run beside a running daemon
         } catch (RuntimeException e) {
-            obs.close();
             daemon.close();
+            obs.close();
             throw e;
         }
         // ---- end of observability wiring ----

@@ -61,7 +61,8 @@ public final class LiveView implements PipelineObserver, AutoCloseable {
         Slot s = slots.get(camera);
         if (s == null || closed) return;
         long now = clock.getAsLong();
-        long period = now - s.watchedAt < watchWindow ? watchedPeriod : idlePeriod;
+        long watched = s.watchedAt; // 0: never (nanoTime's origin is arbitrary, so no time counts as "long ago")
+        long period = watched != 0 && now - watched < watchWindow ? watchedPeriod : idlePeriod;
         if (s.copiedAt != 0 && now - s.copiedAt < period) return;
         if (!s.lock.tryLock()) return; // a viewer is rendering this camera: skip the frame, never wait
         try {

@@ -62,7 +62,7 @@ class ConfigErrorsTest {
         assertEquals("cameras.door.groupz: unknown key; expected one of source, groups, zones, masks, confirm, cooldown_s,"
                 + " tracking, track_iou, motion, enabled, min_score", error(door("source: { folder: x }\ngroupz: {}\n" + GROUPS)));
         assertEquals("mqtt: unknown key; expected one of model, threads, engine, delegate, edgetpu_device, labels, models,"
-                + " http, events, cameras", error("mqtt: { host: x }\n" + camera("{ folder: x }", "")));
+                + " http, events, cameras, power, logging", error("mqtt: { host: x }\n" + camera("{ folder: x }", "")));
         assertEquals("cameras.door.groups.person.min_scor: unknown key; expected one of labels, min_score, min_area, max_area",
                 error(door("source: { folder: x }\ngroups: { person: { labels: [person], min_scor: 0.5 } }")));
         assertEquals("http.port: unknown key; expected one of listen", error("http: { port: 80 }\n" + camera("{ folder: x }", "")));
@@ -98,7 +98,7 @@ class ConfigErrorsTest {
         assertEquals("cameras: expected a mapping of camera name to settings, e.g. door: {source: {stream: rtsp://...},"
                 + " groups: {person: {labels: [person]}}}, got a list of 1 item", error("cameras: [door]"));
         assertEquals("config: expected a mapping of settings (model, threads, engine, delegate, edgetpu_device, labels, models,"
-                + " http, events, cameras), got a list of 2 items", error("- a\n- b"));
+                + " http, events, cameras, power, logging), got a list of 2 items", error("- a\n- b"));
     }
 
     @Test

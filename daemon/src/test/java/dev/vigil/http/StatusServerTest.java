@@ -185,6 +185,17 @@ class StatusServerTest {
     }
 
     @Test
+    void aTakenPortIsOneLineNamingTheAddressAndTheFix() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> StatusServer.start(
+                    new dev.vigil.config.HttpConfig("127.0.0.1", port), null, null, new LiveView(List.of(), 5)));
+            assertEquals("http.listen 127.0.0.1:" + port + ": address already in use; stop what holds the port or choose another "
+                    + "(http: {listen: \"127.0.0.1:8090\"})", e.getMessage());
+        }
+    }
+
+    @Test
     void requestPathsNeverReachTheFileSystem() throws Exception {
         try (LiveDaemon d = LiveDaemon.start(tmp, 5, true, Duration.ofSeconds(10))) {
             for (String p : List.of("/api/events/..%2F..%2F..%2Fetc%2Fpasswd/snapshot.jpg", "/api/events/../snapshot.jpg",
