@@ -181,6 +181,12 @@ public final class Metrics implements AutoCloseable {
         Gauge.builder("vigil.model.info", () -> 1).description("The loaded model: name, sha256 of the file, delegate")
                 .tags("model", model.name(), "sha256", model.sha256(), "delegate", model.delegate(), "kind", model.kind())
                 .register(registry);
+        // Series that will exist start at 0, so rate() and alerts see them before the first event or error.
+        for (var cc : d.config().enabledCameras()) {
+            CameraMeters c = camera(cc.name());
+            c.error("inference");
+            for (String group : cc.rules().groups().keySet()) c.event(group);
+        }
         for (Daemon.CameraStatus s : d.status()) {
             String cam = s.name();
             camera(cam);

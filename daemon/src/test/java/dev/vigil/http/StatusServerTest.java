@@ -90,6 +90,7 @@ class StatusServerTest {
             assertTrue(value(text, "vigil_events_total{camera=\"door\",group=\"person\"}") >= 1);
             assertTrue(value(text, "vigil_events_total{camera=\"door\",group=\"animal\"}") >= 1);
             assertTrue(text.contains("vigil_frames_dropped_total{camera=\"door\",reason=\"stale\"}"), "stale drops exported");
+            assertEquals(0, value(text, "vigil_errors_total{camera=\"door\",stage=\"inference\"}"), "known series start at 0");
             String sha = Sha256.of(TestData.model(TestData.DETECTOR));
             assertEquals(1, value(text, "vigil_model_info{delegate=\"" + d.daemon.analyzer().engine().delegate()
                     + "\",kind=\"detector\",model=\"ssd_mobilenet_v1_coco_quant\",sha256=\"" + sha + "\"}"));
