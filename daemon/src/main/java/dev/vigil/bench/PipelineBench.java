@@ -27,21 +27,55 @@ public final class PipelineBench {
     public record CameraResult(String camera, double capturedFps, double processedFps, double dropRate, double latencyP50Ms,
                                double latencyP99Ms) {}
 
+    /**
+     * @param allocBytesPerFrame          bytes allocated by the whole process per processed frame
+     * @param inferenceAllocBytesPerFrame bytes allocated by the inference thread alone per processed frame (the hot path)
+     * @param cpuMsPerFrame               CPU time of the whole process per processed frame: what a frame costs, however
+     *                                    busy the machine is with other work
+     */
     public record Result(String model, int threads, double seconds, double engineLimitFps, double totalProcessedFps,
-                         double ratio, List<CameraResult> cameras, double allocBytesPerFrame, double rssMb) {}
+                         double ratio, List<CameraResult> cameras, double allocBytesPerFrame, double rssMb,
+                         double inferenceAllocBytesPerFrame, double cpuMsPerFrame) {}
+
+    /** Something added to the daemon under test (the metrics and HTTP server with a scraper, for the overhead bench). */
+    public interface Instrument {
+        Daemon.Options options(VigilConfig config, Daemon.Options options);
+
+        /** Called once the daemon runs, before the warmup; what it returns is closed after the measurement. */
+        AutoCloseable started(VigilConfig config, Daemon daemon) throws Exception;
+    }
 
     private PipelineBench() {}
 
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+    }
+
+    private static long threadId(String name) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().equals(name)) return t.threadId();
+        return -1;
+    }
+
     public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
                              Duration duration, Duration warmup) throws Exception {
-        double engineLimit;
+        return run(spec, options, frames, cameras, cameraFps, duration, warmup, null, engineLimit(spec, options, frames));
+    }
+
+    /** What one stream gets from the engine alone, frame after frame. */
+    public static double engineLimit(ModelSpec spec, Analyzer.Options options, List<Mat> frames) {
         try (Analyzer a = Analyzer.open(spec, options)) {
-            engineLimit = Bench.run(a, frames, 300, 50, options.engineOptions().threads()).fps();
+            return Bench.run(a, frames, 300, 50, options.engineOptions().threads()).fps();
         }
+    }
+
+    /** @param instrument null for the daemon alone */
+    public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
+                             Duration duration, Duration warmup, Instrument instrument, double engineLimit) throws Exception {
         Path events = Files.createTempDirectory("vigil-bench-events");
         StringBuilder yaml = new StringBuilder()
                 .append("model: ").append(spec.model().toAbsolutePath()).append('\n')
                 .append("threads: ").append(options.engineOptions().threads()).append('\n')
+                .append("http: { listen: \"127.0.0.1:0\" }\n")
                 .append("events: { dir: ").append(events).append(" }\n")
                 .append("cameras:\n");
         Map<String, FrameSource> sources = new LinkedHashMap<>();
@@ -58,15 +92,24 @@ public final class PipelineBench {
         }
         VigilConfig cfg = ConfigLoader.parse(yaml.toString(), events, Map.of());
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (Daemon d = Daemon.start(cfg, new Daemon.Options(false, sources))) {
+        Daemon.Options dopts = new Daemon.Options(false, sources);
+        if (instrument != null) dopts = instrument.options(cfg, dopts);
+        AutoCloseable added = null;
+        try (Daemon d = Daemon.start(cfg, dopts)) {
+            if (instrument != null) added = instrument.started(cfg, d);
             Thread.sleep(warmup.toMillis());
+            long inferenceThread = threadId("inference");
             List<Daemon.CameraStatus> s0 = d.status();
             for (int i = 1; i <= cameras; i++) d.latency("cam" + i).clear();
+            long cpu0 = processCpuNanos();
             long alloc0 = mx.getTotalThreadAllocatedBytes();
+            long hot0 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
             long t0 = System.nanoTime();
             Thread.sleep(duration.toMillis());
             long t1 = System.nanoTime();
+            long hot1 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
             long alloc1 = mx.getTotalThreadAllocatedBytes();
+            long cpu1 = processCpuNanos();
             List<Daemon.CameraStatus> s1 = d.status();
             double secs = (t1 - t0) / 1e9;
             List<CameraResult> per = new ArrayList<>();
@@ -84,8 +127,11 @@ public final class PipelineBench {
                         d.latency(b.name()).percentileMs(0.5), d.latency(b.name()).percentileMs(0.99)));
             }
             return new Result(spec.name(), options.engineOptions().threads(), secs, engineLimit, total, total / engineLimit, per,
-                    processed == 0 ? 0 : (double) (alloc1 - alloc0) / processed, Bench.rssMb());
+                    processed == 0 ? 0 : (double) (alloc1 - alloc0) / processed, Bench.rssMb(),
+                    processed == 0 || hot0 < 0 ? Double.NaN : (double) (hot1 - hot0) / processed,
+                    processed == 0 || cpu0 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e6 / processed);
         } finally {
+            if (added != null) added.close();
             try (var st = Files.walk(events)) {
                 st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -61,8 +61,58 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "60", description = "Seconds measured in --pipeline mode (default: ${DEFAULT-VALUE}).")
     int duration;
 
+    @Option(names = "--scrape", description = "With --pipeline: compare the daemon alone with the daemon observed (metrics, live "
+            + "view, HTTP server scraped at /metrics every second), in alternating rounds of --duration seconds each.")
+    boolean scrape;
+
+    @Option(names = "--rounds-pairs", defaultValue = "3", paramLabel = "N",
+            description = "With --scrape: pairs of rounds, plain and observed (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private Integer scrapeOverhead(List<Mat> decoded) throws Exception {
+        if (cameras < 1 || cameraFps <= 0 || duration < 1 || pairs < 1)
+            throw new Main.UsageException("--cameras, --camera-fps, --duration and --rounds-pairs must be positive");
+        var r = dev.vigil.http.MetricsOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
+                cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))), pairs);
+        ObjectNode o = ImageCommand.JSON.createObjectNode();
+        o.put("mode", "pipeline-scrape");
+        o.put("model", r.plain().getFirst().model());
+        o.put("threads", r.plain().getFirst().threads());
+        o.put("cameras", cameras);
+        o.put("round_seconds", duration);
+        o.put("engine_limit_fps", ImageCommand.round(r.plain().getFirst().engineLimitFps(), 1));
+        var pf = o.putArray("plain_fps");
+        r.plain().forEach(x -> pf.add(ImageCommand.round(x.totalProcessedFps(), 2)));
+        var of = o.putArray("observed_fps");
+        r.observed().forEach(x -> of.add(ImageCommand.round(x.totalProcessedFps(), 2)));
+        var pc = o.putArray("plain_cpu_ms_per_frame");
+        r.plain().forEach(x -> pc.add(ImageCommand.round(x.cpuMsPerFrame(), 3)));
+        var oc = o.putArray("observed_cpu_ms_per_frame");
+        r.observed().forEach(x -> oc.add(ImageCommand.round(x.cpuMsPerFrame(), 3)));
+        o.put("plain_fps_mean", ImageCommand.round(r.plainFps(), 2));
+        o.put("observed_fps_mean", ImageCommand.round(r.observedFps(), 2));
+        o.put("throughput_cost_percent", ImageCommand.round(r.throughputCostPercent(), 2));
+        o.put("throughput_cost_percent_paired_median", ImageCommand.round(r.pairedCostPercent(), 2));
+        o.put("cpu_ms_per_frame_plain", ImageCommand.round(r.plainCpuMsPerFrame(), 3));
+        o.put("cpu_ms_per_frame_observed", ImageCommand.round(r.observedCpuMsPerFrame(), 3));
+        o.put("throughput_cost_percent_from_cpu_per_frame", ImageCommand.round(r.cpuPerFrameCostPercent(), 2));
+        o.put("observing_cpu_cores", ImageCommand.round(r.observingCores(), 4));
+        o.put("observing_cpu_percent_of_machine", ImageCommand.round(r.cpuCostPercent(), 2));
+        o.put("inference_thread_alloc_bytes_per_frame_plain", ImageCommand.round(r.plainInferenceAlloc(), 1));
+        o.put("inference_thread_alloc_bytes_per_frame_observed", ImageCommand.round(r.observedInferenceAlloc(), 1));
+        o.put("process_alloc_bytes_per_frame_plain", ImageCommand.round(r.plainProcessAlloc(), 1));
+        o.put("process_alloc_bytes_per_frame_observed", ImageCommand.round(r.observedProcessAlloc(), 1));
+        o.put("scrapes", r.scrapes());
+        o.put("scrape_mean_ms", ImageCommand.round(r.scrapeMeanMs(), 2));
+        o.put("exposition_bytes", r.scrapeBytes());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? o.toString() : o.toPrettyString());
+        out.flush();
+        return Main.EXIT_OK;
+    }
 
     private Integer pipeline(List<Mat> decoded) throws IOException {
         if (cameras < 1 || cameraFps <= 0 || duration < 1) throw new Main.UsageException("--cameras, --camera-fps and --duration must be positive");
@@ -97,6 +147,8 @@ final class BenchCommand implements Callable<Integer> {
             co.put("latency_p99_ms", ImageCommand.round(c.latencyP99Ms(), 2));
         }
         o.put("alloc_bytes_per_frame", ImageCommand.round(r.allocBytesPerFrame(), 1));
+        o.put("inference_thread_alloc_bytes_per_frame", ImageCommand.round(r.inferenceAllocBytesPerFrame(), 1));
+        o.put("cpu_ms_per_frame", ImageCommand.round(r.cpuMsPerFrame(), 3));
         o.put("rss_mb", ImageCommand.round(r.rssMb(), 1));
         PrintWriter out = spec.commandLine().getOut();
         out.println(json ? o.toString() : o.toPrettyString());
@@ -140,8 +192,21 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.exists(images)) throw new Main.UsageException("--images " + images + ": no such folder");
         List<Mat> decoded = Bench.frames(images);
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");
+        if (scrape && !pipeline) throw new Main.UsageException("--scrape goes with --pipeline");
         if (pipeline) {
             try {
+                if (scrape) {
+                    try {
+                        return scrapeOverhead(decoded);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return Main.EXIT_FAILED_INPUTS;
+                    } catch (IOException | RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
                 return pipeline(decoded);
             } finally {
                 decoded.forEach(Mat::close);

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Daemon;
+import dev.vigil.http.Observability;
 import dev.vigil.model.ModelStore;
 import dev.vigil.systemd.SystemdService;
 import java.nio.file.Path;
@@ -39,22 +40,44 @@ final class RunCommand implements Callable<Integer> {
         dev.vigil.gpio.GpioStage gpio = cfg.gpio().present() ? dev.vigil.gpio.GpioStage.start(cfg) : null;
         Daemon.Options options = gpio != null ? gpio.wire(new Daemon.Options(once)) : new Daemon.Options(once);
         try {
-            return run(cfg, options);
+            return run(cfg, options, gpio);
         } finally {
             if (gpio != null) gpio.close();
         }
         // ---- end GPIO ----
     }
 
-    private Integer run(VigilConfig cfg, Daemon.Options options) throws Exception {
+    private Integer run(VigilConfig cfg, Daemon.Options options, dev.vigil.gpio.GpioStage gpio) throws Exception {
+        // ---- observability (issue 5): logs per the config, metrics and power, live view, HTTP server (closed after the daemon) ----
+        Observability obs = Observability.prepare(cfg);
+        if (gpio != null) gpioMetrics(gpio, obs.metrics());
         // ---- systemd (Type=notify): READY=1 once every camera has a frame through the pipeline, WATCHDOG=1 while
         // frames flow, STATUS= a short line, STOPPING=1 when the shutdown begins (systemd.close() below).
         // Nothing is sent without $NOTIFY_SOCKET.
         SystemdService systemd = SystemdService.fromEnvironment(cfg);
-        options = systemd.observe(options);
-        Daemon daemon = Daemon.start(cfg, options);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(cfg, systemd.observe(obs.observe(options)));
+        } catch (RuntimeException e) {
+            obs.close();
+            throw e;
+        }
+        try {
+            obs.start(daemon);
+        } catch (IllegalArgumentException e) {
+            if (!once) {
+                daemon.close();
+                obs.close();
+                throw e;
+            }
+            log.warn("{}; this --once run goes on without the HTTP server", e.getMessage()); // a batch run beside a running daemon
+        } catch (RuntimeException e) {
+            daemon.close();
+            obs.close();
+            throw e;
+        }
         systemd.start(daemon);
-        // ---- end of systemd
+        // ---- end of observability and systemd wiring ----
         CountDownLatch terminated = new CountDownLatch(1);
         installSignalHandlers(daemon, terminated);
         if (once) {
@@ -63,6 +86,7 @@ final class RunCommand implements Callable<Integer> {
             }
             systemd.close();
             daemon.close();
+            obs.close(); // after the daemon: the observers see its last frames
             log.info("done: {}", daemon.status());
             return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
         }
@@ -73,8 +97,18 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         systemd.close(); // STOPPING=1
         daemon.close();
+        obs.close();
         log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
+    }
+
+    /** The GPIO stage's alarm latency, alarm states and QC verdicts as metrics. */
+    private static void gpioMetrics(dev.vigil.gpio.GpioStage gpio, dev.vigil.metrics.Metrics metrics) {
+        gpio.latency().addListener(sample -> metrics.alarmLatency(sample.camera(), sample.nanos()));
+        for (String camera : gpio.alarms().cameras())
+            metrics.alarmState(camera, () -> gpio.alarms().state(camera).name().toLowerCase(java.util.Locale.ROOT));
+        for (var station : gpio.qc().values())
+            station.addListener(r -> metrics.qcCount(r.camera(), r.verdict().name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     /** The folder of the test-images catalog: the mirror's own folder when it has them all, else a pulled copy. */

@@ -47,7 +47,7 @@ public final class ConfigLoader {
 
     /** The top-level keys; a later section (gpio, mqtt) is added here and read in {@link #read}. */
     static final List<String> TOP_KEYS = List.of("model", "threads", "engine", "delegate", "edgetpu_device", "labels",
-            "models", "http", "events", "cameras", "gpio");
+            "models", "http", "events", "cameras", "gpio", "power", "logging");
 
     /** The variable the embedded demo's folder source reads; {@link #demo} sets it. */
     public static final String DEMO_IMAGES_VARIABLE = "VIGIL_TEST_IMAGES";
@@ -90,7 +90,7 @@ public final class ConfigLoader {
         Path base = file.toAbsolutePath().normalize().getParent();
         try {
             VigilConfig c = parse(text, base, env);
-            return new VigilConfig(Optional.of(file), c.inference(), c.http(), c.events(), c.cameras(), c.gpio());
+            return new VigilConfig(Optional.of(file), c.inference(), c.http(), c.events(), c.cameras(), c.gpio(), c.power(), c.logging());
         } catch (ConfigException e) {
             throw e.in(file);
         }
@@ -151,7 +151,8 @@ public final class ConfigLoader {
         HttpConfig http = http(root.get("http"));
         EventsConfig events = events(root);
         Map<String, CameraConfig> cameras = cameras(root.get("cameras"));
-        return new VigilConfig(Optional.empty(), inference, http, events, cameras, GpioReader.read(root.get("gpio"), cameras, events.dir()));
+        return new VigilConfig(Optional.empty(), inference, http, events, cameras, GpioReader.read(root.get("gpio"), cameras, events.dir()),
+                ObservabilityReader.power(root.get("power")), ObservabilityReader.logging(root.get("logging")));
     }
 
     private static InferenceConfig inference(ConfigNode root) {
@@ -281,6 +282,7 @@ public final class ConfigLoader {
         inf.labels().ifPresent(p -> root.put("labels", p.toString()));
         inf.mirror().ifPresent(p -> root.putObject("models").put("mirror", p.toString()));
         root.putObject("http").put("listen", c.http().listen());
+        ObservabilityReader.write(root, c.power(), c.logging());
         ObjectNode ev = root.putObject("events");
         ev.put("dir", c.events().dir().toString());
         ObjectNode ret = ev.putObject("retention");

@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param file    the file it was read from; empty for the embedded demo or text parsed directly
  * @param cameras by name, in file order
  * @param gpio    outputs, inputs, alarms and QC stations; {@link GpioConfig#NONE} without a gpio: section
+ * @param power   power sensor choice and the estimate's watts (observability)
+ * @param logging log level, format and optional file (observability)
  */
 public record VigilConfig(Optional<Path> file, InferenceConfig inference, HttpConfig http, EventsConfig events,
-                          Map<String, CameraConfig> cameras, GpioConfig gpio) {
+                          Map<String, CameraConfig> cameras, GpioConfig gpio, PowerConfig power, LoggingConfig logging) {
 
     public List<CameraConfig> enabledCameras() {
         return cameras.values().stream().filter(CameraConfig::enabled).toList();

@@ -25,7 +25,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * as JPEG. The caller's frame is never drawn on: it may still be in use by other stages. Owns its native buffers;
  * serialized, since several cameras' threads may record at once (events are rare, the lock is not contended).
  */
-final class SnapshotRenderer implements AutoCloseable {
+public final class SnapshotRenderer implements AutoCloseable {
 
     static final int JPEG_QUALITY = 85;
 
@@ -38,7 +38,7 @@ final class SnapshotRenderer implements AutoCloseable {
     private boolean closed;
 
     /** The annotated JPEG, or null when the frame is empty or cannot be encoded. */
-    synchronized byte[] render(Mat frame, List<Detection> detections, Detection highlight) {
+    public synchronized byte[] render(Mat frame, List<Detection> detections, Detection highlight) {
         if (closed) throw new IllegalStateException("snapshot renderer closed");
         if (frame == null || frame.empty()) return null;
         frame.copyTo(canvas);

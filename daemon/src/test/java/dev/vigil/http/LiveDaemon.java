@@ -1,0 +1,116 @@
+package dev.vigil.http;
+
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.PowerConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.daemon.Daemon;
+import dev.vigil.metrics.Metrics;
+import dev.vigil.power.PowerSensors;
+import dev.vigil.testing.TestData;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A daemon replaying the test photos through the default detector, with the metrics, live view and HTTP server on
+ * 127.0.0.1 (a free port), power from a fixture sysfs tree (none: the estimate) sampled every second.
+ */
+final class LiveDaemon implements AutoCloseable {
+
+    static final String CONFIG = """
+            model: ssd_mobilenet_v1_coco_quant
+            threads: 2
+            http: { listen: "127.0.0.1:0" }
+            events: { dir: %s }
+            power: { idle_watts: 2, busy_watts: 6, interval_s: 1 }
+            cameras:
+              door:
+                source: %s
+                groups:
+                  person: { labels: [person], min_score: 0.5 }
+                  animal: { labels: [cat, dog, bird, horse, sheep, cow, bear], min_score: 0.5 }
+                confirm: { frames: 1, of: 1 }
+                cooldown_s: 0
+                tracking: false
+            """;
+
+    final Daemon daemon;
+    final Observability obs;
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private LiveDaemon(Daemon daemon, Observability obs) {
+        this.daemon = daemon;
+        this.obs = obs;
+    }
+
+    /** The photos in a loop at {@code fps}; {@code fresh} is /readyz's limit. */
+    static LiveDaemon start(Path tmp, double fps, boolean loop, Duration fresh) {
+        String source = "{ folder: " + TestData.images().toAbsolutePath() + ", fps: " + fps + ", loop: " + loop + " }";
+        VigilConfig cfg = ConfigLoader.parse(CONFIG.formatted(tmp.resolve("events"), source), tmp, Map.of());
+        PowerSensors.Machine machine = new PowerSensors.Machine(tmp.resolve("sys"), (argv, t) -> {
+            throw new IOException("no " + argv.get(0) + " here");
+        }, () -> 0.5, System::nanoTime);
+        Metrics metrics = new Metrics(new Metrics.Options(cfg.power(), machine, Path.of("/proc/self"), Duration.ofMillis(500)));
+        Observability obs = Observability.prepare(cfg, metrics);
+        Daemon d;
+        try {
+            d = Daemon.start(cfg, obs.observe(new Daemon.Options(false)));
+        } catch (RuntimeException e) {
+            obs.close();
+            throw e;
+        }
+        try {
+            obs.start(d, fresh);
+        } catch (RuntimeException e) {
+            d.close();
+            obs.close();
+            throw e;
+        }
+        return new LiveDaemon(d, obs);
+    }
+
+    String base() { return "http://127.0.0.1:" + obs.http().port(); }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> bytes(String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The status code alone; the body (a live stream, maybe) is not read. */
+    int status(String path) throws IOException, InterruptedException {
+        HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        r.body().close();
+        return r.statusCode();
+    }
+
+    /** Polls until /readyz answers 200 or the time is up. */
+    boolean awaitReady(Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (get("/readyz").statusCode() == 200) return true;
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        try {
+            obs.http().close();
+        } finally {
+            daemon.close();
+            obs.close();
+        }
+    }
+}

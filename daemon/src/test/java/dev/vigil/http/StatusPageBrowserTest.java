@@ -1,0 +1,68 @@
+package dev.vigil.http;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The status page in headless Chromium, on a daemon replaying the test photos: a camera tile shows a live picture,
+ * the events list fills with person and animal events and their thumbnails load. Saves a screenshot to
+ * target/status-page.png.
+ */
+class StatusPageBrowserTest {
+
+    @TempDir
+    Path tmp;
+
+    /** What the test looks at on the page, as JSON. */
+    static final String PROBE = """
+            (() => {
+              const live = document.querySelector('#cameras .tile img.live');
+              const events = [...document.querySelectorAll('#events li.event')];
+              const thumbs = [...document.querySelectorAll('#events img.thumb')];
+              return JSON.stringify({
+                tiles: document.querySelectorAll('#cameras .tile').length,
+                live: !!live && live.complete !== undefined && live.naturalWidth > 0,
+                liveMode: live ? live.dataset.mode : null,
+                groups: [...new Set(events.map(e => e.dataset.group))],
+                thumbs: thumbs.filter(i => i.complete && i.naturalWidth > 0).length,
+                ready: document.getElementById('ready').textContent,
+                figures: document.querySelectorAll('#figures .figure').length
+              });
+            })()
+            """;
+
+    @Test
+    void theStatusPageShowsALiveTileAndFillsWithPersonAndAnimalEvents() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        try (LiveDaemon d = LiveDaemon.start(tmp, 4, true, Duration.ofSeconds(10));
+             Cdp browser = Cdp.launch(tmp.resolve("chromium-profile"), tmp.resolve("chromium.log"))) {
+            String page = browser.open(d.base() + "/");
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            JsonNode seen = null;
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                seen = json.readTree(browser.eval(page, PROBE).asText());
+                boolean groups = seen.get("groups").toString().contains("\"person\"") && seen.get("groups").toString().contains("\"animal\"");
+                if (seen.get("live").asBoolean() && groups && seen.get("thumbs").asInt() > 0 && seen.get("ready").asText().equals("ready")) break;
+            }
+            Path shot = Path.of("target", "status-page.png");
+            Files.write(shot, browser.screenshot(page));
+            System.out.println("status page: " + seen + "; screenshot " + shot.toAbsolutePath());
+            assertTrue(seen != null && seen.get("tiles").asInt() == 1, "one camera tile: " + seen);
+            assertTrue(seen.get("live").asBoolean(), "the tile shows a live picture: " + seen);
+            assertTrue(seen.get("groups").toString().contains("\"person\""), "person events listed: " + seen);
+            assertTrue(seen.get("groups").toString().contains("\"animal\""), "animal events listed: " + seen);
+            assertTrue(seen.get("thumbs").asInt() > 0, "a thumbnail loaded: " + seen);
+            assertTrue(seen.get("ready").asText().equals("ready"), "the badge says ready: " + seen);
+            assertTrue(seen.get("figures").asInt() >= 4, "key figures shown: " + seen);
+            assertTrue(Files.size(shot) > 10_000, "a real screenshot");
+        }
+    }
+}
