@@ -110,12 +110,13 @@ public final class Bench {
                 h.awaitReady(i & 1);
                 a.run(in, 0.5f);
                 long done = System.nanoTime();
+                long started = in.startNanos(); // before release: the producer refills the slot right after
                 h.release(i & 1);
                 if (i >= warmup) {
                     invoke[i - warmup] = a.invokeNanos();
                     pre += a.preprocessNanos();
                     post += a.postprocessNanos();
-                    latency += done - in.startNanos();
+                    latency += done - started;
                 }
             }
             long wall = System.nanoTime() - start;
