@@ -240,7 +240,8 @@ public final class TfliteEngine implements InferenceEngine {
      */
     public String graphSummary() {
         org.bytedeco.javacpp.IntPointer plan = interpreter.execution_plan();
-        int ops = (int) interpreter.primary_subgraph().pre_delegation_execution_plan().limit();
+        org.bytedeco.javacpp.IntPointer before = interpreter.primary_subgraph().pre_delegation_execution_plan();
+        int ops = before == null || before.isNull() ? 0 : (int) before.limit(); // empty when no delegate ran
         java.util.Map<String, Integer> byKernel = new java.util.TreeMap<>();
         int n = (int) plan.limit();
         for (int i = 0; i < n; i++) {

@@ -61,4 +61,14 @@ class GcStressTest {
         System.gc();
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, e::invoke);
     }
+
+    @Test
+    void graphSummaryNamesWhatRunsEachNodeWithAndWithoutADelegate() {
+        try (TfliteEngine none = TfliteEngine.open(TestData.model(TestData.DETECTOR), EngineOptions.cpu(1).withDelegate(Delegate.NONE));
+             TfliteEngine x = TfliteEngine.open(TestData.model(TestData.DETECTOR), EngineOptions.cpu(1))) {
+            String n = none.graphSummary(), d = x.graphSummary();
+            assertTrue(n.startsWith("64 nodes for 64 ops") && n.contains("TFLite_Detection_PostProcess x1"), n);
+            assertTrue(d.contains("TfLiteXNNPackDelegate") && d.contains("for 64 ops"), d);
+        }
+    }
 }
