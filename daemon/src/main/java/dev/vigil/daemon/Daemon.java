@@ -138,18 +138,22 @@ public final class Daemon implements AutoCloseable {
                 long seen = signal.version();
                 boolean any = false;
                 int n = cameras.size();
+                // One frame per pass, starting after the camera served last: when several cameras have frames they
+                // take turns, and a camera with nothing new never holds up the others.
                 for (int k = 0; k < n && running; k++) {
-                    CameraPipeline cp = cameras.get((next + k) % n);
+                    int i = (next + k) % n;
+                    CameraPipeline cp = cameras.get(i);
                     Frame f = cp.camera.poll();
                     if (f == null) continue;
                     any = true;
+                    next = (i + 1) % n;
                     try {
                         process(cp, f);
                     } finally {
                         cp.camera.release(f);
                     }
+                    break;
                 }
-                next = n == 0 ? 0 : (next + 1) % n;
                 if (!any) {
                     if (options.once() && cameras.stream().allMatch(c -> c.camera.ended())) break;
                     signal.await(seen, Duration.ofMillis(200));
