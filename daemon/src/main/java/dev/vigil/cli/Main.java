@@ -38,6 +38,7 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        addHelp(cli);
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("vigil: " + ex.getMessage() + " (see `vigil " + ex.getCommandLine().getCommandName() + " --help`)");
@@ -70,6 +71,15 @@ public final class Main implements Runnable {
             return code;
         });
         return cli;
+    }
+
+    /** Every command answers --help and --version, however deep. */
+    private static void addHelp(CommandLine c) {
+        for (CommandLine sub : c.getSubcommands().values()) {
+            boolean has = sub.getCommandSpec().optionsMap().containsKey("--help");
+            if (!has) sub.getCommandSpec().mixinStandardHelpOptions(true);
+            addHelp(sub);
+        }
     }
 
     static String oneLine(String s) {

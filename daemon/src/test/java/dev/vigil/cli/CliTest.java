@@ -155,6 +155,17 @@ class CliTest {
     }
 
     @Test
+    void everyCommandAnswersHelp() {
+        for (String[] cmd : new String[][] {{"run"}, {"detect"}, {"classify"}, {"bench"}, {"models", "list"}, {"check-config"}, {"doctor"}}) {
+            String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            args[cmd.length] = "--help";
+            Run r = run(args);
+            assertEquals(0, r.code(), String.join(" ", cmd) + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: vigil " + String.join(" ", cmd)), r.out());
+        }
+    }
+
+    @Test
     void versionAndDoctor() {
         Run v = run("--version");
         assertEquals(0, v.code());
