@@ -115,6 +115,8 @@ public final class Metrics implements AutoCloseable {
     private final LongSupplier clock;
     private final long startNanos;
     private final PowerMonitor power;
+    /** Held here because Micrometer holds the objects of gauges and function counters weakly. */
+    private ProcessStats processStats;
     private final ScheduledExecutorService sampler;
     private final ConcurrentHashMap<String, CameraMeters> cameras = new ConcurrentHashMap<>();
     private final AtomicLong inferences = new AtomicLong();
@@ -149,7 +151,8 @@ public final class Metrics implements AutoCloseable {
         registerProcess();
         if (power != null) registerPower();
         for (ThermalZones.Zone z : ThermalZones.find(options.machine().sysRoot())) {
-            Gauge.builder("vigil.temperature", z, ThermalZones.Zone::celsius).baseUnit("celsius")
+            // Micrometer holds a gauge's object weakly: without strongReference the zone is collected and reads NaN.
+            Gauge.builder("vigil.temperature", z, ThermalZones.Zone::celsius).baseUnit("celsius").strongReference(true)
                     .description("Temperature of a thermal zone").tag("zone", z.name()).register(registry);
         }
         sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("vigil-metrics").daemon(true).factory());
@@ -356,9 +359,12 @@ public final class Metrics implements AutoCloseable {
 
     private void registerProcess() {
         ProcessStats ps = new ProcessStats(options.procSelf());
+        processStats = ps;
+        // Strong references: Micrometer holds gauge and function-counter objects weakly, and nothing else holds ps (a GC
+        // turned these series into NaN in CI).
         FunctionCounter.builder("process.cpu", ps, ProcessStats::cpuSeconds).baseUnit("seconds")
                 .description("CPU time used by the process, user and system").register(registry);
-        Gauge.builder("process.resident.memory", ps, ProcessStats::residentBytes).baseUnit("bytes")
+        Gauge.builder("process.resident.memory", ps, ProcessStats::residentBytes).baseUnit("bytes").strongReference(true)
                 .description("Resident set size of the process").register(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
