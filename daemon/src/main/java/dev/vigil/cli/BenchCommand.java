@@ -114,20 +114,10 @@ final class BenchCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private Integer pipeline(List<Mat> decoded) throws IOException {
+    private Integer pipeline(List<Mat> decoded) throws Exception {
         if (cameras < 1 || cameraFps <= 0 || duration < 1) throw new Main.UsageException("--cameras, --camera-fps and --duration must be positive");
-        PipelineBench.Result r;
-        try {
-            r = PipelineBench.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras, cameraFps,
-                    java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Main.EXIT_FAILED_INPUTS;
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        PipelineBench.Result r = PipelineBench.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
+                cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))));
         ObjectNode o = ImageCommand.JSON.createObjectNode();
         o.put("mode", "pipeline");
         o.put("model", r.model());
@@ -183,7 +173,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         Main.logLevel(model.verbose);
         if (frames < 1) throw new Main.UsageException("--frames: " + frames + " must be at least 1");
         if ((compare == null || compare.isEmpty()) && images == null) throw new Main.UsageException("--images DIR is required");
@@ -195,19 +185,7 @@ final class BenchCommand implements Callable<Integer> {
         if (scrape && !pipeline) throw new Main.UsageException("--scrape goes with --pipeline");
         if (pipeline) {
             try {
-                if (scrape) {
-                    try {
-                        return scrapeOverhead(decoded);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return Main.EXIT_FAILED_INPUTS;
-                    } catch (IOException | RuntimeException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-                return pipeline(decoded);
+                return scrape ? scrapeOverhead(decoded) : pipeline(decoded);
             } finally {
                 decoded.forEach(Mat::close);
             }
