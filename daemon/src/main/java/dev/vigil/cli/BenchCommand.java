@@ -153,11 +153,12 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException("--compare: " + e.getMessage());
         }
-        var results = DelegateComparison.run(model.spec(null).model(), configs, rounds, Math.max(1, frames / rounds));
+        var resolved = model.spec(null); // once: resolving verifies the file's sha256 and reads its metadata
+        var results = DelegateComparison.run(resolved.model(), configs, rounds, Math.max(1, frames / rounds));
         PrintWriter out = spec.commandLine().getOut();
         for (var r : results) {
             ObjectNode o = ImageCommand.JSON.createObjectNode();
-            o.put("model", model.spec(null).name());
+            o.put("model", resolved.name());
             o.put("config", r.config().delegate().name().toLowerCase(Locale.ROOT) + ":" + r.config().threads());
             o.put("delegate", r.delegate());
             o.put("graph", r.graph());

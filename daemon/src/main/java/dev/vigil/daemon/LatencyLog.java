@@ -25,6 +25,7 @@ public final class LatencyLog {
         if (n == 0) return Double.NaN;
         long[] copy = Arrays.copyOf(ring, n);
         Arrays.sort(copy);
-        return copy[Math.min(n - 1, (int) Math.ceil(q * n) - 1 < 0 ? 0 : (int) Math.ceil(q * n) - 1)] / 1e6;
+        int rank = Math.clamp((long) Math.ceil(q * n) - 1, 0, n - 1); // nearest-rank percentile
+        return copy[rank] / 1e6;
     }
 }
