@@ -4,7 +4,14 @@ import com.sun.management.ThreadMXBean;
 import dev.vigil.capture.FrameSource;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.daemon.Daemon;
+import dev.vigil.capture.CameraStats;
+import dev.vigil.consumer.FrameConsumer;
+import dev.vigil.daemon.Vigil;
+import dev.vigil.daemon.Wiring;
+import dev.vigil.metrics.LatencyLog;
+import dev.vigil.model.ModelStore;
+import dev.vigil.pipeline.FrameOutcome;
+import dev.vigil.pipeline.FrameResult;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.ModelSpec;
 import java.lang.management.ManagementFactory;
@@ -39,10 +46,25 @@ public final class PipelineBench {
 
     /** Something added to the daemon under test (the metrics and HTTP server with a scraper, for the overhead bench). */
     public interface Instrument {
-        Daemon.Options options(VigilConfig config, Daemon.Options options);
+        Wiring.Parts parts(Wiring.Parts parts);
 
-        /** Called once the daemon runs, before the warmup; what it returns is closed after the measurement. */
-        AutoCloseable started(VigilConfig config, Daemon daemon) throws Exception;
+        /** Called once vigil runs, before the warmup; what it returns is closed after the measurement. */
+        AutoCloseable started(Vigil vigil) throws Exception;
+    }
+
+    /** Capture-to-decision latency per camera, taken from the result bus like any consumer. */
+    private static final class Latencies implements FrameConsumer {
+        final Map<String, LatencyLog> byCamera = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String name() { return "bench-latency"; }
+
+        @Override
+        public void accept(FrameOutcome o, org.bytedeco.opencv.opencv_core.Mat pixels) {
+            if (o instanceof FrameResult r) byCamera.computeIfAbsent(r.camera(), c -> new LatencyLog(1 << 14)).record(r.doneNanos() - r.captureNanos());
+        }
+
+        LatencyLog of(String camera) { return byCamera.computeIfAbsent(camera, c -> new LatencyLog(1 << 14)); }
     }
 
     private PipelineBench() {}
@@ -98,15 +120,20 @@ public final class PipelineBench {
         }
         VigilConfig cfg = ConfigLoader.parse(yaml.toString(), events, Map.of());
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        Daemon.Options dopts = new Daemon.Options(false, sources);
-        if (instrument != null) dopts = instrument.options(cfg, dopts);
+        Latencies latencies = new Latencies();
+        Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withSources(sources).withConsumer(latencies).withHttp(false);
+        if (instrument != null) parts = instrument.parts(parts);
         AutoCloseable added = null;
-        try (Daemon d = Daemon.start(cfg, dopts)) {
-            if (instrument != null) added = instrument.started(cfg, d);
+        try (Vigil d = Wiring.start(cfg, parts)) {
+            if (instrument != null) added = instrument.started(d);
             Thread.sleep(warmup.toMillis());
             long inferenceThread = threadId("inference");
-            List<Daemon.CameraStatus> s0 = d.status();
-            for (int i = 1; i <= cameras; i++) d.latency("cam" + i).clear();
+            long[] p0 = new long[cameras];
+            List<CameraStats> s0 = d.cameraStats();
+            for (int i = 0; i < cameras; i++) {
+                p0[i] = d.frames().processed("cam" + (i + 1));
+                latencies.of("cam" + (i + 1)).clear();
+            }
             long cpu0 = processCpuNanos();
             long alloc0 = mx.getTotalThreadAllocatedBytes();
             long hot0 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
@@ -116,7 +143,7 @@ public final class PipelineBench {
             long hot1 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
             long alloc1 = mx.getTotalThreadAllocatedBytes();
             long cpu1 = processCpuNanos();
-            List<Daemon.CameraStatus> s1 = d.status();
+            List<CameraStats> s1 = d.cameraStats();
             double secs = (t1 - t0) / 1e9;
             List<CameraResult> per = new ArrayList<>();
             long processed = 0;
@@ -124,13 +151,14 @@ public final class PipelineBench {
             for (int i = 0; i < cameras; i++) {
                 var a = s0.get(i);
                 var b = s1.get(i);
-                long p = b.processed() - a.processed();
-                long captured = b.capture().captured() - a.capture().captured();
-                long dropped = b.capture().dropped() - a.capture().dropped();
+                long p = d.frames().processed(b.camera()) - p0[i];
+                long captured = b.captured() - a.captured();
+                long dropped = b.dropped() - a.dropped();
                 processed += p;
                 total += p / secs;
-                per.add(new CameraResult(b.name(), captured / secs, p / secs, captured == 0 ? 0 : (double) dropped / captured,
-                        d.latency(b.name()).percentileMs(0.5), d.latency(b.name()).percentileMs(0.99)));
+                LatencyLog l = latencies.of(b.camera());
+                per.add(new CameraResult(b.camera(), captured / secs, p / secs, captured == 0 ? 0 : (double) dropped / captured,
+                        l.percentileMs(0.5), l.percentileMs(0.99)));
             }
             return new Result(spec.name(), options.engineOptions().threads(), secs, engineLimit, total, total / engineLimit, per,
                     processed == 0 ? 0 : (double) (alloc1 - alloc0) / processed, Bench.rssMb(),

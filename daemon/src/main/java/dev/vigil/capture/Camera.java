@@ -167,6 +167,11 @@ public final class Camera implements AutoCloseable {
         return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
     }
 
+    /** False once the capture thread has ended other than by close() or a finite source's end (an Error killed it). */
+    public boolean captureAlive() {
+        return thread.isAlive() || closing || state == CameraState.ENDED;
+    }
+
     /** The newest frame not yet taken, or null; never blocks. The caller owns it until {@link #release}. */
     public Frame poll() {
         return buffer.poll();

@@ -2,10 +2,9 @@ package dev.vigil.cli;
 
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.daemon.Daemon;
-import dev.vigil.http.Observability;
+import dev.vigil.daemon.Vigil;
+import dev.vigil.daemon.Wiring;
 import dev.vigil.model.ModelStore;
-import dev.vigil.systemd.SystemdService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -32,88 +31,35 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (mirror != null) System.setProperty("vigil.mirror", mirror.toString());
-        VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages());
-        // ---- GPIO (dev.vigil.gpio): outputs safe from here on; alarms, heartbeat, arm/wake/trigger inputs, QC. ----
-        // The stage observes the frame path and gates frames; it is closed (every output safe) after the daemon, on
-        // every way out: --once done, SIGTERM/SIGINT, a daemon that fails to start.
-        dev.vigil.gpio.GpioStage gpio = cfg.gpio().present() ? dev.vigil.gpio.GpioStage.start(cfg) : null;
-        Daemon.Options options = gpio != null ? gpio.wire(new Daemon.Options(once)) : new Daemon.Options(once);
-        try {
-            return run(cfg, options, gpio);
-        } finally {
-            if (gpio != null) gpio.close();
-        }
-        // ---- end GPIO ----
-    }
-
-    private Integer run(VigilConfig cfg, Daemon.Options options, dev.vigil.gpio.GpioStage gpio) throws Exception {
-        // ---- observability (issue 5): logs per the config, metrics and power, live view, HTTP server (closed after the daemon) ----
-        Observability obs = Observability.prepare(cfg);
-        if (gpio != null) gpioMetrics(gpio, obs.metrics());
-        // ---- systemd (Type=notify): READY=1 once every camera has a frame through the pipeline, WATCHDOG=1 while
-        // frames flow, STATUS= a short line, STOPPING=1 when the shutdown begins (systemd.close() below).
-        // Nothing is sent without $NOTIFY_SOCKET.
-        SystemdService systemd = SystemdService.fromEnvironment(cfg);
-        Daemon daemon;
-        try {
-            daemon = Daemon.start(cfg, systemd.observe(obs.observe(options)));
-        } catch (RuntimeException e) {
-            obs.close();
-            throw e;
-        }
-        try {
-            obs.start(daemon);
-        } catch (IllegalArgumentException e) {
-            if (!once) {
-                daemon.close();
-                obs.close();
-                throw e;
-            }
-            log.warn("{}; this --once run goes on without the HTTP server", e.getMessage()); // a batch run beside a running daemon
-        } catch (RuntimeException e) {
-            daemon.close();
-            obs.close();
-            throw e;
-        }
-        systemd.start(daemon);
-        // ---- end of observability and systemd wiring ----
+        ModelStore store = ModelStore.fromEnvironment();
+        if (mirror != null) store = store.withMirror(mirror, "--mirror");
+        VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages(store));
+        // Every stage is built by the wiring, logging first; a failure closes what was built (GPIO outputs safe).
+        Vigil vigil = Wiring.start(cfg, Wiring.Parts.real(store, once));
         CountDownLatch terminated = new CountDownLatch(1);
-        installSignalHandlers(daemon, terminated);
-        if (once) {
-            while (!daemon.awaitStopped(Duration.ofSeconds(1))) {
-                if (terminated.getCount() == 0) break;
+        installSignalHandlers(terminated);
+        try {
+            if (once) {
+                while (!vigil.awaitStopped(Duration.ofSeconds(1))) {
+                    if (terminated.getCount() == 0) break;
+                }
+            } else {
+                log.info("running; events in {}; stop with Ctrl-C or SIGTERM", cfg.events().dir().toAbsolutePath());
+                while (!terminated.await(1, java.util.concurrent.TimeUnit.SECONDS) && !vigil.awaitStopped(Duration.ZERO)) {
+                    // the daemon runs on its own threads
+                }
             }
-            systemd.close();
-            daemon.close();
-            obs.close(); // after the daemon: the observers see its last frames
-            log.info("done: {}", daemon.status());
-            return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
+        } finally {
+            long t0 = System.nanoTime();
+            vigil.close();
+            log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
-        log.info("running; events in {}; stop with Ctrl-C or SIGTERM", cfg.events().dir().toAbsolutePath());
-        while (!terminated.await(1, java.util.concurrent.TimeUnit.SECONDS) && !daemon.awaitStopped(Duration.ZERO)) {
-            // the daemon runs on its own threads
-        }
-        long t0 = System.nanoTime();
-        systemd.close(); // STOPPING=1
-        daemon.close();
-        obs.close();
-        log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        return daemon.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
-    }
-
-    /** The GPIO stage's alarm latency, alarm states and QC verdicts as metrics. */
-    private static void gpioMetrics(dev.vigil.gpio.GpioStage gpio, dev.vigil.metrics.Metrics metrics) {
-        gpio.latency().addListener(sample -> metrics.alarmLatency(sample.camera(), sample.nanos()));
-        for (String camera : gpio.alarms().cameras())
-            metrics.alarmState(camera, () -> gpio.alarms().state(camera).name().toLowerCase(java.util.Locale.ROOT));
-        for (var station : gpio.qc().values())
-            station.addListener(r -> metrics.qcCount(r.camera(), r.verdict().name().toLowerCase(java.util.Locale.ROOT)));
+        if (once) log.info("done: {}", vigil.cameraStats());
+        return vigil.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
     }
 
     /** The folder of the test-images catalog: the mirror's own folder when it has them all, else a pulled copy. */
-    static Path demoImages() {
-        ModelStore store = ModelStore.fromEnvironment();
+    static Path demoImages(ModelStore store) {
         Path first = null;
         boolean oneFolder = true;
         for (String name : store.images().names()) {
@@ -129,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
      * alone would exit 143; sun.misc.Signal (jdk.unsupported, present in every JDK) lets the command return normally.
      */
     @SuppressWarnings("removal")
-    private static void installSignalHandlers(Daemon daemon, CountDownLatch terminated) {
+    private static void installSignalHandlers(CountDownLatch terminated) {
         sun.misc.SignalHandler h = sig -> {
             log.info("SIG{}: stopping", sig.getName());
             terminated.countDown();

@@ -105,10 +105,15 @@ public final class EventStore implements AutoCloseable {
      * @throws EventStoreException (one line naming the directory and the fix) when it cannot be created, read or written
      */
     public static EventStore open(Path dir, Retention retention) {
+        return open(dir, retention, EventFiles.local());
+    }
+
+    /** As {@link #open(Path, Retention)} on a given file layer (the wiring's; tests give a slow or full disk). */
+    public static EventStore open(Path dir, Retention retention, EventFiles files) {
         ExecutorService bg = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("vigil-events-retention")
                 .daemon(true).factory());
         try {
-            return open(dir, retention, EventFiles.local(), Clock.systemUTC(), bg, bg);
+            return open(dir, retention, files, Clock.systemUTC(), bg, bg);
         } catch (RuntimeException e) {
             bg.shutdownNow();
             throw e;

@@ -1,6 +1,6 @@
 package dev.vigil.gpio;
 
-import dev.vigil.daemon.LatencyLog;
+import dev.vigil.metrics.LatencyLog;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,24 +2,18 @@ package dev.vigil.gpio;
 
 import dev.vigil.alarm.AlarmState;
 import dev.vigil.alarm.AlarmTransition;
-import dev.vigil.alarm.Alarms;
-import dev.vigil.capture.Frame;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.GpioConfig;
 import dev.vigil.config.GpioConfig.Action;
 import dev.vigil.config.GpioConfig.Effect;
 import dev.vigil.config.GpioConfig.InputKind;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.daemon.Daemon;
 import dev.vigil.daemon.FrameGate;
-import dev.vigil.daemon.PipelineObserver;
-import dev.vigil.events.Event;
-import dev.vigil.pipeline.Analyzer;
-import dev.vigil.postprocess.Detection;
-import dev.vigil.qc.QcAudit;
+import dev.vigil.decision.DecisionListener;
+import dev.vigil.decision.DecisionStage;
+import dev.vigil.health.Health;
 import dev.vigil.qc.QcStation;
 import dev.vigil.rules.Trigger;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,21 +27,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The GPIO stage: decisions out to the physical world, the physical world in to the decisions. Built once from the
- * config ({@link #start}), wired into the daemon as an observer and a frame gate ({@link #wire}):
+ * The GPIO adapter: decisions out to the physical world, the physical world in to the decisions. Built once from the
+ * config ({@link #start}); the wiring connects it to the decision stage both ways ({@link #connect}):
  *
  * <pre>
- * rules fire (triggered)      -> alarm state machine per camera -> actions (pulse, latch, pattern) on outputs
- * frames processed / failed   -> heartbeat output (toggles only while inference succeeds)
- * arm switch                  -> ARMED / DISARMED (disarm releases latched outputs)
- * wake (PIR)                  -> frame gate: inference only while active + hold, else skipped as "wake"
- * trigger (light barrier)     -> QC station: next frame judged OK / NG / UNCERTAIN, NG pushed at edge + delay
+ * decision stage: alarm raised          -> actions (pulse, latch, pattern) on outputs
+ * decision stage: alarm state changed   -> state actions; DISARMED releases latched outputs
+ * decision stage: QC push               -> pulse on the reject output (on the pin thread, at edge + delay)
+ * health model                          -> heartbeat output (toggles only while frames flow and inference succeeds)
+ * arm switch                            -> decision stage: ARMED / DISARMED
+ * wake (PIR)                            -> frame gate: inference only while active + hold, else skipped as "wake"
+ * trigger (light barrier)               -> decision stage: the QC station judges the camera's next frame
  * </pre>
  *
  * Safe state: every output is claimed off, goes off at {@link #close} (also from a JVM shutdown hook should the process
  * end without it) and after any GPIO error. Pin writes run on one thread ("vigil-gpio"), timers and logging on another.
  */
-public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseable {
+public final class GpioStage implements DecisionListener, FrameGate, DecisionStage.QcHardware, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GpioStage.class);
 
@@ -58,13 +54,11 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
     private final AlarmLatency latency = new AlarmLatency();
     private final Map<String, OutputDriver> outputs = new LinkedHashMap<>();
     private final Map<String, DebouncedInput> inputs = new LinkedHashMap<>();
-    private final Map<String, QcStation> qc = new LinkedHashMap<>();
-    private final List<QcAudit> audits = new ArrayList<>();
-    private final Alarms alarms;
     private final Heartbeat heartbeat;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile long errors;
+    private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+    private volatile DecisionStage decisions;
 
     /** Opens the hardware for {@code cfg.gpio()} (the mock where there is no chip) and builds the stage. */
     public static GpioStage start(VigilConfig cfg) {
@@ -108,41 +102,42 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
                 GpioPins.InputPin pin = pins.input(in.name(), in.pin(), in.pull(), in.activeLow(), (int) (in.debounce().toNanos() / 1000));
                 inputs.put(in.name(), new DebouncedInput(in, pin, timers, (active, nanos) -> edge(in, active, nanos)));
             }
-            Map<String, Boolean> armed = new LinkedHashMap<>();
-            for (String camera : cfg.cameras().keySet()) armed.put(camera, armedBySwitches(camera).orElse(true));
-            alarms = new Alarms(armed, config.alarm().groups(), config.alarm().triggeredFor(), config.alarm().cooldown(), timers,
-                    Clock.systemUTC());
-            alarms.addListener(this::alarmChanged);
-            for (GpioConfig.Qc q : config.qc().values()) {
-                QcAudit audit = QcAudit.open(q.audit());
-                audits.add(audit);
-                OutputDriver reject = outputs.get(q.reject());
-                qc.put(q.camera(), new QcStation(q, (pulse, captureNanos) -> reject.pulse(pulse, new OutputDriver.Cause(q.camera(), 0)),
-                        gpio, timers, audit, Clock.systemUTC()));
-            }
         } catch (RuntimeException e) {
             gpio.shutdownNow();
             timers.shutdownNow();
-            audits.forEach(QcAudit::close);
             throw e;
         }
-        if (heartbeat != null) heartbeat.start(gpio, this::gpioError);
         shutdownHook = Thread.ofPlatform().name("vigil-gpio-safe").unstarted(this::allSafe);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        log.info("gpio: {}; outputs {}, inputs {}{}{}", pins.description(), describeOutputs(), describeInputs(),
-                heartbeat == null ? "" : ", heartbeat BCM " + config.heartbeat().get().pin(),
-                qc.isEmpty() ? "" : ", qc " + qc.keySet());
+        log.info("gpio: {}; outputs {}, inputs {}{}", pins.description(), describeOutputs(), describeInputs(),
+                heartbeat == null ? "" : ", heartbeat BCM " + config.heartbeat().get().pin());
     }
 
-    /** The daemon's options with this stage as observer and frame gate. */
-    public Daemon.Options wire(Daemon.Options o) {
-        return o.withObserver(this).withGate(this);
+    /** Connects the inputs to the decision stage, its decisions to the outputs, and the heartbeat to the health model. */
+    public void connect(DecisionStage d, Health health) {
+        this.decisions = d;
+        d.addListener(this);
+        if (heartbeat != null) heartbeat.start(health, gpio, this::gpioError);
     }
+
+    /** The timer thread (alarm timeouts, QC expiries): the decision stage shares it. */
+    public ScheduledExecutorService timers() { return timers; }
+
+    // ---- QC hardware ----
+
+    @Override
+    public QcStation.Rejector rejector(String output, String camera) {
+        OutputDriver reject = outputs.get(output);
+        return (pulse, captureNanos) -> reject.pulse(pulse, new OutputDriver.Cause(camera, 0));
+    }
+
+    @Override
+    public ScheduledExecutorService pushes() { return gpio; }
 
     // ---- inputs ----
 
     /** The arm switches of a camera: armed when any is active; empty when it has none. */
-    private Optional<Boolean> armedBySwitches(String camera) {
+    public Optional<Boolean> armedBySwitches(String camera) {
         boolean any = false, active = false;
         for (DebouncedInput in : inputs.values()) {
             if (in.config().kind() == InputKind.ARM && in.config().cameras().contains(camera)) {
@@ -155,18 +150,18 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
 
     private void edge(GpioConfig.Input in, boolean active, long nanos) {
         log.info("gpio: input {} (BCM {}) {}", in.name(), in.pin(), active ? "active" : "inactive");
+        DecisionStage d = decisions;
+        if (d == null) return; // before the wiring finished: the first state is read from the pins then
         switch (in.kind()) {
             case ARM -> {
                 for (String camera : in.cameras()) {
-                    if (armedBySwitches(camera).orElse(true)) alarms.arm(camera, "input " + in.name() + " on");
-                    else alarms.disarm(camera, "input " + in.name() + " off");
+                    if (armedBySwitches(camera).orElse(true)) d.arm(camera, "input " + in.name() + " on");
+                    else d.disarm(camera, "input " + in.name() + " off");
                 }
             }
             case WAKE -> { } // read by skip()
             case TRIGGER -> {
-                if (active) {
-                    for (QcStation s : qc.values()) if (s.config().trigger().equals(in.name())) s.edge(nanos);
-                }
+                if (active) d.qcEdge(in.name(), nanos);
             }
         }
     }
@@ -174,11 +169,6 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
     /** The frame gate: a camera with wake inputs runs inference only while one is active or within its hold time. */
     @Override
     public String skip(String camera) {
-        QcStation s = qc.get(camera);
-        if (s != null) {
-            String why = s.skip();
-            if (why != null) return why;
-        }
         boolean hasWake = false;
         long now = System.nanoTime();
         for (DebouncedInput in : inputs.values()) {
@@ -192,31 +182,11 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
         return hasWake ? "wake" : null;
     }
 
-    // ---- the frame path ----
+    // ---- decisions ----
 
     @Override
-    public void frameProcessed(String camera, Frame frame, Analyzer analyzer, List<Detection> detections, long decisionNanos) {
-        if (heartbeat != null) heartbeat.success(decisionNanos);
-        QcStation s = qc.get(camera);
-        if (s != null) s.frameProcessed(frame, analyzer, detections);
-    }
-
-    @Override
-    public void frameSkipped(String camera, Frame frame, String reason) {
-        if (heartbeat != null) heartbeat.alive(System.nanoTime()); // gated frames: the loop runs, nothing to infer
-    }
-
-    @Override
-    public void failed(String camera, String stage, Exception error) {
-        if (heartbeat != null) heartbeat.failure(System.nanoTime());
-    }
-
-    @Override
-    public void triggered(Trigger trigger, Frame frame, Optional<Event> event) {
-        String cause = trigger.group() + " " + trigger.detection().label() + " "
-                + String.format(Locale.ROOT, "%.2f", trigger.detection().score());
-        if (!alarms.trigger(trigger.camera(), trigger.group(), cause)) return;
-        OutputDriver.Cause c = new OutputDriver.Cause(trigger.camera(), frame.captureNanos());
+    public void alarmRaised(Trigger trigger, long captureNanos) {
+        OutputDriver.Cause c = new OutputDriver.Cause(trigger.camera(), captureNanos);
         for (Action a : config.actions()) {
             if (a.group().isPresent() && a.group().get().equals(trigger.group())
                     && (a.camera().isEmpty() || a.camera().get().equals(trigger.camera()))) {
@@ -225,7 +195,8 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
         }
     }
 
-    private void alarmChanged(AlarmTransition t) {
+    @Override
+    public void alarmChanged(AlarmTransition t) {
         if (t.from() == null) return; // the initial state fires nothing
         if (t.to() == AlarmState.DISARMED) {
             for (Action a : config.actions()) {
@@ -255,7 +226,7 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
     /** A GPIO write or timer failed: every output off, one error line; the stage goes on. */
     private void gpioError(RuntimeException e) {
         if (closed.get()) return; // close() makes everything safe itself
-        errors++;
+        errors.incrementAndGet();
         String why = Pi4jPins.rootMessage(e);
         log.error("{}; all outputs set to their safe state", why.startsWith("gpio: ") ? why : "gpio: " + why);
         allSafe();
@@ -286,7 +257,6 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
         }
         allSafe();
         pins.close();
-        audits.forEach(QcAudit::close);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -299,12 +269,7 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
 
     public GpioPins pins() { return pins; }
 
-    public Alarms alarms() { return alarms; }
-
     public AlarmLatency latency() { return latency; }
-
-    /** The QC station of each QC camera. */
-    public Map<String, QcStation> qc() { return java.util.Collections.unmodifiableMap(qc); }
 
     /** One output by name (its effects and its pin). */
     public OutputDriver output(String name) { return outputs.get(name); }
@@ -312,7 +277,7 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
     public long heartbeatToggles() { return heartbeat == null ? 0 : heartbeat.toggles(); }
 
     /** GPIO errors since start (each set every output safe). */
-    public long errors() { return errors; }
+    public long errors() { return errors.get(); }
 
     /** The state of every claimed pin: {@code relay BCM 24 on}. */
     public GpioStatus status() {
@@ -326,7 +291,8 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
             GpioConfig.Input c = in.config();
             out.add(new GpioStatus.Pin(c.name(), c.pin(), c.kind().name().toLowerCase(Locale.ROOT), in.active(), pins.level(c.name())));
         }
-        return new GpioStatus(pins.description(), pins.isMock(), out, alarms.status(), heartbeatToggles(), errors);
+        DecisionStage d = decisions;
+        return new GpioStatus(pins.description(), pins.isMock(), out, d == null ? List.of() : d.alarms().status(), heartbeatToggles(), errors.get());
     }
 
     private String describeOutputs() {

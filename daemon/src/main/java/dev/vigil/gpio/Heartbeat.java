@@ -1,5 +1,6 @@
 package dev.vigil.gpio;
 
+import dev.vigil.health.Health;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,6 @@ final class Heartbeat {
 
     private final GpioPins.OutputPin pin;
     private final long periodNanos, staleNanos;
-    private volatile long lastFrame, lastSuccess, lastFailure;
     private boolean beating; // GPIO thread only
     private volatile long toggles;
 
@@ -30,31 +30,24 @@ final class Heartbeat {
         this.staleNanos = stale.toNanos();
     }
 
-    void start(ScheduledExecutorService gpio, Consumer<RuntimeException> onError) {
+    /** Toggles on the pin thread every period, reading the health model's frame-flow and inference figures. */
+    void start(Health health, ScheduledExecutorService gpio, Consumer<RuntimeException> onError) {
         gpio.scheduleAtFixedRate(() -> {
             try {
-                tick(System.nanoTime());
+                tick(health.now(), health.lastFlowNanos(), health.lastSuccessNanos(), health.lastFailureNanos());
             } catch (RuntimeException e) {
                 onError.accept(e);
             }
         }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An inference succeeded at {@code nanos} (System.nanoTime()). */
-    void success(long nanos) {
-        lastSuccess = nanos;
-        lastFrame = nanos;
-    }
-
-    /** A frame went through the loop without inference (a gate skipped it). */
-    void alive(long nanos) { lastFrame = nanos; }
-
-    /** An inference failed. */
-    void failure(long nanos) { lastFailure = nanos; }
-
-    void tick(long now) {
-        long ok = lastSuccess, seen = lastFrame;
-        boolean alive = seen != 0 && now - seen <= staleNanos && ok >= lastFailure;
+    /**
+     * @param seen    the newest frame through the inference loop (inferred or gated), 0 before the first
+     * @param ok      the newest successful inference
+     * @param failure the newest failed frame
+     */
+    void tick(long now, long seen, long ok, long failure) {
+        boolean alive = seen != 0 && now - seen <= staleNanos && ok >= failure;
         if (alive) {
             if (!beating) log.info("heartbeat: beating on BCM {} (frames flow, inference succeeds)", pin.bcm());
             beating = true;
@@ -63,7 +56,7 @@ final class Heartbeat {
         } else if (beating) {
             beating = false;
             pin.set(false);
-            log.warn("heartbeat: stopped on BCM {}: {}", pin.bcm(), ok < lastFailure ? "inference failed"
+            log.warn("heartbeat: stopped on BCM {}: {}", pin.bcm(), ok < failure ? "inference failed"
                     : "no frame for " + (now - seen) / 1_000_000 + " ms");
         }
     }

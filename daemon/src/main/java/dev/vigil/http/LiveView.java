@@ -1,9 +1,9 @@
 package dev.vigil.http;
 
-import dev.vigil.capture.Frame;
-import dev.vigil.daemon.PipelineObserver;
+import dev.vigil.consumer.FrameConsumer;
+import dev.vigil.pipeline.FrameOutcome;
 import dev.vigil.events.SnapshotRenderer;
-import dev.vigil.pipeline.Analyzer;
+import dev.vigil.pipeline.FrameResult;
 import dev.vigil.postprocess.Detection;
 import java.time.Duration;
 import java.util.Collection;
@@ -17,12 +17,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * The newest frame of each camera with its detections, for {@code latest.jpg} and the MJPEG live view.
  *
- * <p>On the inference thread it only copies a frame into a buffer the camera's slot owns, a few times a second at most
- * (once a second while nobody watches), and only when the slot's lock is free at once: a page being rendered never
- * holds up a frame, that frame is simply not shown. Drawing the boxes and encoding the JPEG happen on the HTTP
- * thread that asks, once per new frame however many viewers there are.
+ * <p>A consumer of the result bus: it asks for a copy of a frame a few times a second at most (once a second while
+ * nobody watches) and keeps it in a buffer the camera's slot owns, on its own thread. Drawing the boxes and encoding
+ * the JPEG happen on the HTTP thread that asks, once per new frame however many viewers there are.
  */
-public final class LiveView implements PipelineObserver, AutoCloseable {
+public final class LiveView implements FrameConsumer {
 
     /** A JPEG of one frame: {@code version} grows with every new frame of the camera. */
     public record Picture(byte[] jpeg, long version, long captureNanos) {}
@@ -48,29 +47,37 @@ public final class LiveView implements PipelineObserver, AutoCloseable {
     public boolean has(String camera) { return slots.containsKey(camera); }
 
     @Override
-    public void frameProcessed(String camera, Frame frame, Analyzer analyzer, List<Detection> detections, long decisionNanos) {
-        offer(camera, frame, detections);
-    }
+    public String name() { return "live"; }
 
+    /**
+     * On the inference thread: a frame is wanted a few times a second while someone watches the camera, once a second
+     * otherwise. Deciding here (not in {@link #accept}) is what keeps the bus from copying every frame.
+     */
     @Override
-    public void frameSkipped(String camera, Frame frame, String reason) {
-        offer(camera, frame, List.of());
-    }
-
-    private void offer(String camera, Frame frame, List<Detection> detections) {
-        Slot s = slots.get(camera);
-        if (s == null || closed) return;
+    public boolean wantsPixels(FrameOutcome o) {
+        if (o instanceof FrameOutcome.Failed || closed) return false;
+        Slot s = slots.get(o.camera());
+        if (s == null) return false;
         long now = clock.getAsLong();
         long watched = s.watchedAt; // 0: never (nanoTime's origin is arbitrary, so no time counts as "long ago")
         long period = watched != 0 && now - watched < watchWindow ? watchedPeriod : idlePeriod;
-        if (s.copiedAt != 0 && now - s.copiedAt < period) return;
-        if (!s.lock.tryLock()) return; // a viewer is rendering this camera: skip the frame, never wait
+        if (s.requestedAt != 0 && now - s.requestedAt < period) return false;
+        s.requestedAt = now;
+        return true;
+    }
+
+    /** On the consumer's thread: keeps the copy; a viewer rendering the slot holds it up, never the frame path. */
+    @Override
+    public void accept(FrameOutcome o, Mat pixels) {
+        if (pixels == null) return;
+        Slot s = slots.get(o.camera());
+        if (s == null) return;
+        s.lock.lock();
         try {
             if (closed) return;
-            frame.bgr().copyTo(s.frame);
-            s.detections = detections;
-            s.captureNanos = frame.captureNanos();
-            s.copiedAt = now;
+            pixels.copyTo(s.frame);
+            s.detections = o instanceof FrameResult r ? r.candidates() : List.of();
+            s.captureNanos = o.captureNanos();
             s.version++;
         } finally {
             s.lock.unlock();
@@ -139,7 +146,7 @@ public final class LiveView implements PipelineObserver, AutoCloseable {
         List<Detection> detections = List.of();
         long captureNanos;
         volatile long version;
-        volatile long copiedAt;
+        volatile long requestedAt; // inference thread only
         volatile long watchedAt;
         Picture picture;
     }

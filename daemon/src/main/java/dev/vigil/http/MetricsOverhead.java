@@ -1,9 +1,6 @@
 package dev.vigil.http;
 
 import dev.vigil.bench.PipelineBench;
-import dev.vigil.config.VigilConfig;
-import dev.vigil.daemon.Daemon;
-import dev.vigil.metrics.Metrics;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.ModelSpec;
 import java.io.InputStream;
@@ -18,8 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * What observing costs the frame path: the pipeline benchmark without, then with the metrics, the live view and the
- * HTTP server being scraped at {@code /metrics} every second, in alternating rounds so that a machine whose speed
+ * What observing costs the frame path: the pipeline benchmark without, then with the HTTP server being scraped at {@code /metrics} every second, in alternating rounds so that a machine whose speed
  * drifts (heat, other load) affects both alike. Compares the processed frame rate and the allocation per frame.
  */
 public final class MetricsOverhead {
@@ -90,25 +86,20 @@ public final class MetricsOverhead {
         AtomicLong scrapes = new AtomicLong(), scrapeNanos = new AtomicLong(), scrapeBytes = new AtomicLong();
         AtomicLong observingCpuNanos = new AtomicLong(), observedWallNanos = new AtomicLong();
         PipelineBench.Instrument scraped = new PipelineBench.Instrument() {
-            Observability obs;
-
             @Override
-            public Daemon.Options options(VigilConfig config, Daemon.Options o) {
-                obs = Observability.prepare(config, Metrics.create(config));
-                return obs.observe(o);
+            public dev.vigil.daemon.Wiring.Parts parts(dev.vigil.daemon.Wiring.Parts p) {
+                return p.withHttp(true);
             }
 
             @Override
-            public AutoCloseable started(VigilConfig config, Daemon daemon) {
-                obs.start(daemon);
-                Scraper s = new Scraper(URI.create("http://" + obs.http().address() + "/metrics"), scrapes, scrapeNanos, scrapeBytes);
+            public AutoCloseable started(dev.vigil.daemon.Vigil vigil) {
+                Scraper s = new Scraper(URI.create("http://" + vigil.http().address() + "/metrics"), scrapes, scrapeNanos, scrapeBytes);
                 ObservingCpu cpu = new ObservingCpu();
                 long t0 = System.nanoTime();
                 return () -> {
                     observingCpuNanos.addAndGet(cpu.nanosSinceStart());
                     observedWallNanos.addAndGet(System.nanoTime() - t0);
                     s.close();
-                    obs.close();
                 };
             }
         };

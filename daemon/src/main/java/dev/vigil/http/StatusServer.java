@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.config.HttpConfig;
-import dev.vigil.daemon.Daemon;
+import dev.vigil.daemon.Vigil;
 import dev.vigil.events.Event;
 import dev.vigil.events.EventStore;
 import dev.vigil.metrics.Metrics;
-import dev.vigil.power.PowerMonitor;
-import dev.vigil.power.PowerReading;
-import dev.vigil.power.Rail;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * /metrics                              Prometheus text format
  * /healthz                              200 while the process runs
- * /readyz                               200 when the model is loaded and every enabled camera delivered a frame in
- *                                       the last 10 s, else 503 with the reason
+ * /readyz                               200 when the health model finds nothing wrong (model loaded, loop turning,
+ *                                       every enabled camera delivering), else 503 with the reason
  * /api/status                           JSON: cameras and states, model, delegate, alarm states, power, uptime
  * /api/events?limit=N                   JSON: the newest events, newest first
  * /api/events/{id}/snapshot.jpg         an event's annotated snapshot
@@ -64,7 +61,7 @@ public final class StatusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
 
     static final int THREADS = 8, QUEUE = 64, MAX_STREAMS = 4, DEFAULT_EVENTS = 50, MAX_EVENTS = 500;
-    static final double STREAM_FPS = 5;
+    public static final double STREAM_FPS = 5;
     private static final long WRITE_LIMIT_NANOS = Duration.ofSeconds(5).toNanos();
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final String BOUNDARY = "vigil-frame";
@@ -84,20 +81,18 @@ public final class StatusServer implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final WriteWatchdog watchdog = new WriteWatchdog(WRITE_LIMIT_NANOS);
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
-    private final Daemon daemon;
+    private final Vigil vigil;
     private final Metrics metrics;
     private final LiveView live;
     private final Map<String, byte[]> page = new LinkedHashMap<>();
-    private final long freshNanos;
     private volatile boolean closing;
 
-    private StatusServer(HttpServer server, ThreadPoolExecutor pool, Daemon daemon, Metrics metrics, LiveView live, Duration fresh) {
+    private StatusServer(HttpServer server, ThreadPoolExecutor pool, Vigil vigil) {
         this.server = server;
-        this.freshNanos = fresh.toNanos();
         this.pool = pool;
-        this.daemon = daemon;
-        this.metrics = metrics;
-        this.live = live;
+        this.vigil = vigil;
+        this.metrics = vigil.metrics();
+        this.live = vigil.live();
         for (var e : PAGE.entrySet()) page.put(e.getKey(), resource(e.getValue()[0]));
     }
 
@@ -106,12 +101,7 @@ public final class StatusServer implements AutoCloseable {
      *
      * @throws IllegalArgumentException (one line naming the address and the fix) when the address cannot be bound
      */
-    public static StatusServer start(HttpConfig http, Daemon daemon, Metrics metrics, LiveView live) {
-        return start(http, daemon, metrics, live, Metrics.FRESH);
-    }
-
-    /** @param fresh how recent every camera's last frame must be for /readyz (tests shorten it) */
-    static StatusServer start(HttpConfig http, Daemon daemon, Metrics metrics, LiveView live, Duration fresh) {
+    public static StatusServer start(HttpConfig http, Vigil vigil) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 64);
@@ -126,7 +116,7 @@ public final class StatusServer implements AutoCloseable {
                 r -> Thread.ofPlatform().name("vigil-http-" + n.incrementAndGet()).daemon(true).unstarted(r),
                 new ThreadPoolExecutor.AbortPolicy()); // the server closes a connection it cannot hand over
         pool.allowCoreThreadTimeOut(true);
-        StatusServer s = new StatusServer(server, pool, daemon, metrics, live, fresh);
+        StatusServer s = new StatusServer(server, pool, vigil);
         server.setExecutor(pool);
         server.createContext("/", s::handle);
         server.start();
@@ -234,86 +224,13 @@ public final class StatusServer implements AutoCloseable {
 
     // ---- health ----
 
-    /** Why the daemon is not ready, or null when it is. */
+    /** Why vigil is not ready (the health model's answer), or null when it is. */
     String notReady() {
-        if (daemon.failure() != null) return "inference stopped: " + daemon.failure();
-        if (metrics.model() == null) return "model not loaded";
-        long now = System.nanoTime();
-        List<String> stale = new ArrayList<>();
-        for (Daemon.CameraStatus c : daemon.status()) {
-            long last = metrics.lastFrameNanos(c.name());
-            if (last == 0) stale.add("camera " + c.name() + ": no frame yet (" + c.state() + ")");
-            else if (now - last > freshNanos)
-                stale.add("camera " + c.name() + ": no frame for " + (now - last) / 1_000_000_000L + " s (" + c.state() + ")");
-        }
-        return stale.isEmpty() ? null : String.join("; ", stale);
+        return vigil.health().problem();
     }
 
     private ObjectNode status() {
-        ObjectNode o = JSON.createObjectNode();
-        String v = StatusServer.class.getPackage().getImplementationVersion();
-        o.put("version", v == null ? "dev" : v);
-        o.put("uptime_s", Math.round(metrics.uptime().toMillis() / 100.0) / 10.0);
-        String why = notReady();
-        o.put("ready", why == null);
-        if (why != null) o.put("not_ready", why);
-        Metrics.ModelInfo m = metrics.model();
-        if (m != null) {
-            ObjectNode mo = o.putObject("model");
-            mo.put("name", m.name());
-            mo.put("sha256", m.sha256());
-            mo.put("delegate", m.delegate());
-            mo.put("kind", m.kind());
-        }
-        ArrayNode cams = o.putArray("cameras");
-        long now = System.nanoTime();
-        for (Daemon.CameraStatus c : daemon.status()) {
-            ObjectNode co = cams.addObject();
-            co.put("name", c.name());
-            co.put("state", c.state());
-            co.put("captured", c.capture().captured());
-            co.put("processed", c.processed());
-            co.put("dropped", c.capture().dropped());
-            co.put("motion_skipped", c.motionSkipped());
-            co.put("gate_skipped", c.gateSkipped());
-            co.put("events", c.events());
-            co.put("errors", c.errors());
-            co.put("reconnects", c.capture().reconnects());
-            co.put("fps", round(metrics.processedFps(c.name()), 2));
-            putNumber(co, "inference_ms", round(metrics.inferenceMeanMs(c.name()), 2));
-            putNumber(co, "frame_ms", round(metrics.frameMeanMs(c.name()), 2));
-            long last = metrics.lastFrameNanos(c.name());
-            putNumber(co, "last_frame_age_s", last == 0 ? Double.NaN : round((now - last) / 1e9, 2));
-        }
-        ObjectNode alarms = o.putObject("alarms");
-        metrics.alarmStates().forEach(alarms::put);
-        Optional<PowerMonitor> pm = metrics.power();
-        if (pm.isPresent()) {
-            ObjectNode po = o.putObject("power");
-            po.put("source", pm.get().sensor().source());
-            PowerReading r = pm.get().latest();
-            putNumber(po, "watts", r == null ? Double.NaN : round(r.totalWatts(), 3));
-            po.put("energy_j", round(pm.get().energyJoules(), 1));
-            ArrayNode rails = po.putArray("rails");
-            if (r != null) for (Rail rail : r.rails()) rails.addObject().put("name", rail.name()).put("watts", round(rail.watts(), 3));
-        }
-        EventStore store = daemon.events();
-        if (store != null) {
-            EventStore.Stats s = store.stats();
-            o.putObject("events").put("kept", s.events()).put("recorded", s.recorded()).put("lost", s.lost()).put("bytes", s.bytes());
-        }
-        return o;
-    }
-
-    private static double round(double v, int places) {
-        if (!Double.isFinite(v)) return v;
-        double f = Math.pow(10, places);
-        return Math.round(v * f) / f;
-    }
-
-    private static void putNumber(ObjectNode o, String key, double v) {
-        if (Double.isFinite(v)) o.put(key, v);
-        else o.putNull(key);
+        return StatusJson.of(vigil);
     }
 
     // ---- events ----
@@ -336,7 +253,7 @@ public final class StatusServer implements AutoCloseable {
                 }
             }
         }
-        EventStore store = daemon.events();
+        EventStore store = vigil.events();
         ArrayNode arr = JSON.createArrayNode();
         if (store != null) {
             for (Event e : store.recent(limit)) {
@@ -349,7 +266,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void snapshot(HttpExchange ex, String id) throws IOException {
-        EventStore store = daemon.events();
+        EventStore store = vigil.events();
         Optional<Path> file = store == null ? Optional.empty() : store.snapshot(id);
         if (file.isEmpty()) {
             text(ex, 404, "no snapshot for event " + id + "\n");

@@ -2,8 +2,8 @@ package dev.vigil.qc;
 
 import dev.vigil.capture.Frame;
 import dev.vigil.config.GpioConfig;
-import dev.vigil.daemon.LatencyLog;
-import dev.vigil.pipeline.Analyzer;
+import dev.vigil.metrics.LatencyLog;
+import dev.vigil.pipeline.FrameResult;
 import dev.vigil.postprocess.Detection;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +62,6 @@ public final class QcStation {
             pushed = new AtomicLong(), late = new AtomicLong();
     /** Push time minus due time (edge + delay): how exactly the rejector is hit. */
     private final LatencyLog pushError = new LatencyLog(1024);
-    private volatile boolean labelsChecked;
 
     /**
      * @param pushes runs the pushes at their due time (the GPIO pin thread: nothing else there delays them)
@@ -107,17 +106,11 @@ public final class QcStation {
      * A frame of this station's camera went through inference: if it was captured at or after a waiting part's edge,
      * it judges the newest such part; parts before that one got no frame of their own and are UNCERTAIN.
      */
-    public void frameProcessed(Frame f, Analyzer analyzer, List<Detection> detections) {
-        if (!labelsChecked) {
-            labelsChecked = true;
-            List<String> unknown = rules.unknown(analyzer.labels() == null ? List.of() : allLabels(analyzer));
-            if (!unknown.isEmpty()) log.warn("qc {}: {} match no label of model {}; check gpio.qc.{}.ok_labels/ng_labels",
-                    config.camera(), unknown, analyzer.spec().name(), config.camera());
-        }
+    public void frameProcessed(Frame f, FrameResult result) {
         Part judged = null;
         List<Part> missed = new ArrayList<>();
         synchronized (waiting) {
-            while (!waiting.isEmpty() && waiting.peekFirst().edgeNanos() <= f.captureNanos()) {
+            while (!waiting.isEmpty() && waiting.peekFirst().edgeNanos() <= result.captureNanos()) {
                 if (judged != null) missed.add(judged);
                 judged = waiting.pollFirst();
             }
@@ -125,21 +118,17 @@ public final class QcStation {
         for (Part p : missed) finish(p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0, "no frame before the next part");
         if (judged == null) return;
         List<QcRules.Candidate> seen = new ArrayList<>();
-        if (analyzer.kind() == Analyzer.Kind.CLASSIFIER) {
-            var top = analyzer.topK();
-            for (int i = 0; i < top.count(); i++) seen.add(new QcRules.Candidate(analyzer.label(top.index(i)), top.score(i)));
-        } else {
-            for (Detection d : detections) seen.add(new QcRules.Candidate(d.label(), d.score()));
-        }
+        for (Detection d : result.candidates()) seen.add(new QcRules.Candidate(d.label(), d.score()));
         QcRules.Decision d = rules.decide(seen);
-        Mat copy = keepSnapshot(d.verdict()) ? f.bgr().clone() : null;
-        finish(judged, d, copy, f.captureNanos(), f.sourceRef());
+        Mat copy = keepSnapshot(d.verdict()) && f != null ? f.bgr().clone() : null;
+        finish(judged, d, copy, result.captureNanos(), result.sourceRef());
     }
 
-    private static List<String> allLabels(Analyzer a) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < a.labels().size(); i++) out.add(a.label(i));
-        return out;
+    /** Warns once when the station's OK/NG labels match no label of the model (a typo, or the wrong model). */
+    public void checkLabels(List<String> modelLabels, String model) {
+        List<String> unknown = rules.unknown(modelLabels);
+        if (!unknown.isEmpty()) log.warn("qc {}: {} match no label of model {}; check qc.{}.ok_labels/ng_labels",
+                config.camera(), unknown, model, config.camera());
     }
 
     private boolean keepSnapshot(Verdict v) {

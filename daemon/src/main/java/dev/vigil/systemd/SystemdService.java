@@ -1,7 +1,7 @@
 package dev.vigil.systemd;
 
-import dev.vigil.config.VigilConfig;
-import dev.vigil.daemon.Daemon;
+import dev.vigil.daemon.Vigil;
+import dev.vigil.health.Health;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -13,13 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * vigil as a {@code Type=notify} service: tells systemd when it is ready, proves it is alive while frames flow, and
- * says when it stops.
+ * vigil as a {@code Type=notify} service: tells systemd when it is ready, proves it is not stuck, and says when it
+ * stops. Every answer comes from the health model ({@link Health}).
  * <ul>
- *   <li>{@code READY=1} once the model is loaded ({@link #start} is called after {@code Daemon.start} returned) and
- *       {@link FrameFlow#ready()}: every camera has had a frame through the pipeline;</li>
- *   <li>{@code WATCHDOG=1} every {@code WatchdogSec/3} ({@code $WATCHDOG_USEC / 3}; 10 s without it) while
- *       {@link FrameFlow#health()} passes; a stalled pipeline stops the pings and systemd restarts the service;</li>
+ *   <li>{@code READY=1} once the model is loaded and the inference loop runs ({@link Health#ready()}), whatever the
+ *       cameras do: a camera that is down at start reconnects on its own, and a restart would not help it;</li>
+ *   <li>{@code WATCHDOG=1} every {@code WatchdogSec/3} ({@code $WATCHDOG_USEC / 3}; 10 s without it) while vigil itself
+ *       is not stuck ({@link Health#stuck()}: the inference loop turns, no capture thread hangs past its timeouts, no
+ *       needed thread died); a camera down and reconnecting keeps the watchdog fed and shows in STATUS;</li>
  *   <li>{@code STATUS=} a short line with every message ({@code 2/2 cameras up, 9.8 fps, 14 events}), shown by
  *       {@code systemctl status vigil};</li>
  *   <li>{@code STOPPING=1} when the shutdown begins.</li>
@@ -34,7 +35,6 @@ public final class SystemdService implements AutoCloseable {
     private static final long READY_POLL_MS = 100;
 
     private final Notifier notifier;
-    private final FrameFlow flow;
     private final Duration period;
     private final boolean feedWatchdog;
     private final LongSupplier clock;
@@ -42,25 +42,24 @@ public final class SystemdService implements AutoCloseable {
     private Thread thread;
     private volatile boolean stopping;
 
-    SystemdService(Notifier notifier, FrameFlow flow, Duration period, boolean feedWatchdog, LongSupplier clock) {
+    SystemdService(Notifier notifier, Duration period, boolean feedWatchdog, LongSupplier clock) {
         this.notifier = notifier;
-        this.flow = flow;
         this.period = period;
         this.feedWatchdog = feedWatchdog;
         this.clock = clock;
     }
 
     /** The service as the process environment describes it ({@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC}, {@code WATCHDOG_PID}). */
-    public static SystemdService fromEnvironment(VigilConfig config) {
-        return create(config, System.getenv(), ProcessHandle.current().pid());
+    public static SystemdService fromEnvironment() {
+        return create(System.getenv(), ProcessHandle.current().pid());
     }
 
-    static SystemdService create(VigilConfig config, Map<String, String> env, long pid) {
+    static SystemdService create(Map<String, String> env, long pid) {
         Notifier n = Notifier.fromEnvironment(env);
         // WATCHDOG_PID names the process the watchdog is meant for; a child that inherited the variables is not it.
         String forPid = env.get("WATCHDOG_PID");
         boolean ours = forPid == null || forPid.isBlank() || forPid.strip().equals(Long.toString(pid));
-        return new SystemdService(n, FrameFlow.of(config), watchdogPeriod(env), ours, System::nanoTime);
+        return new SystemdService(n, watchdogPeriod(env), ours, System::nanoTime);
     }
 
     /** {@code WATCHDOG_USEC / 3}, as sd_watchdog_enabled(3) advises (at least 1 ms); 10 s when unset or unreadable. */
@@ -82,47 +81,40 @@ public final class SystemdService implements AutoCloseable {
         return notifier.enabled();
     }
 
-    /** The daemon's options with the frame-flow observer added (unchanged when nothing is sent). */
-    public Daemon.Options observe(Daemon.Options options) {
-        return enabled() ? options.withObserver(flow) : options;
-    }
-
-    /** Starts the notifying thread for a started daemon (its model is loaded). */
-    public synchronized void start(Daemon daemon) {
+    /** Starts the notifying thread for a started vigil (its model is loaded). */
+    public synchronized void start(Vigil vigil) {
         if (!enabled() || thread != null) return;
-        log.info("systemd: notifying {}; watchdog ping every {} ms while frames flow", notifier, period.toMillis());
-        thread = Thread.ofPlatform().name("systemd-notify").daemon().start(() -> run(daemon));
+        log.info("systemd: notifying {}; watchdog ping every {} ms while vigil is not stuck", notifier, period.toMillis());
+        thread = Thread.ofPlatform().name("systemd-notify").daemon().start(() -> run(vigil.health(), new StatusLine(clock, vigil)));
     }
 
-    private void run(Daemon daemon) {
-        StatusLine status = new StatusLine(clock);
+    void run(Health health, StatusLine status) {
         boolean ready = false, stalled = false;
         long next = 0;
         try {
             while (!stopping) {
                 long now = clock.getAsLong();
                 if (!ready) {
-                    if (flow.ready()) {
+                    if (health.ready()) {
                         ready = true;
                         next = now;
-                        notifier.send("READY=1\nSTATUS=" + status.line(daemon.status()));
-                        log.info("systemd: ready (every camera has a frame through the pipeline)");
+                        notifier.send("READY=1\nSTATUS=" + status.line());
+                        log.info("systemd: ready (model loaded, inference loop running)");
                     } else if (now - next >= 0) {
-                        notifier.send("STATUS=starting: waiting for the first frame of " + String.join(", ", flow.waitingFor()));
+                        notifier.send("STATUS=starting: loading the model");
                         next = now + period.toNanos();
                     }
                 }
                 if (ready && now - next >= 0) {
-                    FrameFlow.Health h = flow.health();
-                    String line = status.line(daemon.status());
-                    if (h.flowing()) {
-                        if (stalled) log.info("systemd: frames flow again; feeding the watchdog");
+                    String stuck = health.stuck();
+                    if (stuck == null) {
+                        if (stalled) log.info("systemd: vigil runs again; feeding the watchdog");
                         stalled = false;
-                        notifier.send((feedWatchdog ? "WATCHDOG=1\n" : "") + "STATUS=" + line);
+                        notifier.send((feedWatchdog ? "WATCHDOG=1\n" : "") + "STATUS=" + status.line());
                     } else {
-                        if (!stalled) log.warn("systemd: {}; not feeding the watchdog (systemd restarts vigil when WatchdogSec passes)", h.problem());
+                        if (!stalled) log.error("systemd: {}; not feeding the watchdog (systemd restarts vigil when WatchdogSec passes)", stuck);
                         stalled = true;
-                        notifier.send("STATUS=stalled: " + h.problem());
+                        notifier.send("STATUS=stuck: " + stuck);
                     }
                     next = now + period.toNanos();
                 }
@@ -158,25 +150,33 @@ public final class SystemdService implements AutoCloseable {
         notifier.close();
     }
 
-    /** {@code 2/2 cameras up, 9.8 fps, 14 events}: fps over the time since the previous line. */
+    /** {@code 2/2 cameras up, 9.8 fps, 14 events} (fps over the time since the previous line), and what is down. */
     static final class StatusLine {
         private final LongSupplier clock;
+        private final Vigil vigil;
         private long lastAt, lastProcessed = -1;
 
-        StatusLine(LongSupplier clock) {
+        StatusLine(LongSupplier clock, Vigil vigil) {
             this.clock = clock;
+            this.vigil = vigil;
         }
 
-        String line(List<Daemon.CameraStatus> cameras) {
-            long up = cameras.stream().filter(c -> "UP".equals(c.state())).count();
-            long processed = cameras.stream().mapToLong(Daemon.CameraStatus::processed).sum();
-            long events = cameras.stream().mapToLong(Daemon.CameraStatus::events).sum();
+        String line() {
+            List<Health.CameraView> cams = vigil.health().cameras();
+            long up = cams.stream().filter(c -> c.health() == Health.CameraHealth.FLOWING).count();
+            long processed = 0, events = 0;
+            for (Health.CameraView c : cams) {
+                processed += vigil.frames().processed(c.camera());
+                events += vigil.frames().events(c.camera());
+            }
             long now = clock.getAsLong();
             String fps = lastProcessed < 0 || now == lastAt ? "-"
                     : String.format(Locale.ROOT, "%.1f", (processed - lastProcessed) * 1e9 / (now - lastAt));
             lastAt = now;
             lastProcessed = processed;
-            return up + "/" + cameras.size() + " cameras up, " + fps + " fps, " + events + (events == 1 ? " event" : " events");
+            String down = cams.stream().filter(c -> c.health() != Health.CameraHealth.FLOWING && c.health() != Health.CameraHealth.ENDED)
+                    .map(c -> c.camera() + " " + c.reason()).findFirst().map(d -> "; " + d).orElse("");
+            return up + "/" + cams.size() + " cameras up, " + fps + " fps, " + events + (events == 1 ? " event" : " events") + down;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.vigil.daemon;
+package dev.vigil.metrics;
 
 import java.util.Arrays;
 

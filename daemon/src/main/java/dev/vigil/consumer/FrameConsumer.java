@@ -1,0 +1,31 @@
+package dev.vigil.consumer;
+
+import dev.vigil.pipeline.FrameOutcome;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Something that can be late: it takes every frame's outcome from a bounded queue on a thread of its own (the event
+ * journal and its snapshots, the live view, the metrics; MQTT and dataset sampling later). A consumer never slows the
+ * frame path: when its queue is full the outcome is dropped for it and counted.
+ */
+public interface FrameConsumer extends AutoCloseable {
+
+    /** A short name: the thread is {@code consumer-<name>} and the drop counter's tag. */
+    String name();
+
+    /**
+     * Asked on the inference thread for each outcome, before it is queued: true when {@link #accept} needs the frame's
+     * pixels (one copy is made and shared by every consumer that wants it). Must be quick and must not block.
+     */
+    default boolean wantsPixels(FrameOutcome outcome) { return false; }
+
+    /**
+     * On the consumer's thread, in frame order. {@code pixels} is a BGR copy of the frame when {@link #wantsPixels} said
+     * so, else null; it is freed after the call returns, so copy what must outlive it.
+     */
+    void accept(FrameOutcome outcome, Mat pixels);
+
+    /** After the last {@link #accept}: flush and release. */
+    @Override
+    default void close() {}
+}

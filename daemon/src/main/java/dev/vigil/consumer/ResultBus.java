@@ -1,0 +1,90 @@
+package dev.vigil.consumer;
+
+import dev.vigil.capture.Frame;
+import dev.vigil.pipeline.FrameOutcome;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * Hands every frame's outcome to the consumers, each through its own bounded queue. Called on the inference thread
+ * after the decision stage: it copies the frame's pixels once when a consumer asks for them, offers the outcome to each
+ * queue and returns; it never waits for a consumer.
+ */
+public final class ResultBus implements MeterBinder, AutoCloseable {
+
+    /** Outcomes a consumer may fall behind by: at 30 fps, several seconds of a slow disk. */
+    public static final int DEFAULT_CAPACITY = 256;
+    private static final long CLOSE_WAIT_MS = 5000;
+
+    private final List<ConsumerThread> threads = new ArrayList<>();
+    private final BiConsumer<String, Throwable> onDeath;
+    private final int capacity;
+    private boolean started;
+
+    /** @param onDeath told when a consumer's thread dies (the health model) */
+    public ResultBus(int capacity, BiConsumer<String, Throwable> onDeath) {
+        this.capacity = capacity;
+        this.onDeath = onDeath;
+    }
+
+    /** Adds a consumer; before {@link #start} only. */
+    public ResultBus add(FrameConsumer c) {
+        if (started) throw new IllegalStateException("consumers are added before the bus starts");
+        threads.add(new ConsumerThread(c, capacity, onDeath));
+        return this;
+    }
+
+    public void start() {
+        started = true;
+        threads.forEach(ConsumerThread::start);
+    }
+
+    /** Offers the outcome to every consumer; {@code frame} is the camera's (lent) frame, copied only if asked for. */
+    public void publish(FrameOutcome o, Frame frame) {
+        int want = 0;
+        int n = threads.size();
+        // A bit set is enough: a daemon has a handful of consumers.
+        long mask = 0;
+        for (int i = 0; i < n; i++) {
+            if (frame != null && threads.get(i).consumer().wantsPixels(o)) {
+                mask |= 1L << i;
+                want++;
+            }
+        }
+        SharedPixels pixels = want == 0 ? null : new SharedPixels(frame.bgr(), want);
+        for (int i = 0; i < n; i++) threads.get(i).offer(o, (mask & (1L << i)) != 0 ? pixels : null);
+    }
+
+    /** Outcomes dropped for a consumer because its queue was full (-1 for an unknown name). */
+    public long dropped(String consumer) {
+        for (ConsumerThread t : threads) if (t.consumer().name().equals(consumer)) return t.dropped();
+        return -1;
+    }
+
+    public List<String> names() { return threads.stream().map(t -> t.consumer().name()).toList(); }
+
+    /** {@code vigil.consumer.dropped}, {@code .failures} and {@code .queue} per consumer. */
+    @Override
+    public void bindTo(MeterRegistry r) {
+        for (ConsumerThread t : threads) {
+            String name = t.consumer().name();
+            FunctionCounter.builder("vigil.consumer.dropped", t, ConsumerThread::dropped)
+                    .description("Frame outcomes a consumer missed because its queue was full").tag("consumer", name).register(r);
+            FunctionCounter.builder("vigil.consumer.failures", t, ConsumerThread::failures)
+                    .description("Frame outcomes a consumer failed on").tag("consumer", name).register(r);
+            Gauge.builder("vigil.consumer.queue", t, ConsumerThread::depth).strongReference(true)
+                    .description("Frame outcomes waiting for a consumer").tag("consumer", name).register(r);
+        }
+    }
+
+    /** Drains every queue (a few seconds at most), then closes the consumers in the order they were added. */
+    @Override
+    public void close() {
+        for (ConsumerThread t : threads) t.close(CLOSE_WAIT_MS);
+    }
+}

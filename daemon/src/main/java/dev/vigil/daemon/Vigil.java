@@ -1,0 +1,121 @@
+package dev.vigil.daemon;
+
+import dev.vigil.capture.CameraStats;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.consumer.ResultBus;
+import dev.vigil.decision.DecisionStage;
+import dev.vigil.events.EventStore;
+import dev.vigil.gpio.GpioStage;
+import dev.vigil.health.Health;
+import dev.vigil.http.LiveView;
+import dev.vigil.http.StatusServer;
+import dev.vigil.metrics.FrameMeters;
+import dev.vigil.metrics.Metrics;
+import dev.vigil.pipeline.ModelId;
+import dev.vigil.systemd.SystemdService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * vigil running: every stage {@link Wiring} built, with read access for the status API, the systemd notifier and
+ * tests, and the one shutdown order ({@link #close}).
+ */
+public final class Vigil implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Vigil.class);
+
+    final VigilConfig config;
+    final Health health;
+    final Metrics metrics;
+    final FrameMeters frames;
+    final GpioStage gpio;            // null without a gpio: section
+    final DecisionStage decisions;
+    final ScheduledExecutorService ownTimers; // null when the GPIO stage's timer thread is shared
+    final EventStore events;         // null when the events directory could not be used
+    final LiveView live;
+    final ResultBus bus;
+    Daemon daemon;
+    StatusServer http;               // null when not serving
+    SystemdService systemd;
+    private boolean closed;
+
+    Vigil(VigilConfig config, Health health, Metrics metrics, FrameMeters frames, GpioStage gpio, DecisionStage decisions,
+          ScheduledExecutorService ownTimers, EventStore events, LiveView live, ResultBus bus) {
+        this.config = config;
+        this.health = health;
+        this.metrics = metrics;
+        this.frames = frames;
+        this.gpio = gpio;
+        this.decisions = decisions;
+        this.ownTimers = ownTimers;
+        this.events = events;
+        this.live = live;
+        this.bus = bus;
+    }
+
+    public VigilConfig config() { return config; }
+
+    public Health health() { return health; }
+
+    public Metrics metrics() { return metrics; }
+
+    /** The frame path's counters and timers: the same meters /metrics exports. */
+    public FrameMeters frames() { return frames; }
+
+    public DecisionStage decisions() { return decisions; }
+
+    /** The GPIO stage, or null without a gpio: section. */
+    public GpioStage gpio() { return gpio; }
+
+    /** The event store, or null when the events directory could not be used. */
+    public EventStore events() { return events; }
+
+    public LiveView live() { return live; }
+
+    public ResultBus bus() { return bus; }
+
+    public Daemon daemon() { return daemon; }
+
+    /** The HTTP server, or null when it is not serving. */
+    public StatusServer http() { return http; }
+
+    public ModelId model() { return daemon.model(); }
+
+    public List<CameraStats> cameraStats() { return daemon == null ? List.of() : daemon.cameraStats(); }
+
+    /** Waits until the daemon stops by itself (--once: all finite sources done) or {@code timeout} passes. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException { return daemon.awaitStopped(timeout); }
+
+    public Throwable failure() { return daemon.failure(); }
+
+    /**
+     * Stops in the one safe order: systemd told, HTTP closed, no new frames, the inference loop out, the consumers
+     * drained (every event whole on disk), native memory freed, QC audits flushed, every GPIO output safe, metrics last.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        List<Runnable> steps = new ArrayList<>();
+        if (systemd != null) steps.add(systemd::close);
+        if (http != null) steps.add(http::close);
+        if (daemon != null) steps.add(daemon::stop);
+        steps.add(bus::close);
+        if (daemon != null) steps.add(daemon::close);
+        steps.add(decisions::close);
+        if (gpio != null) steps.add(gpio::close);
+        if (ownTimers != null) steps.add(ownTimers::shutdownNow);
+        steps.add(metrics::close);
+        for (Runnable r : steps) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("shutdown step failed: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.vigil.daemon;
+
+import dev.vigil.capture.Camera;
+import dev.vigil.capture.FrameSignal;
+import dev.vigil.capture.FrameSource;
+import dev.vigil.config.CameraConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.consumer.FrameConsumer;
+import dev.vigil.consumer.ResultBus;
+import dev.vigil.decision.DecisionStage;
+import dev.vigil.events.EventFiles;
+import dev.vigil.events.EventJournal;
+import dev.vigil.events.EventStore;
+import dev.vigil.events.EventStoreException;
+import dev.vigil.gpio.GpioPins;
+import dev.vigil.gpio.GpioStage;
+import dev.vigil.gpio.Pi4jPins;
+import dev.vigil.health.Health;
+import dev.vigil.http.LiveView;
+import dev.vigil.http.StatusServer;
+import dev.vigil.logging.LogSetup;
+import dev.vigil.metrics.CaptureMeters;
+import dev.vigil.metrics.DecisionMeters;
+import dev.vigil.metrics.FrameMeters;
+import dev.vigil.metrics.Metrics;
+import dev.vigil.metrics.ModelMeters;
+import dev.vigil.model.ModelStore;
+import dev.vigil.model.Sha256;
+import dev.vigil.motion.MotionGate;
+import dev.vigil.pipeline.Analyzer;
+import dev.vigil.pipeline.ModelId;
+import dev.vigil.pipeline.ModelSpec;
+import dev.vigil.postprocess.Labels;
+import dev.vigil.preprocess.ImagePreprocessor;
+import dev.vigil.rules.RuleEngine;
+import dev.vigil.systemd.SystemdService;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every stage from the config, in one place and one order, and hands back the running
+ * {@link Vigil}. What a test needs to replace is a {@link Parts} component, chosen here and nowhere else.
+ *
+ * <pre>
+ * logging -> model (store, engine) -> health, metrics -> GPIO -> decision stage -> consumers (events, live, metrics)
+ *   -> cameras -> inference loop -> HTTP -> systemd
+ * </pre>
+ */
+public final class Wiring {
+
+    private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+
+    /** Opens the model's analyzer (tests give a fake engine where the model is not what they test). */
+    @FunctionalInterface
+    public interface Analyzers {
+        Analyzer open(ModelSpec spec, Analyzer.Options options);
+    }
+
+    /**
+     * What the wiring can be given instead of the real thing.
+     *
+     * @param store      where models are resolved (the mirror, if any, already set: no system property carries it)
+     * @param analyzers  the engine behind the analyzer
+     * @param pins       the GPIO hardware for the config (the mock where there is no chip)
+     * @param eventFiles the file layer of the event store (tests: a slow or full disk)
+     * @param metrics    what the metrics read from the machine
+     * @param clock      wall clock of alarm transitions and QC records
+     * @param sources    frame sources by camera name that replace the configured ones (benchmarks, tests)
+     * @param consumers  more consumers of the result bus (benchmarks and tests measure with them)
+     * @param once       process every finite source to its end, losing no frame, then stop
+     * @param logging    apply the config's logging section first (false in tests that set up their own)
+     * @param http       serve HTTP; with {@code once} a taken port is a warning and the run goes on
+     * @param systemd    talk to systemd when $NOTIFY_SOCKET says so
+     */
+    public record Parts(ModelStore store, Analyzers analyzers, Function<VigilConfig, GpioPins> pins, EventFiles eventFiles,
+                        Function<VigilConfig, Metrics.Options> metrics, Clock clock, Map<String, FrameSource> sources,
+                        List<FrameConsumer> consumers, boolean once, boolean logging, boolean http, boolean systemd) {
+
+        /** The real machine: the environment's model store, TFLite, real GPIO, the local disk. */
+        public static Parts real(ModelStore store, boolean once) {
+            return new Parts(store, Analyzer::open, cfg -> Pi4jPins.open(cfg.gpio()), EventFiles.local(), Metrics.Options::of,
+                    Clock.systemUTC(), Map.of(), List.of(), once, true, true, true);
+        }
+
+        /** For tests and benchmarks: no logging setup, no systemd; HTTP on the config's address (port 0 in tests). */
+        public static Parts forTest(ModelStore store) {
+            return new Parts(store, Analyzer::open, cfg -> Pi4jPins.mock("test"), EventFiles.local(), Metrics.Options::of,
+                    Clock.systemUTC(), Map.of(), List.of(), false, false, true, false);
+        }
+
+        public Parts withAnalyzers(Analyzers a) { return new Parts(store, a, pins, eventFiles, metrics, clock, sources, consumers, once, logging, http, systemd); }
+
+        public Parts withPins(Function<VigilConfig, GpioPins> p) { return new Parts(store, analyzers, p, eventFiles, metrics, clock, sources, consumers, once, logging, http, systemd); }
+
+        public Parts withEventFiles(EventFiles f) { return new Parts(store, analyzers, pins, f, metrics, clock, sources, consumers, once, logging, http, systemd); }
+
+        public Parts withMetrics(Function<VigilConfig, Metrics.Options> m) { return new Parts(store, analyzers, pins, eventFiles, m, clock, sources, consumers, once, logging, http, systemd); }
+
+        public Parts withSources(Map<String, FrameSource> s) { return new Parts(store, analyzers, pins, eventFiles, metrics, clock, s, consumers, once, logging, http, systemd); }
+
+        public Parts withOnce(boolean o) { return new Parts(store, analyzers, pins, eventFiles, metrics, clock, sources, consumers, o, logging, http, systemd); }
+
+        public Parts withConsumer(FrameConsumer c) {
+            List<FrameConsumer> l = new ArrayList<>(consumers);
+            l.add(c);
+            return new Parts(store, analyzers, pins, eventFiles, metrics, clock, sources, List.copyOf(l), once, logging, http, systemd);
+        }
+
+        public Parts withHttp(boolean h) { return new Parts(store, analyzers, pins, eventFiles, metrics, clock, sources, consumers, once, logging, h, systemd); }
+    }
+
+    private Wiring() {}
+
+    /**
+     * Builds and starts everything. A model that cannot load, a GPIO pin that cannot be claimed or an HTTP address that
+     * cannot be bound fails here in one line, with what was already built closed again; an unusable events directory
+     * is one error line and the rest runs.
+     */
+    public static Vigil start(VigilConfig cfg, Parts parts) {
+        if (parts.logging()) LogSetup.apply(cfg.logging()); // before anything logs
+        ModelSpec spec = ModelSpec.of(parts.store().resolve(cfg.inference().model()));
+        if (cfg.inference().labels().isPresent()) spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
+        Analyzer analyzer = parts.analyzers().open(spec, new Analyzer.Options(cfg.inference().engine().word(),
+                cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100));
+        List<AutoCloseable> built = new ArrayList<>();
+        built.add(analyzer);
+        try {
+            return assemble(cfg, parts, spec, analyzer, built);
+        } catch (RuntimeException e) {
+            for (int i = built.size() - 1; i >= 0; i--) {
+                try {
+                    built.get(i).close();
+                } catch (Exception ce) {
+                    log.debug("closing after a failed start: {}", ce.toString());
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Vigil assemble(VigilConfig cfg, Parts parts, ModelSpec spec, Analyzer analyzer, List<AutoCloseable> built) {
+        ModelId model = new ModelId(spec.name(), sha256(spec), analyzer.engine().delegate());
+        Map<String, java.time.Duration> fresh = new LinkedHashMap<>();
+        for (CameraConfig c : cfg.enabledCameras()) fresh.put(c.name(), Health.freshness(c.source()));
+        Health health = new Health(fresh, System::nanoTime);
+        Metrics metrics = new Metrics(parts.metrics().apply(cfg));
+        built.add(metrics);
+
+        GpioStage gpio = cfg.gpio().present() ? GpioStage.start(cfg, openPins(parts, cfg)) : null;
+        if (gpio != null) built.add(gpio);
+        ScheduledExecutorService ownTimers = gpio != null ? null
+                : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("vigil-timers").daemon(true).factory());
+        if (ownTimers != null) built.add(ownTimers::shutdownNow);
+        DecisionStage decisions = DecisionStage.create(cfg, gpio == null ? c -> Optional.empty() : gpio::armedBySwitches, gpio,
+                gpio != null ? gpio.timers() : ownTimers, parts.clock());
+        built.add(decisions);
+        if (gpio != null) gpio.connect(decisions, health);
+        if (analyzer.labels() != null) {
+            List<String> labels = new ArrayList<>();
+            for (int i = 0; i < analyzer.labels().size(); i++) labels.add(analyzer.label(i));
+            decisions.qc().values().forEach(s -> s.checkLabels(labels, spec.name()));
+        }
+
+        EventStore events = null;
+        try {
+            events = EventStore.open(cfg.events().dir(), cfg.events().retention(), parts.eventFiles());
+        } catch (EventStoreException e) {
+            // Detection, alarms and metrics still run; only the record is missing until the directory is fixed.
+            log.error("events: {}; running without recording events", e.getMessage());
+        }
+        LiveView live = new LiveView(cfg.enabledCameras().stream().map(CameraConfig::name).toList(), StatusServer.STREAM_FPS);
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (CameraConfig c : cfg.enabledCameras()) groups.put(c.name(), List.copyOf(c.rules().groups().keySet()));
+        FrameMeters frames = new FrameMeters(metrics.registry(), groups);
+        ResultBus bus = new ResultBus(ResultBus.DEFAULT_CAPACITY, health::threadDied)
+                .add(new EventJournal(events)).add(live).add(frames);
+        parts.consumers().forEach(bus::add);
+        bus.start();
+        built.add(bus);
+
+        Vigil v = new Vigil(cfg, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
+        DecisionMeters dm = new DecisionMeters(decisions.alarms(), List.copyOf(decisions.qc().keySet()));
+        decisions.addListener(dm);
+        if (gpio != null) gpio.latency().addListener(s -> dm.alarmLatency(s.camera(), s.nanos()));
+        metrics.bind(dm);
+        metrics.bind(new ModelMeters(model, analyzer.kind().name().toLowerCase(Locale.ROOT)));
+        metrics.bind(bus);
+        metrics.start(frames);
+
+        FrameSignal signal = new FrameSignal();
+        List<CameraPipeline> cameras = new ArrayList<>();
+        built.add(() -> cameras.forEach(CameraPipeline::close));
+        for (CameraConfig c : cfg.enabledCameras()) cameras.add(camera(c, parts, signal, health));
+        List<FrameGate> gates = new ArrayList<>();
+        gates.add(decisions);
+        if (gpio != null) gates.add(gpio);
+        Daemon daemon = new Daemon(cameras, analyzer, model, gates, decisions, bus, health, signal, parts.once());
+        v.daemon = daemon;
+        metrics.bind(new CaptureMeters(daemon.cameraNames(), daemon::cameraStats, health));
+        daemon.start();
+        built.add(daemon::stop);
+        log.info("model {} on {}; {} camera(s): {}", spec.name(), analyzer.engine().delegate(), cameras.size(),
+                cameras.stream().map(c -> c.name() + " (" + c.camera.description() + ")").toList());
+
+        if (parts.http()) {
+            try {
+                v.http = StatusServer.start(cfg.http(), v);
+            } catch (IllegalArgumentException e) {
+                if (!parts.once()) throw e;
+                log.warn("{}; this --once run goes on without the HTTP server", e.getMessage()); // a batch run beside a running daemon
+            }
+        }
+        if (parts.systemd()) {
+            v.systemd = SystemdService.fromEnvironment();
+            v.systemd.start(v);
+        }
+        return v;
+    }
+
+    private static GpioPins openPins(Parts parts, VigilConfig cfg) {
+        try {
+            return parts.pins().apply(cfg);
+        } catch (dev.vigil.gpio.GpioException e) {
+            throw new dev.vigil.config.ConfigException(e.getMessage());
+        }
+    }
+
+    private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health) {
+        Camera.Options co = Camera.Options.defaults().withSignal(signal).withLossless(parts.once())
+                .withListener((cam, from, to, why) -> health.cameraState(cam.name(), to, why));
+        FrameSource replaced = parts.sources().get(c.name());
+        Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);
+        health.probe(c.name(), new Health.CaptureProbe() {
+            @Override
+            public java.time.Duration blockedFor() { return cam.blockedFor(); }
+
+            @Override
+            public boolean alive() { return cam.captureAlive(); }
+        });
+        MotionGate gate = c.motion().enabled() ? new MotionGate(c.motion().threshold(), c.motion().minArea(), c.motion().scaleWidth()) : null;
+        return new CameraPipeline(c, cam, gate, new RuleEngine(c.name(), c.rules()));
+    }
+
+    private static String sha256(ModelSpec spec) {
+        try {
+            return Sha256.of(spec.model());
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.vigil.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.alarm.AlarmStatus;
+import dev.vigil.capture.CameraStats;
+import dev.vigil.daemon.Vigil;
+import dev.vigil.events.EventStore;
+import dev.vigil.health.Health;
+import dev.vigil.metrics.FrameMeters;
+import dev.vigil.pipeline.ModelId;
+import dev.vigil.power.PowerMonitor;
+import dev.vigil.power.PowerReading;
+import dev.vigil.power.Rail;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code /api/status}: every figure read from the one place that owns it: counters and timers from the metrics'
+ * meters, camera and readiness from the health model, alarm states from the decision stage.
+ */
+final class StatusJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StatusJson() {}
+
+    static ObjectNode of(Vigil v) {
+        ObjectNode o = JSON.createObjectNode();
+        String version = StatusServer.class.getPackage().getImplementationVersion();
+        o.put("version", version == null ? "dev" : version);
+        o.put("uptime_s", Math.round(v.metrics().uptime().toMillis() / 100.0) / 10.0);
+        Health h = v.health();
+        String why = h.problem();
+        o.put("ready", why == null);
+        if (why != null) o.put("not_ready", why);
+        String stuck = h.stuck();
+        o.put("stuck", stuck != null);
+        if (stuck != null) o.put("stuck_reason", stuck);
+        ModelId m = v.model();
+        ObjectNode mo = o.putObject("model");
+        mo.put("name", m.name());
+        mo.put("sha256", m.sha256());
+        mo.put("delegate", m.delegate());
+        mo.put("kind", v.daemon().analyzer().kind().name().toLowerCase(Locale.ROOT));
+        ArrayNode cams = o.putArray("cameras");
+        long now = h.now();
+        FrameMeters f = v.frames();
+        for (CameraStats c : v.cameraStats()) {
+            String name = c.camera();
+            Health.CameraView hv = h.camera(name);
+            ObjectNode co = cams.addObject();
+            co.put("name", name);
+            co.put("state", c.state().toString());
+            co.put("health", hv.health().name().toLowerCase(Locale.ROOT));
+            if (hv.reason() != null) co.put("reason", hv.reason());
+            co.put("captured", c.captured());
+            co.put("processed", f.processed(name));
+            co.put("dropped", c.dropped());
+            co.put("motion_skipped", f.motionSkipped(name));
+            co.put("gate_skipped", f.gateSkipped(name));
+            co.put("events", f.events(name));
+            co.put("errors", f.errors(name));
+            co.put("reconnects", c.reconnects());
+            co.put("fps", round(f.fps(name), 2));
+            putNumber(co, "inference_ms", round(f.inferenceMeanMs(name), 2));
+            putNumber(co, "frame_ms", round(f.frameMeanMs(name), 2));
+            long last = hv.lastFlowNanos();
+            putNumber(co, "last_frame_age_s", last == 0 ? Double.NaN : round((now - last) / 1e9, 2));
+        }
+        ObjectNode alarms = o.putObject("alarms");
+        for (AlarmStatus a : v.decisions().alarms().status()) alarms.put(a.camera(), a.state().name().toLowerCase(Locale.ROOT));
+        Optional<PowerMonitor> pm = v.metrics().power();
+        if (pm.isPresent()) {
+            ObjectNode po = o.putObject("power");
+            po.put("source", pm.get().sensor().source());
+            PowerReading r = pm.get().latest();
+            putNumber(po, "watts", r == null ? Double.NaN : round(r.totalWatts(), 3));
+            po.put("energy_j", round(pm.get().energyJoules(), 1));
+            ArrayNode rails = po.putArray("rails");
+            if (r != null) for (Rail rail : r.rails()) rails.addObject().put("name", rail.name()).put("watts", round(rail.watts(), 3));
+        }
+        EventStore store = v.events();
+        if (store != null) {
+            EventStore.Stats s = store.stats();
+            o.putObject("events").put("kept", s.events()).put("recorded", s.recorded()).put("lost", s.lost()).put("bytes", s.bytes());
+        }
+        ObjectNode consumers = o.putObject("consumers_dropped");
+        for (String c : v.bus().names()) consumers.put(c, v.bus().dropped(c));
+        return o;
+    }
+
+    static double round(double v, int places) {
+        if (!Double.isFinite(v)) return v;
+        double f = Math.pow(10, places);
+        return Math.round(v * f) / f;
+    }
+
+    private static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) o.put(key, v);
+        else o.putNull(key);
+    }
+}
