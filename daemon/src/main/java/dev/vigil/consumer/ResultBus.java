@@ -24,7 +24,7 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
     private final List<ConsumerThread> threads = new ArrayList<>();
     private final BiConsumer<String, Throwable> onDeath;
     private final int capacity;
-    private boolean started;
+    private boolean started, closed;
 
     /** @param onDeath told when a consumer's thread dies (the health model) */
     public ResultBus(int capacity, BiConsumer<String, Throwable> onDeath) {
@@ -84,7 +84,9 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
 
     /** Drains every queue (a few seconds at most), then closes the consumers in the order they were added. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         for (ConsumerThread t : threads) t.close(CLOSE_WAIT_MS);
     }
 }

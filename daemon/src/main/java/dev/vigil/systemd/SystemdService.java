@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ public final class SystemdService implements AutoCloseable {
     public synchronized void start(Vigil vigil) {
         if (!enabled() || thread != null) return;
         log.info("systemd: notifying {}; watchdog ping every {} ms while vigil is not stuck", notifier, period.toMillis());
-        thread = Thread.ofPlatform().name("systemd-notify").daemon().start(() -> run(vigil.health(), new StatusLine(clock, vigil)));
+        thread = Thread.ofPlatform().name("systemd-notify").daemon().start(() -> run(vigil.health(), new StatusLine(clock, vigil.health(), vigil.frames()::processed, vigil.frames()::events)));
     }
 
     void run(Health health, StatusLine status) {
@@ -153,21 +154,24 @@ public final class SystemdService implements AutoCloseable {
     /** {@code 2/2 cameras up, 9.8 fps, 14 events} (fps over the time since the previous line), and what is down. */
     static final class StatusLine {
         private final LongSupplier clock;
-        private final Vigil vigil;
+        private final Health health;
+        private final ToLongFunction<String> processedOf, eventsOf;
         private long lastAt, lastProcessed = -1;
 
-        StatusLine(LongSupplier clock, Vigil vigil) {
+        StatusLine(LongSupplier clock, Health health, ToLongFunction<String> processed, ToLongFunction<String> events) {
             this.clock = clock;
-            this.vigil = vigil;
+            this.health = health;
+            this.processedOf = processed;
+            this.eventsOf = events;
         }
 
         String line() {
-            List<Health.CameraView> cams = vigil.health().cameras();
+            List<Health.CameraView> cams = health.cameras();
             long up = cams.stream().filter(c -> c.health() == Health.CameraHealth.FLOWING).count();
             long processed = 0, events = 0;
             for (Health.CameraView c : cams) {
-                processed += vigil.frames().processed(c.camera());
-                events += vigil.frames().events(c.camera());
+                processed += processedOf.applyAsLong(c.camera());
+                events += eventsOf.applyAsLong(c.camera());
             }
             long now = clock.getAsLong();
             String fps = lastProcessed < 0 || now == lastAt ? "-"

@@ -3,7 +3,6 @@ package dev.vigil.capture;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.config.ConfigLoader;
-import dev.vigil.daemon.Daemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +33,8 @@ class DaemonOverRtspTest {
                     tracking: false
                 """.formatted(tmp.resolve("events"), port);
         try (RtspRelay relay = RtspRelay.start(clip, port);
-             Daemon d = Daemon.start(ConfigLoader.parse(yaml, tmp, Map.of()), new Daemon.Options(false))) {
+             dev.vigil.daemon.Vigil d = dev.vigil.daemon.Wiring.start(ConfigLoader.parse(yaml, tmp, Map.of()),
+                     dev.vigil.daemon.Wiring.Parts.forTest(dev.vigil.model.ModelStore.fromEnvironment()).withHttp(false))) {
             Path log = tmp.resolve("events/events.jsonl");
             assertTrue(Fixtures.await(Duration.ofSeconds(30), () -> {
                 try {
@@ -42,9 +42,9 @@ class DaemonOverRtspTest {
                 } catch (java.io.IOException e) {
                     return false;
                 }
-            }), "no person event over RTSP: " + d.status());
-            var s = d.status().getFirst();
-            assertTrue(s.state().equals("UP") && s.processed() > 0, s.toString());
+            }), "no person event over RTSP: " + d.cameraStats());
+            var s = d.cameraStats().getFirst();
+            assertTrue(s.state() == CameraState.UP && d.frames().processed(s.camera()) > 0, s.toString());
         }
     }
 }

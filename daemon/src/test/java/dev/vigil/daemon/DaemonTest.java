@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.model.ModelStore;
 import dev.vigil.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +64,13 @@ class DaemonTest {
         }).toList();
     }
 
+    static Wiring.Parts parts(boolean once) {
+        return Wiring.Parts.forTest(ModelStore.fromEnvironment()).withOnce(once).withHttp(false);
+    }
+
     static void runOnce(VigilConfig cfg) throws Exception {
-        try (Daemon d = Daemon.start(cfg, new Daemon.Options(true))) {
-            assertTrue(d.awaitStopped(Duration.ofSeconds(90)), "--once did not finish: " + d.status());
+        try (Vigil d = Wiring.start(cfg, parts(true))) {
+            assertTrue(d.awaitStopped(Duration.ofSeconds(90)), "--once did not finish: " + d.cameraStats());
             assertEquals(null, d.failure());
         }
     }
@@ -166,14 +171,20 @@ class DaemonTest {
                     cooldown_s: 0
                     tracking: false
                 """.formatted(tmp.resolve("events"), port, TestData.images().toAbsolutePath());
-        try (Daemon d = Daemon.start(ConfigLoader.parse(yaml, tmp, Map.of()), new Daemon.Options(false))) {
+        try (Vigil d = Wiring.start(ConfigLoader.parse(yaml, tmp, Map.of()), parts(false))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (events().size() < 2 && System.nanoTime() < deadline) Thread.sleep(100);
-            assertTrue(events().size() >= 2, "the working camera records events: " + d.status());
-            var gone = d.status().stream().filter(c -> c.name().equals("gone")).findFirst().orElseThrow();
-            assertTrue(!gone.state().equals("UP"), gone.toString());
-            assertEquals(0, gone.processed());
+            assertTrue(events().size() >= 2, "the working camera records events: " + d.cameraStats());
+            var gone = d.cameraStats().stream().filter(c -> c.camera().equals("gone")).findFirst().orElseThrow();
+            assertTrue(gone.state() != dev.vigil.capture.CameraState.UP, gone.toString());
+            assertEquals(0, d.frames().processed("gone"));
             assertEquals(null, d.failure());
+            // A camera down is a fact to report, not a reason to restart: ready for systemd, not stuck, 503 for /readyz.
+            assertTrue(d.health().ready());
+            assertEquals(null, d.health().stuck());
+            String problem = d.health().problem();
+            assertTrue(problem != null && problem.startsWith("camera gone: "), problem);
+            assertTrue(!problem.contains("secret"), "no credential in the reason: " + problem);
         }
     }
 
@@ -182,53 +193,83 @@ class DaemonTest {
         Path notADir = Files.writeString(tmp.resolve("file"), "x");
         String yaml = DOORBELL.replace("events: { dir: %s }", "events: { dir: " + notADir.resolve("events") + " }")
                 .formatted("{ folder: " + TestData.images().toAbsolutePath() + ", fps: 20, loop: false }");
-        try (Daemon d = Daemon.start(ConfigLoader.parse(yaml, tmp, Map.of()), new Daemon.Options(true))) {
+        try (Vigil d = Wiring.start(ConfigLoader.parse(yaml, tmp, Map.of()), parts(true))) {
             assertTrue(d.awaitStopped(Duration.ofSeconds(60)));
             assertEquals(null, d.events());
-            long processed = d.status().get(0).processed();
+            d.bus().close(); // drained: the metrics consumer has counted every frame
+            long processed = d.frames().processed("door");
             assertTrue(processed >= 10, "processed " + processed);
-            assertTrue(d.status().get(0).events() >= 7, "triggers still counted: " + d.status());
+            assertTrue(d.frames().events("door") >= 7, "triggers still counted: " + d.frames().events("door"));
+        }
+    }
+
+    /** Counts what it is given; optionally blocks on every outcome until released (a consumer behind a slow disk). */
+    static final class Counting implements dev.vigil.consumer.FrameConsumer {
+        final String name;
+        final java.util.concurrent.CountDownLatch gate;
+        final java.util.concurrent.atomic.AtomicInteger results = new java.util.concurrent.atomic.AtomicInteger(),
+                skipped = new java.util.concurrent.atomic.AtomicInteger(), triggers = new java.util.concurrent.atomic.AtomicInteger(),
+                withPixels = new java.util.concurrent.atomic.AtomicInteger();
+        final List<Long> sequences = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        Counting(String name, java.util.concurrent.CountDownLatch gate) {
+            this.name = name;
+            this.gate = gate;
+        }
+
+        @Override public String name() { return name; }
+
+        @Override public boolean wantsPixels(dev.vigil.pipeline.FrameOutcome o) { return o instanceof dev.vigil.pipeline.FrameResult; }
+
+        @Override public void accept(dev.vigil.pipeline.FrameOutcome o, org.bytedeco.opencv.opencv_core.Mat pixels) {
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            sequences.add(o.sequence());
+            switch (o) {
+                case dev.vigil.pipeline.FrameResult r -> {
+                    assertTrue(r.timings().inference() > 0 && r.doneNanos() >= r.captureNanos());
+                    assertTrue(pixels != null && pixels.cols() > 0, "the copy of the frame comes with it");
+                    withPixels.incrementAndGet();
+                    results.incrementAndGet();
+                    triggers.addAndGet(r.triggers().size());
+                }
+                case dev.vigil.pipeline.FrameOutcome.Skipped x -> skipped.incrementAndGet();
+                case dev.vigil.pipeline.FrameOutcome.Failed x -> { }
+            }
         }
     }
 
     @Test
-    void observersSeeEveryFrameAndTriggerAndGatesSkipFrames() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger processed = new java.util.concurrent.atomic.AtomicInteger(),
-                triggered = new java.util.concurrent.atomic.AtomicInteger(), skipped = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-        PipelineObserver counter = new PipelineObserver() {
-            @Override public void frameProcessed(String c, dev.vigil.capture.Frame f, dev.vigil.pipeline.Analyzer a,
-                                                 List<dev.vigil.postprocess.Detection> d, long t) {
-                assertTrue(a.invokeNanos() > 0 && t >= f.captureNanos());
-                processed.incrementAndGet();
-            }
-            @Override public void triggered(dev.vigil.rules.Trigger tr, dev.vigil.capture.Frame f, java.util.Optional<dev.vigil.events.Event> e) {
-                assertTrue(e.isPresent());
-                triggered.incrementAndGet();
-            }
-            @Override public void frameSkipped(String c, dev.vigil.capture.Frame f, String why) {
-                assertEquals("wake", why);
-                skipped.incrementAndGet();
-            }
-        };
-        FrameGate everyOther = camera -> asked.incrementAndGet() % 2 == 0 ? "wake" : null;
-        PipelineObserver broken = new PipelineObserver() {
-            @Override public void frameProcessed(String c, dev.vigil.capture.Frame f, dev.vigil.pipeline.Analyzer a,
-                                                 List<dev.vigil.postprocess.Detection> d, long t) {
-                throw new IllegalStateException("observer bug");
+    void consumersGetEveryOutcomeInOrderABrokenOneHarmsNoneAndAStuckOneOnlyDropsItsOwn() throws Exception {
+        Counting counter = new Counting("counter", null);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Counting stuck = new Counting("stuck", release);
+        dev.vigil.consumer.FrameConsumer broken = new dev.vigil.consumer.FrameConsumer() {
+            @Override public String name() { return "broken"; }
+
+            @Override public void accept(dev.vigil.pipeline.FrameOutcome o, org.bytedeco.opencv.opencv_core.Mat p) {
+                throw new IllegalStateException("consumer bug");
             }
         };
         VigilConfig cfg = config("{ folder: " + TestData.images().toAbsolutePath() + ", fps: 50, loop: false }");
-        try (Daemon d = Daemon.start(cfg, new Daemon.Options(true).withObserver(broken).withObserver(counter).withGate(everyOther))) {
+        Wiring.Parts p = parts(true).withConsumer(broken).withConsumer(counter).withConsumer(stuck);
+        try (Vigil d = Wiring.start(cfg, p)) {
             assertTrue(d.awaitStopped(Duration.ofSeconds(60)));
             assertEquals(null, d.failure());
-            var st = d.status().get(0);
-            assertEquals(processed.get(), st.processed());
-            assertEquals(skipped.get(), st.gateSkipped());
-            assertEquals(10, processed.get() + skipped.get(), "10 photos, each processed or skipped");
-            assertEquals(5, skipped.get());
-            assertEquals(triggered.get(), st.events());
-            assertEquals(triggered.get(), events().size());
+            release.countDown();
+            d.bus().close();
+            assertEquals(10, counter.results.get(), "10 photos, each processed");
+            assertEquals(d.frames().processed("door"), counter.results.get(), "the same count as /metrics");
+            assertEquals(d.frames().events("door"), counter.triggers.get());
+            assertEquals(counter.triggers.get(), events().size(), "one event line per trigger");
+            assertEquals(counter.sequences.stream().sorted().toList(), counter.sequences, "in frame order");
+            assertEquals(10, stuck.results.get() + d.bus().dropped("stuck"), "a stuck consumer loses only its own outcomes");
+            assertEquals(0, d.bus().dropped("counter"));
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.vigil.http;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.PowerConfig;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.daemon.Daemon;
+import dev.vigil.daemon.Vigil;
+import dev.vigil.daemon.Wiring;
+import dev.vigil.model.ModelStore;
 import dev.vigil.metrics.Metrics;
 import dev.vigil.power.PowerSensors;
 import dev.vigil.testing.TestData;
@@ -39,42 +41,30 @@ final class LiveDaemon implements AutoCloseable {
                 tracking: false
             """;
 
-    final Daemon daemon;
-    final Observability obs;
+    final Vigil vigil;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private LiveDaemon(Daemon daemon, Observability obs) {
-        this.daemon = daemon;
-        this.obs = obs;
+    private LiveDaemon(Vigil vigil) {
+        this.vigil = vigil;
     }
 
-    /** The photos in a loop at {@code fps}; {@code fresh} is /readyz's limit. */
-    static LiveDaemon start(Path tmp, double fps, boolean loop, Duration fresh) {
-        String source = "{ folder: " + TestData.images().toAbsolutePath() + ", fps: " + fps + ", loop: " + loop + " }";
+    /** The photos at {@code fps}, in a loop or once. */
+    static LiveDaemon start(Path tmp, double fps, boolean loop) {
+        return start(tmp, "{ folder: " + TestData.images().toAbsolutePath() + ", fps: " + fps + ", loop: " + loop + " }");
+    }
+
+    /** The camera {@code door} on the given source (YAML flow mapping). */
+    static LiveDaemon start(Path tmp, String source) {
         VigilConfig cfg = ConfigLoader.parse(CONFIG.formatted(tmp.resolve("events"), source), tmp, Map.of());
         PowerSensors.Machine machine = new PowerSensors.Machine(tmp.resolve("sys"), (argv, t) -> {
             throw new IOException("no " + argv.get(0) + " here");
         }, () -> 0.5, System::nanoTime);
-        Metrics metrics = new Metrics(new Metrics.Options(cfg.power(), machine, Path.of("/proc/self"), Duration.ofMillis(500)));
-        Observability obs = Observability.prepare(cfg, metrics);
-        Daemon d;
-        try {
-            d = Daemon.start(cfg, obs.observe(new Daemon.Options(false)));
-        } catch (RuntimeException e) {
-            obs.close();
-            throw e;
-        }
-        try {
-            obs.start(d, fresh);
-        } catch (RuntimeException e) {
-            d.close();
-            obs.close();
-            throw e;
-        }
-        return new LiveDaemon(d, obs);
+        Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment())
+                .withMetrics(c -> new Metrics.Options(c.power(), machine, Path.of("/proc/self"), Duration.ofMillis(500)));
+        return new LiveDaemon(Wiring.start(cfg, parts));
     }
 
-    String base() { return "http://127.0.0.1:" + obs.http().port(); }
+    String base() { return "http://127.0.0.1:" + vigil.http().port(); }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).build(),
@@ -106,11 +96,6 @@ final class LiveDaemon implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            obs.http().close();
-        } finally {
-            daemon.close();
-            obs.close();
-        }
+        vigil.close();
     }
 }

@@ -41,7 +41,7 @@ class StatusPageBrowserTest {
     @Test
     void theStatusPageShowsALiveTileAndFillsWithPersonAndAnimalEvents() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        try (LiveDaemon d = LiveDaemon.start(tmp, 4, true, Duration.ofSeconds(10));
+        try (LiveDaemon d = LiveDaemon.start(tmp, 4, true);
              Cdp browser = Cdp.launch(tmp.resolve("chromium-profile"), tmp.resolve("chromium.log"))) {
             String page = browser.open(d.base() + "/");
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,17 +37,25 @@ class MetricsTest {
         return Double.parseDouble(m.group(1));
     }
 
+    static dev.vigil.qc.QcResult part(String camera, dev.vigil.qc.Verdict v) {
+        return new dev.vigil.qc.QcResult(camera, 1, v, null, 0f, java.time.Instant.EPOCH, 0, 0, 0, 0, false, null, null);
+    }
+
     @Test
     void alarmLatencyStateAndQcCountsAreExportedAndPassPromtool() throws Exception {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (Metrics m = metrics(tmp.resolve("sys"))) {
-            m.alarmLatency("door", 12_000_000);
-            m.alarmLatency("door", 40_000_000);
-            AtomicReference<String> state = new AtomicReference<>("ARMED");
-            m.alarmState("door", state::get);
-            m.qcCount("line", "OK");
-            m.qcCount("line", "ok");
-            m.qcCount("line", "ng");
-            m.qcCount("line", "uncertain");
+            var alarms = new dev.vigil.alarm.Alarms(Map.of("door", true), java.util.Set.of(), Duration.ofHours(1), Duration.ofHours(1),
+                    timer, java.time.Clock.systemUTC());
+            DecisionMeters dm = new DecisionMeters(alarms, List.of("line"));
+            m.bind(dm);
+            dm.alarmLatency("door", 12_000_000);
+            dm.alarmLatency("door", 40_000_000);
+            dm.qcVerdict(part("line", dev.vigil.qc.Verdict.OK));
+            dm.qcVerdict(part("line", dev.vigil.qc.Verdict.OK));
+            dm.qcVerdict(part("line", dev.vigil.qc.Verdict.NG));
+            dm.qcVerdict(part("line", dev.vigil.qc.Verdict.UNCERTAIN));
+            dm.qcVerdict(part("other", dev.vigil.qc.Verdict.OK)); // not a QC camera: ignored
             String text = m.scrape();
             assertEquals(2, value(text, "vigil_alarm_latency_seconds_count{camera=\"door\"}"));
             assertEquals(0.052, value(text, "vigil_alarm_latency_seconds_sum{camera=\"door\"}"), 1e-9);
@@ -55,51 +63,63 @@ class MetricsTest {
             assertEquals(2, value(text, "vigil_alarm_latency_seconds_bucket{camera=\"door\",le=\"0.05\"}"));
             assertEquals(1, value(text, "vigil_alarm_state{camera=\"door\",state=\"armed\"}"));
             assertEquals(0, value(text, "vigil_alarm_state{camera=\"door\",state=\"triggered\"}"));
-            state.set("TRIGGERED");
+            alarms.trigger("door", "person", "person 0.9");
             text = m.scrape();
             assertEquals(0, value(text, "vigil_alarm_state{camera=\"door\",state=\"armed\"}"));
             assertEquals(1, value(text, "vigil_alarm_state{camera=\"door\",state=\"triggered\"}"));
-            assertEquals("triggered", m.alarmStates().get("door"));
             assertEquals(2, value(text, "vigil_qc_parts_total{camera=\"line\",result=\"ok\"}"));
             assertEquals(1, value(text, "vigil_qc_parts_total{camera=\"line\",result=\"ng\"}"));
             assertEquals(0.5, value(text, "vigil_qc_yield{camera=\"line\"}"), 1e-9);
-            assertThrows(IllegalArgumentException.class, () -> m.qcCount("line", "maybe"));
             assertEquals("", Promtool.check(text));
+        } finally {
+            timer.shutdownNow();
         }
     }
 
     @Test
-    void observingAFrameAllocatesNothingAndTakesAboutAMicrosecond() throws Exception {
+    void theFrameMetersCountEveryOutcomeAllocatingNothingPerFrame() throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        try (Metrics m = metrics(tmp.resolve("sys"));
-             dev.vigil.pipeline.Analyzer a = dev.vigil.pipeline.Analyzer.open(dev.vigil.testing.TestData.model(dev.vigil.testing.TestData.DETECTOR),
-                     dev.vigil.pipeline.Analyzer.Options.defaults(1));
-             org.bytedeco.opencv.opencv_core.Mat img = dev.vigil.testing.TestData.read("grace_hopper.bmp");
-             dev.vigil.http.LiveView live = new dev.vigil.http.LiveView(List.of("door"), 5)) {
-            a.analyze(img, 0.5f);
-            var detections = a.detections().toList(a::label);
-            var frame = new dev.vigil.capture.Frame("door", 1, img, System.nanoTime(), java.time.Instant.now(), "grace_hopper.bmp");
-            dev.vigil.daemon.PipelineObserver[] observers = {m.observer(), live};
-            for (var o : observers) o.cameraState("door", null, dev.vigil.capture.CameraState.UP, null);
-            int n = 200_000;
+        try (Metrics m = metrics(tmp.resolve("sys"))) {
+            FrameMeters f = new FrameMeters(m.registry(), Map.of("door", List.of("person")));
+            m.start(f);
+            var model = new dev.vigil.pipeline.ModelId("ssd", "ab".repeat(32), "xnnpack");
+            var trigger = new dev.vigil.rules.Trigger("door", "person",
+                    new dev.vigil.postprocess.Detection("person", 0, 0.9f, new float[] {0, 0, 1, 1}), java.time.Instant.EPOCH);
+            var result = new dev.vigil.pipeline.FrameResult("door", 1, java.time.Instant.EPOCH, "x", 1_000, model,
+                    dev.vigil.pipeline.Analyzer.Kind.DETECTOR, List.of(trigger.detection()), List.of(), List.of(trigger),
+                    new dev.vigil.pipeline.StageTimings(1_000_000, 2_000_000, 10_000_000, 300_000, 20_000), 14_000_000);
+            var skipped = new dev.vigil.pipeline.FrameOutcome.Skipped("door", 2, 0, 0, "motion");
+            var gated = new dev.vigil.pipeline.FrameOutcome.Skipped("door", 3, 0, 0, "wake");
+            var failed = new dev.vigil.pipeline.FrameOutcome.Failed("door", 4, 0, 0, "inference", "edge tpu gone");
+            int n = 100_000;
             long bytes = 0, nanos = 0;
             for (int round = 0; round < 2; round++) { // the first round warms up (meters made, code compiled)
                 long b0 = mx.getCurrentThreadAllocatedBytes(), t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
-                    for (int k = 0; k < observers.length; k++) { // indexed: an iterator would be the only allocation here
-                        observers[k].frameProcessed("door", frame, a, detections, System.nanoTime());
-                        observers[k].frameSkipped("door", frame, "motion");
-                    }
+                    f.accept(result, null);
+                    f.accept(skipped, null);
                 }
                 nanos = System.nanoTime() - t0;
                 bytes = mx.getCurrentThreadAllocatedBytes() - b0;
             }
-            System.out.printf("observers: %.0f ns and %.3f bytes per processed+skipped frame%n", (double) nanos / n, (double) bytes / n);
+            f.accept(gated, null);
+            f.accept(failed, null);
+            System.out.printf("frame meters: %.0f ns and %.3f bytes per processed+skipped frame%n", (double) nanos / n, (double) bytes / n);
             assertTrue(bytes < n / 100, "allocated " + bytes + " bytes over " + n + " frames");
             String text = m.scrape();
             assertEquals(2.0 * n, value(text, "vigil_frames_processed_total{camera=\"door\"}"));
             assertEquals(2.0 * n, value(text, "vigil_frames_motion_skipped_total{camera=\"door\"}"));
-            assertTrue(live.latest("door") != null, "the live view kept a frame");
+            assertEquals(2.0 * n, value(text, "vigil_events_total{camera=\"door\",group=\"person\"}"));
+            assertEquals(1, value(text, "vigil_frames_dropped_total{camera=\"door\",reason=\"wake\"}"));
+            assertEquals(1, value(text, "vigil_errors_total{camera=\"door\",stage=\"inference\"}"));
+            assertEquals(0.013, value(text, "vigil_frame_seconds_sum{camera=\"door\",model=\"ssd\"}") / (2.0 * n), 1e-9, "capture to decision");
+            assertEquals(0.010, value(text, "vigil_inference_seconds_sum{camera=\"door\",model=\"ssd\"}") / (2.0 * n), 1e-9);
+            // /api/status reads the same meters
+            assertEquals(2L * n, f.processed("door"));
+            assertEquals(1, f.gateSkipped("door"));
+            assertEquals(1, f.errors("door"));
+            assertEquals(2L * n, f.inferences());
+            assertEquals("", Promtool.check(text));
         }
     }
 

@@ -2,8 +2,8 @@ package dev.vigil.systemd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.vigil.capture.CameraStats;
-import dev.vigil.daemon.Daemon;
+import dev.vigil.capture.CameraState;
+import dev.vigil.health.Health;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +22,19 @@ class SystemdServiceTest {
         assertEquals(Duration.ofMillis(1), SystemdService.watchdogPeriod(Map.of("WATCHDOG_USEC", "30")));
     }
 
-    static Daemon.CameraStatus cam(String name, String state, long processed, long events) {
-        return new Daemon.CameraStatus(name, state, new CameraStats(name, null, 0, 0, 0, 0, 0), processed, 0, 0, events, 0, 0);
-    }
-
     @Test
-    void theStatusLineCountsCamerasUpFramesPerSecondAndEvents() {
+    void theStatusLineCountsCamerasDeliveringFramesPerSecondEventsAndWhatIsDown() {
         AtomicLong now = new AtomicLong(5_000_000_000L);
-        SystemdService.StatusLine s = new SystemdService.StatusLine(now::get);
-        assertEquals("1/2 cameras up, - fps, 1 event", s.line(List.of(cam("door", "UP", 10, 1), cam("yard", "DOWN", 0, 0))));
+        Health h = new Health(new java.util.LinkedHashMap<>(Map.of("door", Duration.ofSeconds(10))), now::get);
+        Map<String, Long> processed = new java.util.HashMap<>(Map.of("door", 10L)), events = new java.util.HashMap<>(Map.of("door", 1L));
+        SystemdService.StatusLine s = new SystemdService.StatusLine(now::get, h, processed::get, events::get);
+        h.cameraState("door", CameraState.DOWN, "connection refused; retry in 2s");
+        assertEquals("0/1 cameras up, - fps, 1 event; door down: connection refused; retry in 2s", s.line());
+        h.cameraState("door", CameraState.UP, null);
+        h.flowed("door", now.get(), true);
         now.addAndGet(2_000_000_000L);
-        assertEquals("2/2 cameras up, 9.5 fps, 3 events", s.line(List.of(cam("door", "UP", 25, 2), cam("yard", "UP", 4, 1))));
+        processed.put("door", 29L);
+        events.put("door", 3L);
+        assertEquals("1/1 cameras up, 9.5 fps, 3 events", s.line());
     }
 }

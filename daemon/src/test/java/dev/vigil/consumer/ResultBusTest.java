@@ -1,0 +1,92 @@
+package dev.vigil.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.capture.Frame;
+import dev.vigil.pipeline.FrameOutcome;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+
+class ResultBusTest {
+
+    static FrameOutcome skipped(long seq) { return new FrameOutcome.Skipped("door", seq, 0, 0, "motion"); }
+
+    /** Records the first pixel of every copy it is given; blocks on each outcome until released. */
+    static final class Slow implements FrameConsumer {
+        final CountDownLatch release;
+        final CountDownLatch first = new CountDownLatch(1);
+        final List<Long> seen = new CopyOnWriteArrayList<>();
+        final List<Double> pixel = new CopyOnWriteArrayList<>();
+        final boolean pixels;
+
+        Slow(CountDownLatch release, boolean pixels) {
+            this.release = release;
+            this.pixels = pixels;
+        }
+
+        @Override public String name() { return pixels ? "slow-pixels" : "slow"; }
+
+        @Override public boolean wantsPixels(FrameOutcome o) { return pixels; }
+
+        @Override public void accept(FrameOutcome o, Mat m) {
+            first.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seen.add(o.sequence());
+            if (m != null) pixel.add((double) (m.ptr(0, 0).get() & 0xff));
+        }
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsWithoutBlockingThePublisherAndTheCopyOutlivesTheFrame() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Slow slow = new Slow(release, true);
+        Slow fast = new Slow(new CountDownLatch(0), false);
+        ResultBus bus = new ResultBus(2, (t, e) -> { });
+        bus.add(slow).add(fast).start();
+        try (Mat m = new Mat(4, 4, opencv_core.CV_8UC3, new Scalar(7, 7, 7, 0))) {
+            Frame f = new Frame("door", 1, m, 0, Instant.EPOCH, "x");
+            bus.publish(skipped(1), f);
+            assertTrue(slow.first.await(5, TimeUnit.SECONDS)); // the slow one holds outcome 1
+            long t0 = System.nanoTime();
+            for (long s = 2; s <= 10; s++) {
+                m.put(new Scalar(s * 10, s * 10, s * 10, 0)); // the camera reuses its Mat: the copy must not change
+                bus.publish(skipped(s), new Frame("door", s, m, 0, Instant.EPOCH, "x"));
+            }
+            long publishMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(publishMs < 1000, "publishing never waits for a consumer: " + publishMs + " ms");
+            assertEquals(7, bus.dropped("slow-pixels"), "1 in hand, 2 queued, 7 dropped");
+            release.countDown();
+            bus.close();
+        }
+        assertEquals(List.of(1L, 2L, 3L), slow.seen);
+        assertEquals(List.of(7.0, 20.0, 30.0), slow.pixel, "each outcome's own copy of its frame");
+        assertEquals(10, fast.seen.size());
+        assertEquals(0, bus.dropped("slow"));
+    }
+
+    @Test
+    void aConsumerThreadThatDiesIsReported() throws Exception {
+        CountDownLatch died = new CountDownLatch(1);
+        ResultBus bus = new ResultBus(4, (t, e) -> died.countDown());
+        bus.add(new FrameConsumer() {
+            @Override public String name() { return "dies"; }
+
+            @Override public void accept(FrameOutcome o, Mat m) { throw new StackOverflowError("simulated"); }
+        }).start();
+        bus.publish(skipped(1), null);
+        assertTrue(died.await(5, TimeUnit.SECONDS), "the health model hears of it");
+        bus.close();
+    }
+}
