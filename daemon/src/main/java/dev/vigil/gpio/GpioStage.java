@@ -19,7 +19,7 @@ import dev.vigil.postprocess.Detection;
 import dev.vigil.qc.QcAudit;
 import dev.vigil.qc.QcStation;
 import dev.vigil.rules.Trigger;
-import java.time.Clock;
+import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +53,7 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
 
     private final GpioConfig config;
     private final GpioPins pins;
+    private final TimeSource time;
     private final ScheduledExecutorService gpio;   // pin writes only
     private final ScheduledExecutorService timers; // everything else that waits
     private final AlarmLatency latency = new AlarmLatency();
@@ -82,8 +83,16 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
      * {@link ConfigException} naming the key, the pin and the chip; the pins are closed then.
      */
     public static GpioStage start(VigilConfig cfg, GpioPins pins) {
+        return start(cfg, pins, TimeSource.system());
+    }
+
+    /**
+     * Builds the stage on given hardware and time: its timers, pulses, patterns, heartbeat and QC pushes run on
+     * {@code time}'s schedulers and measure with its clock (tests pass virtual time and pins stamped by it).
+     */
+    public static GpioStage start(VigilConfig cfg, GpioPins pins, TimeSource time) {
         try {
-            return new GpioStage(cfg, pins);
+            return new GpioStage(cfg, pins, time);
         } catch (GpioException e) {
             pins.close();
             throw new ConfigException(e.getMessage());
@@ -93,14 +102,15 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
         }
     }
 
-    private GpioStage(VigilConfig cfg, GpioPins pins) {
+    private GpioStage(VigilConfig cfg, GpioPins pins, TimeSource time) {
         this.config = cfg.gpio();
         this.pins = pins;
-        this.gpio = GpioThread.start();
-        this.timers = GpioThread.timers();
+        this.time = time;
+        this.gpio = GpioThread.start(time);
+        this.timers = GpioThread.timers(time);
         try {
             for (GpioConfig.Output o : config.outputs().values()) {
-                outputs.put(o.name(), new OutputDriver(pins.output(o.name(), o.pin(), o.activeLow()), gpio, latency, this::gpioError));
+                outputs.put(o.name(), new OutputDriver(pins.output(o.name(), o.pin(), o.activeLow()), gpio, latency, this::gpioError, time));
             }
             heartbeat = config.heartbeat().map(h -> new Heartbeat(pins.output("heartbeat", h.pin(), h.activeLow()), h.period(), h.stale()))
                     .orElse(null);
@@ -111,14 +121,14 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
             Map<String, Boolean> armed = new LinkedHashMap<>();
             for (String camera : cfg.cameras().keySet()) armed.put(camera, armedBySwitches(camera).orElse(true));
             alarms = new Alarms(armed, config.alarm().groups(), config.alarm().triggeredFor(), config.alarm().cooldown(), timers,
-                    Clock.systemUTC());
+                    time);
             alarms.addListener(this::alarmChanged);
             for (GpioConfig.Qc q : config.qc().values()) {
                 QcAudit audit = QcAudit.open(q.audit());
                 audits.add(audit);
                 OutputDriver reject = outputs.get(q.reject());
                 qc.put(q.camera(), new QcStation(q, (pulse, captureNanos) -> reject.pulse(pulse, new OutputDriver.Cause(q.camera(), 0)),
-                        gpio, timers, audit, Clock.systemUTC()));
+                        gpio, timers, audit, time));
             }
         } catch (RuntimeException e) {
             gpio.shutdownNow();
@@ -126,7 +136,7 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
             audits.forEach(QcAudit::close);
             throw e;
         }
-        if (heartbeat != null) heartbeat.start(gpio, this::gpioError);
+        if (heartbeat != null) heartbeat.start(gpio, this::gpioError, time);
         shutdownHook = Thread.ofPlatform().name("vigil-gpio-safe").unstarted(this::allSafe);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         log.info("gpio: {}; outputs {}, inputs {}{}{}", pins.description(), describeOutputs(), describeInputs(),
@@ -180,7 +190,7 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
             if (why != null) return why;
         }
         boolean hasWake = false;
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         for (DebouncedInput in : inputs.values()) {
             GpioConfig.Input c = in.config();
             if (c.kind() != InputKind.WAKE || !c.cameras().contains(camera)) continue;
@@ -203,12 +213,12 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
 
     @Override
     public void frameSkipped(String camera, Frame frame, String reason) {
-        if (heartbeat != null) heartbeat.alive(System.nanoTime()); // gated frames: the loop runs, nothing to infer
+        if (heartbeat != null) heartbeat.alive(time.nanoTime()); // gated frames: the loop runs, nothing to infer
     }
 
     @Override
     public void failed(String camera, String stage, Exception error) {
-        if (heartbeat != null) heartbeat.failure(System.nanoTime());
+        if (heartbeat != null) heartbeat.failure(time.nanoTime());
     }
 
     @Override

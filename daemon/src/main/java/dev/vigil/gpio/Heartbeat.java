@@ -1,5 +1,6 @@
 package dev.vigil.gpio;
 
+import dev.vigil.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,17 +31,17 @@ final class Heartbeat {
         this.staleNanos = stale.toNanos();
     }
 
-    void start(ScheduledExecutorService gpio, Consumer<RuntimeException> onError) {
+    void start(ScheduledExecutorService gpio, Consumer<RuntimeException> onError, TimeSource time) {
         gpio.scheduleAtFixedRate(() -> {
             try {
-                tick(System.nanoTime());
+                tick(time.nanoTime());
             } catch (RuntimeException e) {
                 onError.accept(e);
             }
         }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** An inference succeeded at {@code nanos} (System.nanoTime()). */
+    /** An inference succeeded at {@code nanos} (the stage's {@link TimeSource#nanoTime()}). */
     void success(long nanos) {
         lastSuccess = nanos;
         lastFrame = nanos;
