@@ -28,70 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * Output timelines on Pi4J's mock, on virtual time: what the pins do, and at which millisecond, for rule triggers, alarm
- * states, inputs, the heartbeat and QC pushes. The pins stamp their changes with the same virtual time.
- */
-class GpioStageTest {
-
-    @TempDir
-    Path tmp;
-
-    final VirtualTime time = new VirtualTime();
-    Pi4jPins pins;
-    GpioStage stage;
-
-    static final String CAMERA = """
-            cameras:
-              door:
-                source: { folder: /nowhere, fps: 5 }
-                groups:
-                  person: { labels: [person] }
-                  animal: { labels: [cat] }
-            """;
-
-    GpioStage start(String gpio) {
-        VigilConfig cfg = ConfigLoader.parse(CAMERA + gpio, tmp, Map.of());
-        pins = Pi4jPins.mock("test", time);
-        stage = GpioStage.start(cfg, pins, time);
-        return stage;
-    }
-
-    @AfterEach
-    void close() {
-        if (stage != null) stage.close();
-    }
-
-    void advanceMs(long ms) { time.advance(Duration.ofMillis(ms)); }
-
-    /** Milliseconds since the start of virtual time. */
-    static long ms(long nanos) { return (nanos - VirtualTime.START_NANOS) / 1_000_000; }
-
-    long nowMs() { return ms(time.nanoTime()); }
-
-    /** A pin's level changes as {@code HIGH@ms} / {@code LOW@ms}, as Pi4J's mock reports them. */
-    List<String> timeline(String output) {
-        List<String> l = Collections.synchronizedList(new ArrayList<>());
-        pins.onOutputLevel(output, (high, nanos) -> l.add((high ? "HIGH@" : "LOW@") + ms(nanos)));
-        return l;
-    }
-
-    static Frame frame(long captureNanos) {
-        return new Frame("door", 1, null, captureNanos, Instant.now(), "test.jpg");
-    }
-
-    void person() { fire("person", time.nanoTime()); }
-
-    void fire(String group, long captureNanos) {
-        Detection d = new Detection(group.equals("person") ? "person" : "cat", 0, 0.9f, new float[] {0, 0, 1, 1});
-        stage.triggered(new Trigger("door", group, d, Instant.now()), frame(captureNanos), Optional.empty());
-    }
-
-    void frameNow() {
-        long now = time.nanoTime();
-        stage.frameProcessed("door", frame(now), null, List.of(), now);
-    }
-
+/** Output timelines on virtual time: what the pins do, and at which millisecond, for rule triggers, alarm states and the heartbeat. */
+class GpioStageTest extends VirtualGpio {
     @Test
     void aPersonPulsesTheRelayForItsConfiguredTime() {
         start("""
@@ -176,62 +114,6 @@ class GpioStageTest {
         person(); // a pattern does not cut a running pulse
         advanceMs(1000);
         assertEquals(List.of("HIGH@1080", "LOW@1580"), t);
-    }
-
-    @Test
-    void aLatchHoldsUntilTheArmSwitchIsTurnedOff() {
-        start("""
-                gpio:
-                  outputs: { led: { pin: 23, kind: led } }
-                  inputs: { arm: { pin: 17, kind: arm, pull: up, active_low: true, debounce_ms: 5 } }
-                  actions: [ { state: triggered, output: led, latch: true } ]
-                  alarm: { triggered_s: 0.1, cooldown_s: 0.1 }
-                """);
-        List<String> t = timeline("led");
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"), "the switch rests open (pull-up): disarmed");
-        pins.mockLevel("arm", false); // switch closed to ground: active
-        advanceMs(4);
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"), "not before the debounce time");
-        advanceMs(1);
-        assertEquals(AlarmState.ARMED, stage.alarms().state("door"));
-        advanceMs(15);
-        person();
-        advanceMs(400); // TRIGGERED -> COOLDOWN -> ARMED meanwhile: the latch does not care
-        assertEquals(AlarmState.ARMED, stage.alarms().state("door"));
-        assertTrue(pins.level("led"), "still latched after the alarm went back to ARMED");
-        pins.mockLevel("arm", true);
-        advanceMs(5);
-        assertFalse(pins.level("led"), "disarm releases the latch");
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"));
-        assertEquals(List.of("HIGH@20", "LOW@425"), t);
-        List<String> path = stage.alarms().recent().stream().map(a -> a + " @" + ms(a.nanos())).toList();
-        assertEquals(List.of("alarm door: DISARMED (start, arm input inactive) @0", "alarm door: DISARMED -> ARMED (input arm on) @5",
-                "alarm door: ARMED -> TRIGGERED (person person 0.90) @20", "alarm door: TRIGGERED -> COOLDOWN (quiet for 100ms) @120",
-                "alarm door: COOLDOWN -> ARMED (cooldown 100ms over) @220", "alarm door: ARMED -> DISARMED (input arm off) @425"), path);
-    }
-
-    @Test
-    void aBouncingSwitchGivesOneEdgeOnceItHeldForTheDebounceTime() {
-        start("""
-                gpio:
-                  inputs: { arm: { pin: 17, kind: arm, pull: up, active_low: true, debounce_ms: 20 } }
-                """);
-        for (int i = 0; i < 5; i++) { // contact bounce: closed, open, closed, ... 3 ms apart
-            pins.mockLevel("arm", i % 2 == 1);
-            advanceMs(3);
-        }
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"));
-        advanceMs(19 - 3); // the last raw change (closed) was at 12 ms
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"), "held closed for 19 ms");
-        advanceMs(1);
-        assertEquals(AlarmState.ARMED, stage.alarms().state("door"), "held closed for 20 ms");
-        assertEquals(32, ms(stage.alarms().recent().getLast().nanos()));
-        pins.mockLevel("arm", true); // a glitch open shorter than the debounce time
-        advanceMs(10);
-        pins.mockLevel("arm", false);
-        advanceMs(100);
-        assertEquals(AlarmState.ARMED, stage.alarms().state("door"), "the glitch was no edge");
-        assertEquals(2, stage.alarms().recent().size());
     }
 
     @Test
@@ -370,24 +252,6 @@ class GpioStageTest {
         time.runDue();
         assertEquals(1, stage.errors(), "error counted");
         assertFalse(pins.level("led"), "every output off after the error");
-    }
-
-    @Test
-    void aPirKeepsInferenceOffUntilItSeesSomeoneAndForItsHoldTime() {
-        start("""
-                gpio:
-                  inputs: { pir: { pin: 27, kind: wake, pull: down, hold_s: 0.3, debounce_ms: 0 } }
-                """);
-        assertEquals("wake", stage.skip("door"), "nobody there: no inference");
-        pins.mockLevel("pir", true);
-        assertNull(stage.skip("door"), "someone there");
-        advanceMs(1000);
-        pins.mockLevel("pir", false);
-        assertNull(stage.skip("door"), "within the hold time");
-        advanceMs(299);
-        assertNull(stage.skip("door"), "299 ms after the PIR fell");
-        advanceMs(1);
-        assertEquals("wake", stage.skip("door"), "300 ms after: the hold time is over");
     }
 
     @Test
