@@ -7,7 +7,7 @@ import java.time.Instant;
  *
  * @param from  null for the initial state
  * @param cause what moved it, e.g. {@code person 0.87}, {@code input arm}, {@code quiet for 10s}
- * @param nanos {@link System#nanoTime()} of the change
+ * @param nanos the alarms' time source's nanos of the change ({@link System#nanoTime()} in production)
  */
 public record AlarmTransition(String camera, AlarmState from, AlarmState to, String cause, Instant time, long nanos) {
 

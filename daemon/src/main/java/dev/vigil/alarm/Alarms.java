@@ -1,6 +1,6 @@
 package dev.vigil.alarm;
 
-import java.time.Clock;
+import dev.vigil.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -31,7 +31,7 @@ public final class Alarms {
     private final Set<String> alarmGroups;
     private final Duration triggeredFor, cooldown;
     private final ScheduledExecutorService timer;
-    private final Clock clock;
+    private final TimeSource time;
     private final List<AlarmListener> listeners = new CopyOnWriteArrayList<>();
     private final Deque<AlarmTransition> history = new ArrayDeque<>(); // guarded by itself
 
@@ -52,14 +52,15 @@ public final class Alarms {
      * @param triggeredFor TRIGGERED lasts this long after the last trigger
      * @param cooldown     then COOLDOWN this long, then ARMED
      * @param timer        runs the timeouts
+     * @param time         stamps the transitions (wall clock and nanos)
      */
     public Alarms(Map<String, Boolean> armed, Set<String> alarmGroups, Duration triggeredFor, Duration cooldown,
-                  ScheduledExecutorService timer, Clock clock) {
+                  ScheduledExecutorService timer, TimeSource time) {
         this.alarmGroups = Set.copyOf(alarmGroups);
         this.triggeredFor = triggeredFor;
         this.cooldown = cooldown;
         this.timer = timer;
-        this.clock = clock;
+        this.time = time;
         for (var e : armed.entrySet()) machines.put(e.getKey(), new Machine(e.getKey()));
         for (var e : armed.entrySet()) {
             Machine m = machines.get(e.getKey());
@@ -144,11 +145,11 @@ public final class Alarms {
     private void move(Machine m, AlarmState to, String cause) {
         AlarmState from = m.state;
         m.state = to;
-        m.since = clock.instant();
+        m.since = time.clock().instant();
         m.cause = cause;
         m.generation++;
         m.transitions++;
-        AlarmTransition t = new AlarmTransition(m.camera, from, to, cause, m.since, System.nanoTime());
+        AlarmTransition t = new AlarmTransition(m.camera, from, to, cause, m.since, time.nanoTime());
         log.info("{}", t);
         synchronized (history) {
             if (history.size() == HISTORY) history.removeFirst();

@@ -1,7 +1,7 @@
 package dev.vigil.capture;
 
+import dev.vigil.time.TimeSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.random.RandomGenerator;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,36 +55,43 @@ public final class Camera implements AutoCloseable {
      * @param realtime            replay files and folders at their fps; false reads them as fast as they are consumed
      * @param signal              shared by the cameras one consumer serves; null for none
      * @param listener            state changes, in addition to the log line; null for none
+     * @param time                frame times, pacing, reconnect waits and stall checks (tests pass virtual time)
+     * @param jitter              shortens each reconnect delay by 0..25% (see {@link Backoff}); tests pass a seeded one
      */
     public record Options(Duration backoffBase, Duration backoffMax, Duration commandStallTimeout, boolean lossless,
-                          boolean realtime, FrameSignal signal, Listener listener) {
+                          boolean realtime, FrameSignal signal, Listener listener, TimeSource time, RandomGenerator jitter) {
 
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10), false, true, null, null);
+            return new Options(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10), false, true, null, null,
+                    TimeSource.system(), null);
         }
 
         public Options withBackoff(Duration base, Duration max) {
-            return new Options(base, max, commandStallTimeout, lossless, realtime, signal, listener);
+            return new Options(base, max, commandStallTimeout, lossless, realtime, signal, listener, time, jitter);
         }
 
         public Options withCommandStallTimeout(Duration d) {
-            return new Options(backoffBase, backoffMax, d, lossless, realtime, signal, listener);
+            return new Options(backoffBase, backoffMax, d, lossless, realtime, signal, listener, time, jitter);
         }
 
         public Options withLossless(boolean l) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, l, realtime, signal, listener);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, l, realtime, signal, listener, time, jitter);
         }
 
         public Options withRealtime(boolean r) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, r, signal, listener);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, r, signal, listener, time, jitter);
         }
 
         public Options withSignal(FrameSignal s) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, s, listener);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, s, listener, time, jitter);
         }
 
         public Options withListener(Listener l) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, l);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, l, time, jitter);
+        }
+
+        public Options withTime(TimeSource t, RandomGenerator j) {
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, listener, t, j);
         }
     }
 
@@ -93,6 +101,7 @@ public final class Camera implements AutoCloseable {
     private final Options options;
     private final FrameBuffer buffer;
     private final Backoff backoff;
+    private final TimeSource time;
     private final Thread thread;
     private final ScheduledFuture<?> watch;
 
@@ -101,7 +110,7 @@ public final class Camera implements AutoCloseable {
     /** Null until the capture thread reports its first CONNECTING. */
     private volatile CameraState state;
     private volatile boolean closing;
-    /** System.nanoTime when the capture thread entered open() or read(), 0 when it is not inside one. */
+    /** The time source's nanos when the capture thread entered open() or read(), 0 when it is not inside one. */
     private volatile long busySince;
     /** The busySince of the call the watchdog last aborted (watchdog thread only). */
     private long abortedCall;
@@ -115,7 +124,8 @@ public final class Camera implements AutoCloseable {
         this.description = source.describe();
         FrameSignal signal = options.signal();
         this.buffer = new FrameBuffer(name, options.lossless(), signal == null ? () -> {} : signal::signal);
-        this.backoff = new Backoff(options.backoffBase(), options.backoffMax(), new Random());
+        this.backoff = new Backoff(options.backoffBase(), options.backoffMax(), options.jitter() == null ? new Random() : options.jitter());
+        this.time = options.time();
         this.thread = Thread.ofPlatform().name("capture-" + name).daemon().unstarted(this::run);
         this.watch = source.stallLimit() == null ? null
                 : Watchdog.EXECUTOR.scheduleWithFixedDelay(this::checkStall, 200, 200, TimeUnit.MILLISECONDS);
@@ -164,7 +174,7 @@ public final class Camera implements AutoCloseable {
      */
     public Duration blockedFor() {
         long since = busySince;
-        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(time.nanoTime() - since);
     }
 
     /** False once the capture thread has ended other than by close() or a finite source's end (an Error killed it). */
@@ -234,7 +244,7 @@ public final class Camera implements AutoCloseable {
      */
     private String session() {
         try {
-            busySince = System.nanoTime();
+            busySince = time.nanoTime();
             try {
                 source.open();
             } finally {
@@ -246,26 +256,26 @@ public final class Camera implements AutoCloseable {
         }
         if (closing) return "closed";
         boolean up = false;
-        long lastGood = System.nanoTime();
+        long lastGood = time.nanoTime();
         double fps = options.realtime() ? source.pace() : 0;
         long period = fps > 0 ? (long) (1e9 / fps) : 0;
-        long due = System.nanoTime();
+        long due = time.nanoTime();
         try {
             while (!closing) {
                 if (period > 0) {
                     sleepUntil(due);
                     if (closing) break;
-                    long now = System.nanoTime();
+                    long now = time.nanoTime();
                     // Fell behind by more than a frame (a slow disk, a GC): restart the clock instead of bursting.
                     due = now - due > period ? now + period : due + period;
                 }
                 Mat mat = buffer.writable();
                 String ref;
                 long grabbed;
-                busySince = System.nanoTime();
+                busySince = time.nanoTime();
                 try {
                     ref = source.read(mat);
-                    grabbed = System.nanoTime();
+                    grabbed = time.nanoTime();
                 } catch (FrameSource.CorruptFrameException e) {
                     buffer.giveBack(mat);
                     decodeErrors.incrementAndGet();
@@ -275,8 +285,8 @@ public final class Camera implements AutoCloseable {
                     } else {
                         log.debug("camera {}: {}", name, Redact.text(e.getMessage()));
                     }
-                    if (System.nanoTime() - lastGood > MAX_UNDECODABLE_NANOS)
-                        return "nothing decodable for " + seconds(Duration.ofNanos(System.nanoTime() - lastGood)) + ": " + Redact.text(message(e));
+                    if (time.nanoTime() - lastGood > MAX_UNDECODABLE_NANOS)
+                        return "nothing decodable for " + seconds(Duration.ofNanos(time.nanoTime() - lastGood)) + ": " + Redact.text(message(e));
                     continue;
                 } catch (Exception e) {
                     buffer.giveBack(mat);
@@ -290,7 +300,7 @@ public final class Camera implements AutoCloseable {
                     return "stream ended";
                 }
                 lastGood = grabbed;
-                buffer.publish(mat, grabbed, Instant.now(), ref, () -> closing);
+                buffer.publish(mat, grabbed, time.clock().instant(), ref, () -> closing);
                 if (!up) {
                     up = true;
                     backoff.reset();
@@ -313,12 +323,12 @@ public final class Camera implements AutoCloseable {
     }
 
     private void sleep(Duration d) {
-        sleepUntil(System.nanoTime() + d.toNanos());
+        sleepUntil(time.nanoTime() + d.toNanos());
     }
 
     /** Parks until the deadline or close(); unpark rather than interrupt, which JavaCV's grabber reacts to. */
     private void sleepUntil(long deadline) {
-        for (long left; !closing && (left = deadline - System.nanoTime()) > 0; ) LockSupport.parkNanos(this, left);
+        time.parkUntil(deadline, () -> closing);
     }
 
     // ---- state ----
@@ -373,7 +383,7 @@ public final class Camera implements AutoCloseable {
         long since = busySince;
         Duration limit = source.stallLimit();
         if (since == 0 || limit == null || since == abortedCall) return;
-        long stuck = System.nanoTime() - since;
+        long stuck = time.nanoTime() - since;
         if (stuck > limit.toNanos()) {
             abortedCall = since;
             setState(CameraState.DOWN, "no data within " + seconds(limit) + ", aborting");

@@ -9,7 +9,7 @@ import dev.vigil.consumer.FrameConsumer;
 import dev.vigil.consumer.ResultBus;
 import dev.vigil.decision.DecisionStage;
 import dev.vigil.events.EventFiles;
-import dev.vigil.events.EventJournal;
+import dev.vigil.events.EventRecorder;
 import dev.vigil.events.EventStore;
 import dev.vigil.events.EventStoreException;
 import dev.vigil.gpio.GpioPins;
@@ -34,14 +34,13 @@ import dev.vigil.postprocess.Labels;
 import dev.vigil.preprocess.ImagePreprocessor;
 import dev.vigil.rules.RuleEngine;
 import dev.vigil.systemd.SystemdService;
-import java.time.Clock;
+import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -74,7 +73,7 @@ public final class Wiring {
      * @param pins       the GPIO hardware for the config (the mock where there is no chip)
      * @param eventFiles the file layer of the event store (tests: a slow or full disk)
      * @param metrics    what the metrics read from the machine
-     * @param clock      wall clock of alarm transitions and QC records
+     * @param time       clocks and timer threads (tests: virtual time)
      * @param sources    frame sources by camera name that replace the configured ones (benchmarks, tests)
      * @param consumers  more consumers of the result bus (benchmarks and tests measure with them)
      * @param once       process every finite source to its end, losing no frame, then stop
@@ -83,40 +82,42 @@ public final class Wiring {
      * @param systemd    talk to systemd when $NOTIFY_SOCKET says so
      */
     public record Parts(ModelStore store, Analyzers analyzers, Function<VigilConfig, GpioPins> pins, EventFiles eventFiles,
-                        Function<VigilConfig, Metrics.Options> metrics, Clock clock, Map<String, FrameSource> sources,
+                        Function<VigilConfig, Metrics.Options> metrics, TimeSource time, Map<String, FrameSource> sources,
                         List<FrameConsumer> consumers, boolean once, boolean logging, boolean http, boolean systemd) {
 
         /** The real machine: the environment's model store, TFLite, real GPIO, the local disk. */
         public static Parts real(ModelStore store, boolean once) {
             return new Parts(store, Analyzer::open, cfg -> Pi4jPins.open(cfg.gpio()), EventFiles.local(), Metrics.Options::of,
-                    Clock.systemUTC(), Map.of(), List.of(), once, true, true, true);
+                    TimeSource.system(), Map.of(), List.of(), once, true, true, true);
         }
 
         /** For tests and benchmarks: no logging setup, no systemd; HTTP on the config's address (port 0 in tests). */
         public static Parts forTest(ModelStore store) {
             return new Parts(store, Analyzer::open, cfg -> Pi4jPins.mock("test"), EventFiles.local(), Metrics.Options::of,
-                    Clock.systemUTC(), Map.of(), List.of(), false, false, true, false);
+                    TimeSource.system(), Map.of(), List.of(), false, false, true, false);
         }
 
-        public Parts withAnalyzers(Analyzers a) { return new Parts(store, a, pins, eventFiles, metrics, clock, sources, consumers, once, logging, http, systemd); }
+        public Parts withAnalyzers(Analyzers a) { return new Parts(store, a, pins, eventFiles, metrics, time, sources, consumers, once, logging, http, systemd); }
 
-        public Parts withPins(Function<VigilConfig, GpioPins> p) { return new Parts(store, analyzers, p, eventFiles, metrics, clock, sources, consumers, once, logging, http, systemd); }
+        public Parts withPins(Function<VigilConfig, GpioPins> p) { return new Parts(store, analyzers, p, eventFiles, metrics, time, sources, consumers, once, logging, http, systemd); }
 
-        public Parts withEventFiles(EventFiles f) { return new Parts(store, analyzers, pins, f, metrics, clock, sources, consumers, once, logging, http, systemd); }
+        public Parts withEventFiles(EventFiles f) { return new Parts(store, analyzers, pins, f, metrics, time, sources, consumers, once, logging, http, systemd); }
 
-        public Parts withMetrics(Function<VigilConfig, Metrics.Options> m) { return new Parts(store, analyzers, pins, eventFiles, m, clock, sources, consumers, once, logging, http, systemd); }
+        public Parts withMetrics(Function<VigilConfig, Metrics.Options> m) { return new Parts(store, analyzers, pins, eventFiles, m, time, sources, consumers, once, logging, http, systemd); }
 
-        public Parts withSources(Map<String, FrameSource> s) { return new Parts(store, analyzers, pins, eventFiles, metrics, clock, s, consumers, once, logging, http, systemd); }
+        public Parts withSources(Map<String, FrameSource> s) { return new Parts(store, analyzers, pins, eventFiles, metrics, time, s, consumers, once, logging, http, systemd); }
 
-        public Parts withOnce(boolean o) { return new Parts(store, analyzers, pins, eventFiles, metrics, clock, sources, consumers, o, logging, http, systemd); }
+        public Parts withOnce(boolean o) { return new Parts(store, analyzers, pins, eventFiles, metrics, time, sources, consumers, o, logging, http, systemd); }
 
         public Parts withConsumer(FrameConsumer c) {
             List<FrameConsumer> l = new ArrayList<>(consumers);
             l.add(c);
-            return new Parts(store, analyzers, pins, eventFiles, metrics, clock, sources, List.copyOf(l), once, logging, http, systemd);
+            return new Parts(store, analyzers, pins, eventFiles, metrics, time, sources, List.copyOf(l), once, logging, http, systemd);
         }
 
-        public Parts withHttp(boolean h) { return new Parts(store, analyzers, pins, eventFiles, metrics, clock, sources, consumers, once, logging, h, systemd); }
+        public Parts withTime(TimeSource t) { return new Parts(store, analyzers, pins, eventFiles, metrics, t, sources, consumers, once, logging, http, systemd); }
+
+        public Parts withHttp(boolean h) { return new Parts(store, analyzers, pins, eventFiles, metrics, time, sources, consumers, once, logging, h, systemd); }
     }
 
     private Wiring() {}
@@ -152,17 +153,17 @@ public final class Wiring {
         ModelId model = new ModelId(spec.name(), sha256(spec), analyzer.engine().delegate());
         Map<String, java.time.Duration> fresh = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) fresh.put(c.name(), Health.freshness(c.source()));
-        Health health = new Health(fresh, System::nanoTime);
+        Health health = new Health(fresh, parts.time()::nanoTime);
         Metrics metrics = new Metrics(parts.metrics().apply(cfg));
         built.add(metrics);
 
-        GpioStage gpio = cfg.gpio().present() ? GpioStage.start(cfg, openPins(parts, cfg)) : null;
+        GpioStage gpio = cfg.gpio().present() ? GpioStage.start(cfg, openPins(parts, cfg), parts.time()) : null;
         if (gpio != null) built.add(gpio);
         ScheduledExecutorService ownTimers = gpio != null ? null
-                : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("vigil-timers").daemon(true).factory());
+                : parts.time().scheduler(Thread.ofPlatform().name("vigil-timers").daemon(true).factory());
         if (ownTimers != null) built.add(ownTimers::shutdownNow);
         DecisionStage decisions = DecisionStage.create(cfg, gpio == null ? c -> Optional.empty() : gpio::armedBySwitches, gpio,
-                gpio != null ? gpio.timers() : ownTimers, parts.clock());
+                gpio != null ? gpio.timers() : ownTimers, parts.time());
         built.add(decisions);
         if (gpio != null) gpio.connect(decisions, health);
         if (analyzer.labels() != null) {
@@ -183,7 +184,7 @@ public final class Wiring {
         for (CameraConfig c : cfg.enabledCameras()) groups.put(c.name(), List.copyOf(c.rules().groups().keySet()));
         FrameMeters frames = new FrameMeters(metrics.registry(), groups);
         ResultBus bus = new ResultBus(ResultBus.DEFAULT_CAPACITY, health::threadDied)
-                .add(new EventJournal(events)).add(live).add(frames);
+                .add(new EventRecorder(events)).add(live).add(frames);
         parts.consumers().forEach(bus::add);
         bus.start();
         built.add(bus);

@@ -12,7 +12,7 @@ import dev.vigil.pipeline.FrameResult;
 import dev.vigil.qc.QcAudit;
 import dev.vigil.qc.QcStation;
 import dev.vigil.rules.Trigger;
-import java.time.Clock;
+import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,20 +63,21 @@ public final class DecisionStage implements FrameGate, AutoCloseable {
      * @param armedAtStart  a camera's first state from its arm inputs (empty: no arm input, armed)
      * @param qcHardware    the outputs QC pushes with; null when there is no GPIO (then the config has no QC)
      * @param timers        alarm timeouts and QC expiries
+     * @param time          the clocks alarm transitions and QC parts are stamped with
      */
     public static DecisionStage create(VigilConfig cfg, Function<String, Optional<Boolean>> armedAtStart, QcHardware qcHardware,
-                                       ScheduledExecutorService timers, Clock clock) {
+                                       ScheduledExecutorService timers, TimeSource time) {
         GpioConfig.Alarm a = cfg.gpio().alarm();
         Map<String, Boolean> armed = new LinkedHashMap<>();
         for (String camera : cfg.cameras().keySet()) armed.put(camera, armedAtStart.apply(camera).orElse(true));
-        DecisionStage d = new DecisionStage(new Alarms(armed, a.groups(), a.triggeredFor(), a.cooldown(), timers, clock));
+        DecisionStage d = new DecisionStage(new Alarms(armed, a.groups(), a.triggeredFor(), a.cooldown(), timers, time));
         d.alarms.addListener(d::alarmChanged);
         try {
             for (GpioConfig.Qc q : cfg.gpio().qc().values()) {
                 if (qcHardware == null) throw new IllegalStateException("qc." + q.camera() + ": needs the gpio: section (trigger and reject)");
                 QcAudit audit = QcAudit.open(q.audit());
                 d.audits.add(audit);
-                QcStation s = new QcStation(q, qcHardware.rejector(q.reject(), q.camera()), qcHardware.pushes(), timers, audit, clock);
+                QcStation s = new QcStation(q, qcHardware.rejector(q.reject(), q.camera()), qcHardware.pushes(), timers, audit, time);
                 s.addListener(d::qcVerdict);
                 d.qc.put(q.camera(), s);
             }

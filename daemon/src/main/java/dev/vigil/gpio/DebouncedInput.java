@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DebouncedInput {
 
-    /** A debounced change: active or not, at System.nanoTime() of its raw edge. */
+    /** A debounced change: active or not, at the nanos of its raw edge (the pins' time source). */
     @FunctionalInterface
     interface EdgeListener {
         void edge(boolean active, long edgeNanos);
@@ -45,7 +45,7 @@ final class DebouncedInput {
 
     synchronized boolean active() { return stable; }
 
-    /** System.nanoTime() of the last debounced change to inactive; 0 before the first. */
+    /** Nanos of the last debounced change to inactive; 0 before the first. */
     long lastFallNanos() { return lastFallNanos; }
 
     long edges() { return edges; }

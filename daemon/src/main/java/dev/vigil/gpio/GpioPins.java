@@ -48,7 +48,7 @@ public interface GpioPins extends AutoCloseable {
 
         boolean active();
 
-        /** Called on every raw change (before debouncing), on the provider's thread, with System.nanoTime() of the edge. */
+        /** Called on every raw change (before debouncing), on the provider's thread, with the nanos of the edge. */
         void onChange(ChangeListener l);
     }
 

@@ -14,6 +14,7 @@ import dev.vigil.decision.DecisionStage;
 import dev.vigil.health.Health;
 import dev.vigil.qc.QcStation;
 import dev.vigil.rules.Trigger;
+import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
 
     private final GpioConfig config;
     private final GpioPins pins;
+    private final TimeSource time;
     private final ScheduledExecutorService gpio;   // pin writes only
     private final ScheduledExecutorService timers; // everything else that waits
     private final AlarmLatency latency = new AlarmLatency();
@@ -76,8 +78,16 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
      * {@link ConfigException} naming the key, the pin and the chip; the pins are closed then.
      */
     public static GpioStage start(VigilConfig cfg, GpioPins pins) {
+        return start(cfg, pins, TimeSource.system());
+    }
+
+    /**
+     * Builds the stage on given hardware and time: its timers, pulses, patterns, heartbeat and QC pushes run on
+     * {@code time}'s schedulers and measure with its clock (tests pass virtual time and pins stamped by it).
+     */
+    public static GpioStage start(VigilConfig cfg, GpioPins pins, TimeSource time) {
         try {
-            return new GpioStage(cfg, pins);
+            return new GpioStage(cfg, pins, time);
         } catch (GpioException e) {
             pins.close();
             throw new ConfigException(e.getMessage());
@@ -87,14 +97,15 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
         }
     }
 
-    private GpioStage(VigilConfig cfg, GpioPins pins) {
+    private GpioStage(VigilConfig cfg, GpioPins pins, TimeSource time) {
         this.config = cfg.gpio();
         this.pins = pins;
-        this.gpio = GpioThread.start();
-        this.timers = GpioThread.timers();
+        this.time = time;
+        this.gpio = GpioThread.start(time);
+        this.timers = GpioThread.timers(time);
         try {
             for (GpioConfig.Output o : config.outputs().values()) {
-                outputs.put(o.name(), new OutputDriver(pins.output(o.name(), o.pin(), o.activeLow()), gpio, latency, this::gpioError));
+                outputs.put(o.name(), new OutputDriver(pins.output(o.name(), o.pin(), o.activeLow()), gpio, latency, this::gpioError, time));
             }
             heartbeat = config.heartbeat().map(h -> new Heartbeat(pins.output("heartbeat", h.pin(), h.activeLow()), h.period(), h.stale()))
                     .orElse(null);
@@ -170,7 +181,7 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
     @Override
     public String skip(String camera) {
         boolean hasWake = false;
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         for (DebouncedInput in : inputs.values()) {
             GpioConfig.Input c = in.config();
             if (c.kind() != InputKind.WAKE || !c.cameras().contains(camera)) continue;

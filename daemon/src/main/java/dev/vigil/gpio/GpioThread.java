@@ -1,7 +1,7 @@
 package dev.vigil.gpio;
 
+import dev.vigil.time.TimeSource;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The GPIO stage's two threads: "vigil-gpio" writes the pins (output effects, QC pushes, the heartbeat) and does nothing
@@ -15,24 +15,21 @@ final class GpioThread {
     private GpioThread() {}
 
     /** The pin thread. */
-    static ScheduledExecutorService start() {
-        return start("vigil-gpio", true);
+    static ScheduledExecutorService start(TimeSource time) {
+        return start(time, "vigil-gpio", true);
     }
 
     /** The timer thread. */
-    static ScheduledExecutorService timers() {
-        return start("vigil-gpio-timers", false);
+    static ScheduledExecutorService timers(TimeSource time) {
+        return start(time, "vigil-gpio-timers", false);
     }
 
-    private static ScheduledExecutorService start(String name, boolean pins) {
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(name).daemon(true)
+    private static ScheduledExecutorService start(TimeSource time, String name, boolean pins) {
+        return time.scheduler(r -> Thread.ofPlatform().name(name).daemon(true)
                 .priority(pins ? Thread.MAX_PRIORITY : Thread.NORM_PRIORITY).unstarted(() -> {
                     MARK.set(pins);
                     r.run();
                 }));
-        ex.setRemoveOnCancelPolicy(true);
-        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        return ex;
     }
 
     static boolean isCurrent() { return MARK.get(); }

@@ -1,5 +1,6 @@
 package dev.vigil.gpio;
 
+import dev.vigil.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +25,7 @@ public final class OutputDriver {
     private final ScheduledExecutorService gpio;
     private final AlarmLatency latency;
     private final Consumer<RuntimeException> onError;
+    private final TimeSource time;
 
     // GPIO thread only:
     private volatile Mode mode = Mode.OFF;
@@ -31,11 +33,13 @@ public final class OutputDriver {
     private ScheduledFuture<?> next;
     private long switches;
 
-    OutputDriver(GpioPins.OutputPin pin, ScheduledExecutorService gpio, AlarmLatency latency, Consumer<RuntimeException> onError) {
+    OutputDriver(GpioPins.OutputPin pin, ScheduledExecutorService gpio, AlarmLatency latency, Consumer<RuntimeException> onError,
+                 TimeSource time) {
         this.pin = pin;
         this.gpio = gpio;
         this.latency = latency;
         this.onError = onError;
+        this.time = time;
     }
 
     public String name() { return pin.name(); }
@@ -46,19 +50,19 @@ public final class OutputDriver {
     public void pulse(Duration length, Cause cause) {
         run(() -> {
             if (mode == Mode.LATCH) return;
-            long end = System.nanoTime() + length.toNanos();
+            long end = time.nanoTime() + length.toNanos();
             if (mode == Mode.PULSE && end <= offAtNanos) return;
             cancel();
             if (mode != Mode.PULSE) on(cause);
             mode = Mode.PULSE;
             offAtNanos = end;
-            next = gpio.schedule(guarded(this::pulseEnd), end - System.nanoTime(), TimeUnit.NANOSECONDS);
+            next = gpio.schedule(guarded(this::pulseEnd), end - time.nanoTime(), TimeUnit.NANOSECONDS);
         });
     }
 
     private void pulseEnd() {
         if (mode != Mode.PULSE) return;
-        long left = offAtNanos - System.nanoTime();
+        long left = offAtNanos - time.nanoTime();
         if (left > 0) { // an extension arrived after this task was scheduled
             next = gpio.schedule(guarded(this::pulseEnd), left, TimeUnit.NANOSECONDS);
             return;
@@ -121,7 +125,7 @@ public final class OutputDriver {
     private void on(Cause cause) {
         boolean wasOn = pin.active();
         pin.set(true);
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         if (!wasOn) {
             switches++;
             if (cause.captureNanos() > 0) latency.record(cause.camera(), pin.name(), now - cause.captureNanos());

@@ -15,6 +15,7 @@ import dev.vigil.gpio.cdev.Cdev;
 import dev.vigil.gpio.cdev.CdevChip;
 import dev.vigil.gpio.cdev.CdevDigitalInputProvider;
 import dev.vigil.gpio.cdev.CdevDigitalOutputProvider;
+import dev.vigil.time.TimeSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,21 +37,28 @@ public final class Pi4jPins implements GpioPins {
     private final Context context;
     private final CdevChip chip; // null for the mock
     private final String description;
+    private final TimeSource time; // stamps input edges and the output timelines
     private final Map<String, Out> outputs = new ConcurrentHashMap<>();
     private final Map<String, In> inputs = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private Pi4jPins(Context context, CdevChip chip, String description) {
+    private Pi4jPins(Context context, CdevChip chip, String description, TimeSource time) {
         this.context = context;
         this.chip = chip;
         this.description = description;
+        this.time = time;
     }
 
     /** Pi4J's mock: outputs that only remember their level, inputs driven by {@link #mockLevel}. */
     public static Pi4jPins mock(String why) {
+        return mock(why, TimeSource.system());
+    }
+
+    /** The mock with its edges and timelines stamped by {@code time} (a test's virtual time). */
+    public static Pi4jPins mock(String why, TimeSource time) {
         Context ctx = Pi4J.newContextBuilder().noAutoDetect().disableShutdownHook()
                 .add(MockDigitalOutputProvider.newInstance(), MockDigitalInputProvider.newInstance()).build();
-        return new Pi4jPins(ctx, null, "mock (" + why + ")");
+        return new Pi4jPins(ctx, null, "mock (" + why + ")", time);
     }
 
     /** A GPIO character device through vigil's FFM providers. */
@@ -63,7 +71,7 @@ public final class Pi4jPins implements GpioPins {
         }
         Context ctx = Pi4J.newContextBuilder().noAutoDetect().disableShutdownHook()
                 .add(new CdevDigitalOutputProvider(chip), new CdevDigitalInputProvider(chip)).build();
-        return new Pi4jPins(ctx, chip, chip.describe());
+        return new Pi4jPins(ctx, chip, chip.describe(), TimeSource.system());
     }
 
     /**
@@ -158,7 +166,7 @@ public final class Pi4jPins implements GpioPins {
     public void onOutputLevel(String output, ChangeListener l) {
         Out o = outputs.get(output);
         if (o == null) throw new IllegalArgumentException("no output " + output + " (outputs: " + outputs.keySet() + ")");
-        o.d.addListener(e -> l.changed(e.state() == DigitalState.HIGH, System.nanoTime()));
+        o.d.addListener(e -> l.changed(e.state() == DigitalState.HIGH, time.nanoTime()));
     }
 
     @Override
@@ -239,7 +247,7 @@ public final class Pi4jPins implements GpioPins {
         }
     }
 
-    private static final class In implements InputPin {
+    private final class In implements InputPin {
         final String name;
         final int bcm;
         final boolean activeLow;
@@ -260,7 +268,7 @@ public final class Pi4jPins implements GpioPins {
 
         @Override
         public void onChange(ChangeListener l) {
-            d.addListener(e -> l.changed((e.state() == DigitalState.HIGH) != activeLow, System.nanoTime()));
+            d.addListener(e -> l.changed((e.state() == DigitalState.HIGH) != activeLow, time.nanoTime()));
         }
     }
 }

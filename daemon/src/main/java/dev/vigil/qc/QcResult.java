@@ -6,7 +6,7 @@ import java.time.Instant;
  * One part through the station.
  *
  * @param part         1, 2, 3, ... per camera since start
- * @param edgeNanos    System.nanoTime() of the trigger's rising edge
+ * @param edgeNanos    nanos of the trigger's rising edge (the station's time source)
  * @param frameNanos   capture time of the frame judged (0 when none came)
  * @param decidedNanos when the verdict was known (after inference)
  * @param pushAtNanos  when the reject push is due (edge + delay), 0 when the part is not pushed

@@ -5,7 +5,7 @@ import dev.vigil.config.GpioConfig;
 import dev.vigil.metrics.LatencyLog;
 import dev.vigil.pipeline.FrameResult;
 import dev.vigil.postprocess.Detection;
-import java.time.Clock;
+import dev.vigil.time.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -55,7 +55,7 @@ public final class QcStation {
     private final Rejector rejector;
     private final ScheduledExecutorService pushes, timer;
     private final QcAudit audit;
-    private final Clock clock;
+    private final TimeSource time;
     private final Deque<Part> waiting = new ArrayDeque<>(); // guarded by itself
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong parts = new AtomicLong(), ok = new AtomicLong(), ng = new AtomicLong(), uncertain = new AtomicLong(),
@@ -66,16 +66,17 @@ public final class QcStation {
     /**
      * @param pushes runs the pushes at their due time (the GPIO pin thread: nothing else there delays them)
      * @param timer  runs the rest (parts that got no frame)
+     * @param time   the clock of the edges, frames and pushes (the GPIO stage's)
      */
     public QcStation(GpioConfig.Qc config, Rejector rejector, ScheduledExecutorService pushes, ScheduledExecutorService timer,
-                     QcAudit audit, Clock clock) {
+                     QcAudit audit, TimeSource time) {
         this.config = config;
         this.rules = new QcRules(config.okLabels(), config.ngLabels(), config.okMinScore(), config.ngMinScore());
         this.rejector = rejector;
         this.pushes = pushes;
         this.timer = timer;
         this.audit = audit;
-        this.clock = clock;
+        this.time = time;
     }
 
     public String camera() { return config.camera(); }
@@ -84,15 +85,15 @@ public final class QcStation {
 
     public void addListener(Listener l) { listeners.add(l); }
 
-    /** The trigger's rising edge at {@code edgeNanos} (System.nanoTime() of the raw edge, before debouncing). */
+    /** The trigger's rising edge at {@code edgeNanos} (the time source's nanos of the raw edge, before debouncing). */
     public void edge(long edgeNanos) {
-        Instant when = clock.instant().minusNanos(Math.max(0, System.nanoTime() - edgeNanos));
+        Instant when = time.clock().instant().minusNanos(Math.max(0, time.nanoTime() - edgeNanos));
         Part p = new Part(parts.incrementAndGet(), edgeNanos, when);
         synchronized (waiting) {
             waiting.addLast(p);
         }
         log.debug("qc {}: part {} at the trigger", config.camera(), p.number());
-        timer.schedule(() -> expire(p), Math.max(0, edgeNanos + config.maxWait().toNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
+        timer.schedule(() -> expire(p), Math.max(0, edgeNanos + config.maxWait().toNanos() - time.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** The frame gate: inference only while a part waits for its frame. */
@@ -149,7 +150,7 @@ public final class QcStation {
     }
 
     private void finish(Part p, QcRules.Decision d, Mat snapshot, long frameNanos, String sourceRefOrReason) {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         Verdict v = d.verdict();
         (v == Verdict.OK ? ok : v == Verdict.NG ? ng : uncertain).incrementAndGet();
         boolean push = v == Verdict.NG || (v == Verdict.UNCERTAIN && config.rejectUncertain());
@@ -157,7 +158,7 @@ public final class QcStation {
         boolean isLate = push && due < now;
         if (push && !isLate) {
             pushes.schedule(() -> {
-                long at = System.nanoTime();
+                long at = time.nanoTime();
                 rejector.push(config.pulse(), frameNanos);
                 pushed.incrementAndGet();
                 pushError.record(at - due);

@@ -15,254 +15,195 @@ import dev.vigil.config.GpioConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.postprocess.Detection;
 import dev.vigil.rules.Trigger;
+import dev.vigil.testing.VirtualTime;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Output timelines on Pi4J's mock: what the pins do, and when, for rule triggers, alarm states and inputs. */
-class GpioStageTest {
-
-    @TempDir
-    Path tmp;
-
-    Pi4jPins pins;
-    GpioStage stage;
-
-    static final String CAMERA = """
-            cameras:
-              door:
-                source: { folder: /nowhere, fps: 5 }
-                groups:
-                  person: { labels: [person] }
-                  animal: { labels: [cat] }
-            """;
-
-    GpioStage start(String gpio) {
-        VigilConfig cfg = ConfigLoader.parse(CAMERA + gpio, tmp, Map.of());
-        pins = Pi4jPins.mock("test");
-        stage = GpioStage.start(cfg, pins);
-        return stage;
-    }
-
-    @AfterEach
-    void close() {
-        if (stage != null) stage.close();
-    }
-
-    /** A pin's level changes, as Pi4J's mock reports them. */
-    record Change(boolean high, long nanos) {}
-
-    List<Change> timeline(String output) {
-        List<Change> l = Collections.synchronizedList(new ArrayList<>());
-        pins.onOutputLevel(output, (high, nanos) -> l.add(new Change(high, nanos)));
-        return l;
-    }
-
-    static Frame frame(long captureNanos) {
-        return new Frame("door", 1, null, captureNanos, Instant.now(), "test.jpg");
-    }
-
-    void person() { fire("person", System.nanoTime()); }
-
-    void fire(String group, long captureNanos) {
-        Detection d = new Detection(group.equals("person") ? "person" : "cat", 0, 0.9f, new float[] {0, 0, 1, 1});
-        stage.triggered(new Trigger("door", group, d, Instant.now()), frame(captureNanos), Optional.empty());
-    }
-
-    static void await(BooleanSupplier c, long ms, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + ms * 1_000_000;
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + ms + " ms: " + what);
-            Thread.sleep(2);
-        }
-    }
-
-    static double ms(long nanos) { return nanos / 1e6; }
-
+/** Output timelines on virtual time: what the pins do, and at which millisecond, for rule triggers, alarm states and the heartbeat. */
+class GpioStageTest extends VirtualGpio {
     @Test
-    void aPersonPulsesTheRelayForItsConfiguredTime() throws Exception {
+    void aPersonPulsesTheRelayForItsConfiguredTime() {
         start("""
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
                   actions: [ { group: person, output: relay, pulse_ms: 300 } ]
                 """);
-        List<Change> t = timeline("relay");
+        List<String> t = timeline("relay");
         assertFalse(pins.level("relay"), "safe (LOW) at start");
-        long capture = System.nanoTime();
+        long capture = time.nanoTime();
+        advanceMs(40); // inference and rules took 40 ms
         fire("person", capture);
-        await(() -> t.size() >= 2, 2000, "relay on and off: " + t);
-        Thread.sleep(100);
+        assertEquals(List.of(), t, "the pin is written on the GPIO thread, not by the caller");
+        advanceMs(299);
+        assertEquals(List.of("HIGH@40"), t);
+        advanceMs(1);
+        assertEquals(List.of("HIGH@40", "LOW@340"), t, "on for exactly 300 ms");
+        advanceMs(5000);
         assertEquals(2, t.size(), "one pulse: " + t);
-        assertTrue(t.get(0).high() && !t.get(1).high());
-        double length = ms(t.get(1).nanos() - t.get(0).nanos());
-        assertTrue(Math.abs(length - 300) <= 20, "pulse " + length + " ms, configured 300");
-        double latency = stage.latency().log("relay").percentileMs(0.5);
         assertEquals(1, stage.latency().log("relay").count());
-        assertTrue(latency >= 0 && latency < 50, "capture to relay on: " + latency + " ms");
-        System.out.printf("relay pulse %.1f ms (configured 300); trigger-to-output latency %.3f ms%n", length, latency);
+        assertEquals(40.0, stage.latency().log("relay").percentileMs(0.5), "capture to relay on");
+        assertEquals(1, stage.output("relay").switches());
     }
 
     @Test
-    void aSecondPersonDuringThePulseExtendsIt() throws Exception {
+    void aSecondPersonDuringThePulseExtendsIt() {
         start("""
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
                   actions: [ { group: person, output: relay, pulse_ms: 200 } ]
                 """);
-        List<Change> t = timeline("relay");
+        List<String> t = timeline("relay");
         person();
-        Thread.sleep(100);
+        advanceMs(100);
         person();
-        await(() -> t.size() >= 2, 2000, "relay off: " + t);
-        double length = ms(t.get(1).nanos() - t.get(0).nanos());
-        assertTrue(Math.abs(length - 300) <= 20, "one pulse of 100 + 200 ms, got " + length + ": " + t);
+        advanceMs(199);
+        assertEquals(List.of("HIGH@0"), t, "still on at 299 ms: the pulse now ends 200 ms after the second person");
+        advanceMs(1);
+        assertEquals(List.of("HIGH@0", "LOW@300"), t, "one pulse of 100 + 200 ms");
+        person();
+        advanceMs(50);
+        person(); // ends at 250 from the first, 200 from this one: later, so it extends again
+        advanceMs(1000);
+        assertEquals(List.of("HIGH@0", "LOW@300", "HIGH@300", "LOW@550"), t);
+        assertEquals(2, stage.output("relay").switches());
     }
 
     @Test
-    void theBuzzerPlaysItsPattern() throws Exception {
+    void theBuzzerPlaysItsPattern() {
         start("""
                 gpio:
                   outputs: { buzzer: { pin: 18, kind: buzzer } }
                   actions: [ { group: person, output: buzzer, pattern: { on_ms: 60, off_ms: 40, repeats: 3 } } ]
                 """);
-        List<Change> t = timeline("buzzer");
+        List<String> t = timeline("buzzer");
         person();
-        await(() -> t.size() >= 6, 2000, "three beeps: " + t);
-        Thread.sleep(150);
-        assertEquals(6, t.size(), "on/off three times, then quiet: " + t);
-        for (int i = 0; i < 6; i++) {
-            assertEquals(i % 2 == 0, t.get(i).high(), "change " + i + " of " + t);
-            if (i > 0) {
-                double d = ms(t.get(i).nanos() - t.get(i - 1).nanos());
-                double want = i % 2 == 1 ? 60 : 40;
-                assertTrue(Math.abs(d - want) <= 20, "step " + i + ": " + d + " ms, want " + want);
-            }
-        }
+        advanceMs(259);
+        assertEquals(List.of("HIGH@0", "LOW@60", "HIGH@100", "LOW@160", "HIGH@200"), t);
+        advanceMs(1000);
+        assertEquals(List.of("HIGH@0", "LOW@60", "HIGH@100", "LOW@160", "HIGH@200", "LOW@260"), t, "three beeps, then quiet");
         assertFalse(pins.level("buzzer"));
     }
 
     @Test
-    void aLatchHoldsUntilTheArmSwitchIsTurnedOff() throws Exception {
+    void aPatternRestartsOnANewTriggerAndAPulseWinsOverIt() {
         start("""
                 gpio:
-                  outputs: { led: { pin: 23, kind: led } }
-                  inputs: { arm: { pin: 17, kind: arm, pull: up, active_low: true, debounce_ms: 5 } }
-                  actions: [ { state: triggered, output: led, latch: true } ]
-                  alarm: { triggered_s: 0.1, cooldown_s: 0.1 }
+                  outputs: { buzzer: { pin: 18, kind: buzzer } }
+                  actions:
+                    - { group: person, output: buzzer, pattern: { on_ms: 60, off_ms: 40, repeats: 2 } }
+                    - { group: animal, output: buzzer, pulse_ms: 500 }
                 """);
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"), "the switch rests open (pull-up): disarmed");
-        pins.mockLevel("arm", false); // switch closed to ground: active
-        await(() -> stage.alarms().state("door") == AlarmState.ARMED, 1000, "armed");
+        List<String> t = timeline("buzzer");
         person();
-        await(() -> pins.level("led"), 1000, "led latched on");
-        Thread.sleep(400); // TRIGGERED -> COOLDOWN -> ARMED meanwhile: the latch does not care
-        assertEquals(AlarmState.ARMED, stage.alarms().state("door"));
-        assertTrue(pins.level("led"), "still latched after the alarm went back to ARMED");
-        pins.mockLevel("arm", true);
-        await(() -> !pins.level("led"), 1000, "disarm releases the latch");
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"));
-        List<String> path = stage.alarms().recent().stream().map(AlarmTransition::toString).toList();
-        assertEquals(List.of("alarm door: DISARMED (start, arm input inactive)", "alarm door: DISARMED -> ARMED (input arm on)",
-                "alarm door: ARMED -> TRIGGERED (person person 0.90)", "alarm door: TRIGGERED -> COOLDOWN (quiet for 100ms)",
-                "alarm door: COOLDOWN -> ARMED (cooldown 100ms over)", "alarm door: ARMED -> DISARMED (input arm off)"), path);
+        advanceMs(80);
+        person(); // in the first pause: starts over with its first beep
+        advanceMs(1000);
+        assertEquals(List.of("HIGH@0", "LOW@60", "HIGH@80", "LOW@140", "HIGH@180", "LOW@240"), t);
+        t.clear();
+        fire("animal", time.nanoTime());
+        advanceMs(100);
+        person(); // a pattern does not cut a running pulse
+        advanceMs(1000);
+        assertEquals(List.of("HIGH@1080", "LOW@1580"), t);
     }
 
     @Test
-    void disarmedMeansNoOutputOnAPerson() throws Exception {
+    void disarmedMeansNoOutputOnAPerson() {
         start("""
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
                   inputs: { arm: { pin: 17, kind: arm, pull: up, active_low: true } }
                   actions: [ { group: person, output: relay, pulse_ms: 100 } ]
                 """);
-        List<Change> t = timeline("relay");
+        List<String> t = timeline("relay");
         person();
-        Thread.sleep(200);
+        advanceMs(1000);
         assertEquals(List.of(), t, "disarmed: the relay stays off");
-        assertEquals(1, stage.alarms().status().get(0).suppressed());
-        assertEquals(AlarmState.DISARMED, stage.alarms().state("door"));
+        assertEquals(1, decisions.alarms().status().get(0).suppressed());
+        assertEquals(AlarmState.DISARMED, decisions.alarms().state("door"));
     }
 
     @Test
-    void duringCooldownTriggersFireNothing() throws Exception {
+    void duringCooldownTriggersFireNothing() {
         start("""
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
                   alarm: { groups: [person], triggered_s: 0, cooldown_s: 5 }
                   actions: [ { group: person, output: relay, pulse_ms: 20 } ]
                 """);
-        List<Change> t = timeline("relay");
+        List<String> t = timeline("relay");
         person();
-        await(() -> stage.alarms().state("door") == AlarmState.COOLDOWN, 1000, "cooldown");
+        time.runDue();
+        assertEquals(AlarmState.COOLDOWN, decisions.alarms().state("door"));
+        advanceMs(4999);
         person();
-        Thread.sleep(100);
-        assertEquals(2, t.size(), "one pulse only: " + t);
-        assertEquals(1, stage.alarms().status().get(0).suppressed());
+        advanceMs(1);
+        assertEquals(AlarmState.ARMED, decisions.alarms().state("door"), "5 s of cooldown over");
+        person();
+        advanceMs(100);
+        assertEquals(List.of("HIGH@0", "LOW@20", "HIGH@5000", "LOW@5020"), t, "the trigger at 4999 ms fired nothing");
+        assertEquals(1, decisions.alarms().status().get(0).suppressed());
     }
 
     @Test
-    void activeLowInvertsTheLevels() throws Exception {
+    void activeLowInvertsTheLevels() {
         start("""
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay, active_low: true } }
                   actions: [ { group: person, output: relay, pulse_ms: 100 } ]
                 """);
         assertTrue(pins.level("relay"), "an active-low relay is off at HIGH, from the start");
-        List<Change> t = timeline("relay");
+        List<String> t = timeline("relay");
         person();
-        await(() -> t.size() >= 2, 1000, "pulse");
-        assertFalse(t.get(0).high(), "on is LOW");
-        assertTrue(t.get(1).high(), "off is HIGH again");
+        advanceMs(1000);
+        assertEquals(List.of("LOW@0", "HIGH@100"), t, "on is LOW, off is HIGH again");
         assertTrue(pins.level("relay"));
     }
 
     @Test
-    void theHeartbeatStopsWithinTwoPeriodsWhenFramesStall() throws Exception {
+    void theHeartbeatTogglesWhileFramesFlowAndStopsWithinTwoPeriodsOfTheLastFrame() {
         start("""
                 gpio:
                   heartbeat: { pin: 22, period_ms: 50 }
                 """);
-        List<Change> t = timeline("heartbeat");
-        long lastFrame = 0;
-        for (long end = System.nanoTime() + 600_000_000L; System.nanoTime() < end; ) {
-            lastFrame = System.nanoTime();
-            stage.frameProcessed("door", frame(lastFrame), null, List.of(), lastFrame);
-            Thread.sleep(10);
+        List<String> t = timeline("heartbeat");
+        for (int i = 0; i <= 53; i++) { // a frame every 10 ms, the last at 530 ms
+            frameNow();
+            advanceMs(10);
         }
-        int beating = t.size();
-        assertTrue(beating >= 8, "toggles every 50 ms while frames flow: " + beating);
-        Thread.sleep(400);
-        Change last = t.getLast();
-        assertFalse(last.high(), "rests off once stopped");
-        // The last change is the stop itself (to off): it comes at most two periods after the last frame.
-        double after = ms(last.nanos() - lastFrame);
-        assertTrue(after <= 2 * 50 + 15, "stopped " + after + " ms after the last frame; allowed 2 periods (100 ms)");
-        assertTrue(t.size() - beating <= 3, "no toggling after the stall: " + t.size() + " vs " + beating);
-        int stopped = t.size();
-        Thread.sleep(200);
-        assertEquals(stopped, t.size(), "quiet while nothing flows");
-        // A failing inference stops it too, even while frames are processed before it.
-        long now = System.nanoTime();
-        stage.frameProcessed("door", frame(now), null, List.of(), now);
-        await(() -> t.size() > stopped, 500, "beats again");
-        stage.failed("door", "inference", new IllegalStateException("boom"));
-        Thread.sleep(150);
-        int afterFailure = t.size();
-        Thread.sleep(150);
-        assertEquals(afterFailure, t.size(), "no beat after a failure");
-        System.out.printf("heartbeat: last edge %.1f ms after the last frame, none after (period 50 ms)%n", after);
+        advanceMs(10);
+        List<String> beating = new ArrayList<>();
+        for (int k = 1; k <= 11; k++) beating.add((k % 2 == 1 ? "HIGH@" : "LOW@") + 50 * k);
+        assertEquals(beating, t, "a toggle every 50 ms while frames flow");
+        advanceMs(1000);
+        List<String> stopped = new ArrayList<>(beating);
+        stopped.add("LOW@600"); // the first tick that finds the last frame (530) older than a period
+        assertEquals(stopped, t, "off and quiet once frames stall, 70 ms after the last frame");
+        assertEquals(11, stage.heartbeatToggles());
+        // Frames again: it beats; a failed inference stops it at the next tick, even with frames processed before it.
+        assertEquals(1550, nowMs());
+        frameNow();
+        advanceMs(50);
+        assertEquals("HIGH@1600", t.getLast());
+        frameNow();
+        advanceMs(5);
+        failedNow();
+        advanceMs(500);
+        assertEquals(List.of("HIGH@1600", "LOW@1650"), t.subList(stopped.size(), t.size()), "no beat after a failure");
+        assertEquals(12, stage.heartbeatToggles());
     }
 
     @Test
-    void everyOutputIsSafeAfterShutdown() throws Exception {
+    void everyOutputIsSafeAfterShutdown() {
         start("""
                 gpio:
                   outputs:
@@ -275,22 +216,23 @@ class GpioStageTest {
                     - { group: person, output: led, latch: true }
                     - { group: person, output: buzzer, pattern: { on_ms: 1000, off_ms: 10, repeats: 100 } }
                 """);
-        long now = System.nanoTime();
-        stage.frameProcessed("door", frame(now), null, List.of(), now);
+        frameNow();
         person();
-        await(() -> !pins.level("relay") && pins.level("led") && pins.level("buzzer"), 1000, "all on");
+        advanceMs(20);
+        assertTrue(!pins.level("relay") && pins.level("led") && pins.level("buzzer") && pins.level("heartbeat"), "all on");
         stage.close();
         assertTrue(pins.level("relay"), "active-low relay off = HIGH");
         assertFalse(pins.level("led"));
         assertFalse(pins.level("buzzer"));
         assertFalse(pins.level("heartbeat"));
-        Thread.sleep(100);
+        assertEquals(0, time.pending(), "every timer cancelled");
+        advanceMs(20_000);
         assertFalse(pins.level("buzzer"), "no timer turns anything on after shutdown");
         stage = null;
     }
 
     @Test
-    void aGpioErrorSetsEveryOutputSafe() throws Exception {
+    void aGpioErrorSetsEveryOutputSafe() {
         VigilConfig cfg = ConfigLoader.parse(CAMERA + """
                 gpio:
                   outputs:
@@ -300,29 +242,16 @@ class GpioStageTest {
                     - { group: animal, output: led, latch: true }
                     - { group: person, output: relay, pulse_ms: 100 }
                 """, tmp, Map.of());
-        pins = Pi4jPins.mock("test");
+        pins = Pi4jPins.mock("test", time);
         FailingPins failing = new FailingPins(pins, "relay");
-        stage = GpioStage.start(cfg, failing);
-        fire("animal", System.nanoTime());
-        await(() -> pins.level("led"), 1000, "led latched");
+        stage = GpioStage.start(cfg, failing, time);
+        fire("animal", time.nanoTime());
+        time.runDue();
+        assertTrue(pins.level("led"), "led latched");
         person(); // the relay's write fails
-        await(() -> stage.errors() == 1, 1000, "error counted");
-        await(() -> !pins.level("led"), 1000, "every output off after the error");
-    }
-
-    @Test
-    void aPirKeepsInferenceOffUntilItSeesSomeoneAndForItsHoldTime() throws Exception {
-        start("""
-                gpio:
-                  inputs: { pir: { pin: 27, kind: wake, pull: down, hold_s: 0.3, debounce_ms: 0 } }
-                """);
-        assertEquals("wake", stage.skip("door"), "nobody there: no inference");
-        pins.mockLevel("pir", true);
-        assertNull(stage.skip("door"), "someone there");
-        pins.mockLevel("pir", false);
-        assertNull(stage.skip("door"), "within the hold time");
-        Thread.sleep(400);
-        assertEquals("wake", stage.skip("door"), "after the hold time");
+        time.runDue();
+        assertEquals(1, stage.errors(), "error counted");
+        assertFalse(pins.level("led"), "every output off after the error");
     }
 
     @Test

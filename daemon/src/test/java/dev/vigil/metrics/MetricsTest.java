@@ -46,7 +46,7 @@ class MetricsTest {
         var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (Metrics m = metrics(tmp.resolve("sys"))) {
             var alarms = new dev.vigil.alarm.Alarms(Map.of("door", true), java.util.Set.of(), Duration.ofHours(1), Duration.ofHours(1),
-                    timer, java.time.Clock.systemUTC());
+                    timer, dev.vigil.time.TimeSource.system());
             DecisionMeters dm = new DecisionMeters(alarms, List.of("line"));
             m.bind(dm);
             dm.alarmLatency("door", 12_000_000);

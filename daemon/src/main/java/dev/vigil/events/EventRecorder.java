@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
  * snapshot (JPEG encode, file fsync, directory fsync) on this consumer's thread, never on the frame path, so no alarm
  * output waits for the disk. Without a usable events directory the event is logged as not recorded.
  */
-public final class EventJournal implements FrameConsumer {
+public final class EventRecorder implements FrameConsumer {
 
-    private static final Logger log = LoggerFactory.getLogger(EventJournal.class);
+    private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
 
     private final EventStore store; // null when the events directory could not be used
 
-    public EventJournal(EventStore store) {
+    public EventRecorder(EventStore store) {
         this.store = store;
     }
 
