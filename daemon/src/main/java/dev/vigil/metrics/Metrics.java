@@ -64,6 +64,7 @@ public final class Metrics implements AutoCloseable {
     private final PowerMonitor power;
     private final ProcessMeters process;
     private final ScheduledExecutorService sampler;
+    private final PowerMeters powerMeters;
     private volatile FrameMeters frames;
 
     /**
@@ -84,6 +85,8 @@ public final class Metrics implements AutoCloseable {
         else log.info("power: {}", power.sensor().description());
         process = new ProcessMeters(options.procSelf(), options.machine().sysRoot());
         process.bindTo(registry);
+        powerMeters = power == null ? null : new PowerMeters(power, () -> frames == null ? 0 : frames.inferences());
+        if (powerMeters != null) powerMeters.bindTo(registry);
         sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("vigil-metrics").daemon(true).factory());
     }
 
@@ -101,8 +104,7 @@ public final class Metrics implements AutoCloseable {
     public void start(FrameMeters f) {
         if (frames != null) throw new IllegalStateException("metrics are started already");
         frames = f;
-        PowerMeters pm = power == null ? null : new PowerMeters(power, f::inferences);
-        if (pm != null) pm.bindTo(registry);
+        PowerMeters pm = powerMeters;
         long tick = options.tick().toNanos();
         sampler.scheduleAtFixedRate(() -> guarded("sampling", () -> f.tick(clock.getAsLong())), tick, tick, TimeUnit.NANOSECONDS);
         if (pm != null) {

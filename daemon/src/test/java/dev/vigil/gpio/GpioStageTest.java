@@ -245,6 +245,7 @@ class GpioStageTest extends VirtualGpio {
         pins = Pi4jPins.mock("test", time);
         FailingPins failing = new FailingPins(pins, "relay");
         stage = GpioStage.start(cfg, failing, time);
+        connect(cfg);
         fire("animal", time.nanoTime());
         time.runDue();
         assertTrue(pins.level("led"), "led latched");

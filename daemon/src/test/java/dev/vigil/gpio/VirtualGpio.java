@@ -50,11 +50,15 @@ abstract class VirtualGpio {
         VigilConfig cfg = ConfigLoader.parse(CAMERA + gpio, tmp, Map.of());
         pins = Pi4jPins.mock("test", time);
         stage = GpioStage.start(cfg, pins, time);
-        // As the wiring connects them: the inputs to the decision stage, its decisions to the outputs, the heartbeat to health.
+        connect(cfg);
+        return stage;
+    }
+
+    /** As the wiring connects them: the inputs to the decision stage, its decisions to the outputs, the heartbeat to health. */
+    void connect(VigilConfig cfg) {
         decisions = DecisionStage.create(cfg, stage::armedBySwitches, stage, stage.timers(), time);
         health = new Health(Map.of("door", Duration.ofSeconds(10)), time::nanoTime);
         stage.connect(decisions, health);
-        return stage;
     }
 
     @AfterEach

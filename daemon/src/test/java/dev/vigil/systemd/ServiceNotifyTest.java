@@ -80,7 +80,7 @@ class ServiceNotifyTest {
     }
 
     @Test
-    void readyThenWatchdogWhileFramesFlowThenNoneWhenTheSourceStallsThenStopping() throws Exception {
+    void readyThenWatchdogWhileFramesFlowAndStillWhileTheCameraStallsThenStopping() throws Exception {
         // A camera tool streaming MJPEG without end. Frozen with SIGSTOP below, it keeps its stdout open and writes
         // nothing: a stall, not an end. The capture kills it after its stall timeout; the restarted tool only sleeps,
         // so frames never come back.
@@ -94,50 +94,31 @@ class ServiceNotifyTest {
             try {
                 NotifyListener.Message ready = l.await(0, m -> m.has("READY=1"), Duration.ofSeconds(60));
                 assertNotNull(ready, "READY=1; got " + l.messages() + "\n" + log());
-                assertTrue(ready.status().matches("1/1 cameras up, .* fps, \\d+ events?"), ready.status());
+                assertTrue(ready.status().matches("[01]/1 cameras up, .* fps, \\d+ events?.*"), ready.status());
                 List<NotifyListener.Message> before = l.messages().subList(0, l.messages().indexOf(ready));
                 assertEquals(0, count(before, "WATCHDOG=1"), "no watchdog before READY: " + before);
 
                 // While frames flow: a ping every 500 ms.
-                NotifyListener.Message third = l.await(0, m -> count(l.messages().subList(0, l.messages().indexOf(m) + 1), "WATCHDOG=1") >= 3,
-                        Duration.ofSeconds(10));
-                assertNotNull(third, "three WATCHDOG=1 while frames flow; got " + l.messages() + "\n" + log());
-                assertTrue(third.status().startsWith("1/1 cameras up, "), third.status());
+                NotifyListener.Message third = l.await(0, m -> count(l.messages().subList(0, l.messages().indexOf(m) + 1), "WATCHDOG=1") >= 3
+                        && m.status() != null && m.status().startsWith("1/1 cameras up, "), Duration.ofSeconds(30));
+                assertNotNull(third, "WATCHDOG=1 while frames flow; got " + l.messages() + "\n" + log());
 
-                // The tool stops writing: within the 10 s window (and a ping period) the pings stop.
+                // The tool stops writing. A camera that stalls is a fact to report, not vigil stuck: the pings go on
+                // (restarting vigil would not unfreeze the tool; the capture's own stall timeout and restart do), and
+                // STATUS says which camera is not delivering.
                 ProcessHandle ffmpeg = p.descendants().filter(h -> h.info().command().orElse("").endsWith("ffmpeg")).findFirst()
                         .orElseThrow(() -> new AssertionError("no ffmpeg under the daemon: " + p.descendants().map(h -> h.info().toString()).toList()));
                 assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(ffmpeg.pid())).inheritIO().start().waitFor());
                 long frozen = System.nanoTime();
-                // When the capture gives up on the frozen tool (its own 10 s stall timeout) it may still decode what
-                // sat in the pipe: a late frame that rightly feeds the watchdog for one more window. So: the first
-                // "stalled" status after which no ping comes for 3 s (six ping periods).
-                NotifyListener.Message stalled = null;
-                List<NotifyListener.Message> after = List.of();
-                long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-                int from = 0;
-                while (System.nanoTime() < deadline) {
-                    NotifyListener.Message s = l.await(from, m -> m.status() != null && m.status().startsWith("stalled: "),
-                            Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                    if (s == null) break;
-                    int at = l.messages().indexOf(s);
-                    Thread.sleep(3000);
-                    after = l.messages().subList(at, l.messages().size());
-                    if (count(after, "WATCHDOG=1") == 0) {
-                        stalled = s;
-                        break;
-                    }
-                    from = at + 1;
-                }
-                assertNotNull(stalled, "a stalled status followed by 3 s without WATCHDOG=1; got " + l.messages() + "\n" + log());
-                assertTrue(stalled.status().startsWith("stalled: camera pi: no frame for "), stalled.status());
-                assertTrue(after.size() >= 4, "STATUS keeps coming every period: " + after);
-                long stalledAt = stalled.nanos();
-                long lastPing = l.messages().stream().filter(m -> m.has("WATCHDOG=1") && m.nanos() < stalledAt)
-                        .mapToLong(NotifyListener.Message::nanos).max().orElseThrow();
-                assertTrue(stalledAt - lastPing < Duration.ofSeconds(1).toNanos(), "the pings stop at the stall, not before");
-                assertTrue(lastPing - frozen > Duration.ofSeconds(8).toNanos(), "pings go on within the 10 s window: "
-                        + (lastPing - frozen) / 1_000_000 + " ms");
+                NotifyListener.Message down = l.await(0, m -> m.status() != null && m.status().startsWith("0/1 cameras up, ")
+                        && m.status().contains("; pi "), Duration.ofSeconds(45));
+                assertNotNull(down, "STATUS names the camera that stopped delivering; got " + l.messages() + "\n" + log());
+                int at = l.messages().indexOf(down);
+                NotifyListener.Message later = l.await(at, m -> m.nanos() - frozen > Duration.ofSeconds(15).toNanos() && m.has("WATCHDOG=1"),
+                        Duration.ofSeconds(30));
+                assertNotNull(later, "the watchdog is still fed 15 s after the camera froze: " + l.messages());
+                assertNull(l.messages().stream().filter(m -> m.status() != null && m.status().startsWith("stuck")).findFirst().orElse(null),
+                        "a frozen camera is not vigil stuck");
 
                 stopsCleanly(p, l);
             } finally {
@@ -155,7 +136,7 @@ class ServiceNotifyTest {
                 assertNotNull(l.await(0, m -> m.has("READY=1"), Duration.ofSeconds(60)), "READY=1; got " + l.messages() + "\n" + log());
                 assertNotNull(l.await(0, m -> count(l.messages().subList(0, l.messages().indexOf(m) + 1), "WATCHDOG=1") >= 3,
                         Duration.ofSeconds(10)), "three WATCHDOG=1; got " + l.messages() + "\n" + log());
-                assertNull(l.messages().stream().filter(m -> m.status() != null && m.status().startsWith("stalled")).findFirst().orElse(null));
+                assertNull(l.messages().stream().filter(m -> m.status() != null && m.status().startsWith("stuck")).findFirst().orElse(null));
                 stopsCleanly(p, l);
             } finally {
                 p.destroyForcibly();
