@@ -50,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
     private Integer run(VigilConfig cfg, Daemon.Options options, dev.vigil.gpio.GpioStage gpio) throws Exception {
         // ---- observability (issue 5): logs per the config, metrics and power, live view, HTTP server (closed after the daemon) ----
         Observability obs = Observability.prepare(cfg);
+        for (String w : cfg.warnings()) log.warn("{}: {}", cfg.file().map(Path::toString).orElse("config"), w);
         if (gpio != null) gpioMetrics(gpio, obs.metrics());
         // ---- systemd (Type=notify): READY=1 once every camera has a frame through the pipeline, WATCHDOG=1 while
         // frames flow, STATUS= a short line, STOPPING=1 when the shutdown begins (systemd.close() below).

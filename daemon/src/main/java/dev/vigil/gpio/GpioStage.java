@@ -9,6 +9,7 @@ import dev.vigil.config.GpioConfig;
 import dev.vigil.config.GpioConfig.Action;
 import dev.vigil.config.GpioConfig.Effect;
 import dev.vigil.config.GpioConfig.InputKind;
+import dev.vigil.config.QcConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Daemon;
 import dev.vigil.daemon.FrameGate;
@@ -110,10 +111,10 @@ public final class GpioStage implements PipelineObserver, FrameGate, AutoCloseab
             }
             Map<String, Boolean> armed = new LinkedHashMap<>();
             for (String camera : cfg.cameras().keySet()) armed.put(camera, armedBySwitches(camera).orElse(true));
-            alarms = new Alarms(armed, config.alarm().groups(), config.alarm().triggeredFor(), config.alarm().cooldown(), timers,
+            alarms = new Alarms(armed, cfg.alarm().groups(), cfg.alarm().triggeredFor(), cfg.alarm().cooldown(), timers,
                     Clock.systemUTC());
             alarms.addListener(this::alarmChanged);
-            for (GpioConfig.Qc q : config.qc().values()) {
+            for (QcConfig q : cfg.qc().values()) {
                 QcAudit audit = QcAudit.open(q.audit());
                 audits.add(audit);
                 OutputDriver reject = outputs.get(q.reject());

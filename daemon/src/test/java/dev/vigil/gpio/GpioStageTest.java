@@ -152,11 +152,11 @@ class GpioStageTest {
     @Test
     void aLatchHoldsUntilTheArmSwitchIsTurnedOff() throws Exception {
         start("""
+                alarm: { triggered_s: 0.1, cooldown_s: 0.1 }
                 gpio:
                   outputs: { led: { pin: 23, kind: led } }
                   inputs: { arm: { pin: 17, kind: arm, pull: up, active_low: true, debounce_ms: 5 } }
                   actions: [ { state: triggered, output: led, latch: true } ]
-                  alarm: { triggered_s: 0.1, cooldown_s: 0.1 }
                 """);
         assertEquals(AlarmState.DISARMED, stage.alarms().state("door"), "the switch rests open (pull-up): disarmed");
         pins.mockLevel("arm", false); // switch closed to ground: active
@@ -194,9 +194,9 @@ class GpioStageTest {
     @Test
     void duringCooldownTriggersFireNothing() throws Exception {
         start("""
+                alarm: { groups: [person], triggered_s: 0, cooldown_s: 5 }
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
-                  alarm: { groups: [person], triggered_s: 0, cooldown_s: 5 }
                   actions: [ { group: person, output: relay, pulse_ms: 20 } ]
                 """);
         List<Change> t = timeline("relay");
