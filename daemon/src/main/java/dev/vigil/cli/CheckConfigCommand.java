@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil check-config FILE}: loads a config the way {@code vigil run} does and prints
- * {@code FILE: ok (N cameras: ...)}, or the one-line error and exit 2. Credentials never appear in the output.
+ * {@code FILE: ok (N cameras: ...)} (after {@code FILE: warning: ...} lines on stderr for deprecated keys), or the
+ * one-line error and exit 2. Credentials never appear in the output.
  */
 @Command(name = "check-config",
         description = "Check a configuration file: every key, value and $${VAR}; prints its cameras, or the error (exit 2).")
@@ -41,6 +42,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
             return e.exitCode();
         }
         var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        for (String w : config.warnings()) err.println(file + ": warning: " + w);
+        err.flush();
         out.println(file + ": ok (" + ConfigLoader.summary(config) + ")");
         if (print) out.print(ConfigLoader.toYaml(config));
         out.flush();

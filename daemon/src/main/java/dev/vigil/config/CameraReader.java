@@ -51,6 +51,17 @@ final class CameraReader {
         return new CameraConfig(name, enabled, source, rules, motion(n.get("motion")));
     }
 
+    /** A rule group name that some camera of {@code cameras} has (alarm groups and actions name them). */
+    static String groupOfAnyCamera(ConfigNode g, Map<String, CameraConfig> cameras) {
+        String name = g.requiredText("a rule group name, e.g. person").strip();
+        if (cameras.values().stream().noneMatch(c -> c.rules().groups().containsKey(name))) {
+            Set<String> all = new LinkedHashSet<>();
+            cameras.values().forEach(c -> all.addAll(c.rules().groups().keySet()));
+            throw g.fail(g.show() + " is not a group of any camera (" + String.join(", ", all) + ")");
+        }
+        return name;
+    }
+
     private static Map<String, GroupRule> groups(ConfigNode n, float defaultMinScore) {
         String hint = "group name to {labels: [...], min_score}, e.g. person: {labels: [person]}";
         if (n.missing()) throw n.fail("missing; give at least one " + hint);

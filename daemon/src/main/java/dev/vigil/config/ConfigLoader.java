@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class ConfigLoader {
 
     /** The top-level keys; a later section (gpio, mqtt) is added here and read in {@link #read}. */
     static final List<String> TOP_KEYS = List.of("model", "threads", "engine", "delegate", "edgetpu_device", "labels",
-            "models", "http", "events", "cameras", "gpio", "power", "logging");
+            "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging");
 
     /** The variable the embedded demo's folder source reads; {@link #demo} sets it. */
     public static final String DEMO_IMAGES_VARIABLE = "VIGIL_TEST_IMAGES";
@@ -90,7 +91,8 @@ public final class ConfigLoader {
         Path base = file.toAbsolutePath().normalize().getParent();
         try {
             VigilConfig c = parse(text, base, env);
-            return new VigilConfig(Optional.of(file), c.inference(), c.http(), c.events(), c.cameras(), c.gpio(), c.power(), c.logging());
+            return new VigilConfig(Optional.of(file), c.inference(), c.http(), c.events(), c.cameras(), c.alarm(), c.qc(), c.gpio(),
+                    c.power(), c.logging(), c.warnings());
         } catch (ConfigException e) {
             throw e.in(file);
         }
@@ -151,8 +153,12 @@ public final class ConfigLoader {
         HttpConfig http = http(root.get("http"));
         EventsConfig events = events(root);
         Map<String, CameraConfig> cameras = cameras(root.get("cameras"));
-        return new VigilConfig(Optional.empty(), inference, http, events, cameras, GpioReader.read(root.get("gpio"), cameras, events.dir()),
-                ObservabilityReader.power(root.get("power")), ObservabilityReader.logging(root.get("logging")));
+        List<String> warnings = new ArrayList<>();
+        AlarmConfig alarm = DecisionReader.alarm(DecisionReader.section(root, "alarm", warnings), cameras);
+        GpioConfig gpio = GpioReader.read(root.get("gpio"), cameras);
+        Map<String, QcConfig> qc = DecisionReader.qc(DecisionReader.section(root, "qc", warnings), gpio, root.get("gpio"), cameras, events.dir());
+        return new VigilConfig(Optional.empty(), inference, http, events, cameras, alarm, qc, gpio,
+                ObservabilityReader.power(root.get("power")), ObservabilityReader.logging(root.get("logging")), List.copyOf(warnings));
     }
 
     private static InferenceConfig inference(ConfigNode root) {
@@ -291,6 +297,7 @@ public final class ConfigLoader {
         ret.put("max_age", age(c.events().retention().maxAge()));
         ObjectNode cams = root.putObject("cameras");
         for (CameraConfig cam : c.cameras().values()) writeCamera(cams.putObject(cam.name()), cam);
+        DecisionReader.write(root, c.alarm(), c.qc());
         if (c.gpio().present()) GpioWriter.write(root.putObject("gpio"), c.gpio());
         try {
             return YAML_OUT.writeValueAsString(root);

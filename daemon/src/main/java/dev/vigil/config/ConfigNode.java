@@ -77,10 +77,19 @@ final class ConfigNode {
     }
 
     ConfigNode allowOnly(Collection<String> known, String forWhat) {
+        return allowOnly(known, List.of(), forWhat);
+    }
+
+    /** As {@link #allowOnly(Collection)}, also accepting {@code moved} keys (read elsewhere), which the error does not offer. */
+    ConfigNode allowOnly(Collection<String> known, Collection<String> moved) {
+        return allowOnly(known, moved, "");
+    }
+
+    private ConfigNode allowOnly(Collection<String> known, Collection<String> moved, String forWhat) {
         if (!isMapping()) return this;
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String key = e.getKey();
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !moved.contains(key)) {
                 throw get(key).fail("unknown key" + forWhat + "; expected one of " + String.join(", ", known));
             }
         }
@@ -184,6 +193,14 @@ final class ConfigNode {
         if (s == null) return def;
         for (String w : words) if (w.equalsIgnoreCase(s.strip())) return w;
         throw fail(show() + " is not one of " + String.join(", ", words));
+    }
+
+    /** A constant of {@code type} written in lowercase; {@code def} null makes it required. */
+    <E extends Enum<E>> E word(E def, Class<E> type) {
+        List<String> words = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        String w = oneOf(def == null ? null : def.name().toLowerCase(Locale.ROOT), words);
+        if (w == null) throw fail("missing; give one of " + String.join(", ", words));
+        return Enum.valueOf(type, w.toUpperCase(Locale.ROOT));
     }
 
     /** Seconds given as a number, e.g. {@code cooldown_s: 30} or {@code 0.5}. */

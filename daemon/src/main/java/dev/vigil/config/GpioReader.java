@@ -25,23 +25,22 @@ import java.util.Set;
 /** Reads the {@code gpio:} section into a {@link GpioConfig}; every error names its key path. */
 final class GpioReader {
 
-    static final List<String> KEYS = List.of("mock", "chip", "outputs", "inputs", "heartbeat", "alarm", "actions", "qc");
+    static final List<String> KEYS = List.of("mock", "chip", "outputs", "inputs", "heartbeat", "actions");
+    /** Read by {@link DecisionReader} from here with a deprecation warning; their place is the top level now. */
+    static final List<String> MOVED_KEYS = List.of("alarm", "qc");
     private static final List<String> OUTPUT_KEYS = List.of("pin", "kind", "active_low");
     private static final List<String> INPUT_KEYS = List.of("pin", "kind", "debounce_ms", "pull", "active_low", "hold_s", "cameras");
     private static final List<String> HEARTBEAT_KEYS = List.of("pin", "period_ms", "stale_ms", "active_low");
-    private static final List<String> ALARM_KEYS = List.of("groups", "triggered_s", "cooldown_s");
     private static final List<String> ACTION_KEYS = List.of("group", "state", "camera", "output", "pulse_ms", "latch", "pattern");
     private static final List<String> PATTERN_KEYS = List.of("on_ms", "off_ms", "repeats");
-    private static final List<String> QC_KEYS = List.of("trigger", "reject", "delay_ms", "pulse_ms", "ok_labels", "ng_labels",
-            "min_score", "ok_min_score", "ng_min_score", "max_wait_ms", "reject_uncertain", "audit", "snapshots");
     /** BCM numbers are line offsets of the chip: 0..27 on a Pi's header, larger on other boards. */
     static final int MAX_PIN = 1023;
 
     private GpioReader() {}
 
-    static GpioConfig read(ConfigNode n, Map<String, CameraConfig> cameras, Path eventsDir) {
+    static GpioConfig read(ConfigNode n, Map<String, CameraConfig> cameras) {
         if (n.missing()) return GpioConfig.NONE;
-        n.mapping("GPIO settings (" + String.join(", ", KEYS) + ")").allowOnly(KEYS);
+        n.mapping("GPIO settings (" + String.join(", ", KEYS) + ")").allowOnly(KEYS, MOVED_KEYS);
         boolean mock = n.get("mock").bool(false);
         ConfigNode chipNode = n.get("chip");
         String chip = chipNode.text(GpioConfig.AUTO_CHIP).strip();
@@ -55,16 +54,8 @@ final class GpioReader {
             if (outputs.containsKey(name)) throw n.get("inputs").get(name).fail("is also the name of an output; give each pin its own name");
         }
         Optional<GpioConfig.Heartbeat> heartbeat = heartbeat(n.get("heartbeat"), pins);
-        GpioConfig.Alarm alarm = alarm(n.get("alarm"), cameras);
         List<Action> actions = actions(n.get("actions"), outputs, cameras);
-        Map<String, GpioConfig.Qc> qc = qc(n.get("qc"), outputs, inputs, cameras, eventsDir);
-        for (Input t : inputs.values()) {
-            if (t.kind() == InputKind.TRIGGER && qc.values().stream().noneMatch(q -> q.trigger().equals(t.name()))) {
-                throw n.get("inputs").get(t.name()).fail("a trigger input that no qc station uses; add qc: {CAMERA: {trigger: "
-                        + t.name() + ", reject: OUTPUT}} or remove it");
-            }
-        }
-        return new GpioConfig(true, mock, chip, outputs, inputs, heartbeat, alarm, actions, qc);
+        return new GpioConfig(true, mock, chip, outputs, inputs, heartbeat, actions);
     }
 
     private static int pin(ConfigNode n, Map<Integer, String> used) {
@@ -74,13 +65,6 @@ final class GpioReader {
         String other = used.putIfAbsent(pin, p.path());
         if (other != null) throw p.fail("BCM " + pin + " is already used by " + other + "; give each part its own pin");
         return pin;
-    }
-
-    private static <E extends Enum<E>> E word(ConfigNode n, E def, Class<E> type) {
-        List<String> words = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        String w = n.oneOf(def == null ? null : def.name().toLowerCase(Locale.ROOT), words);
-        if (w == null) throw n.fail("missing; give one of " + String.join(", ", words));
-        return Enum.valueOf(type, w.toUpperCase(Locale.ROOT));
     }
 
     private static void name(String name, ConfigNode n, String what) {
@@ -94,7 +78,7 @@ final class GpioReader {
             name(e.getKey(), o, "n output");
             if (e.getKey().equals("heartbeat")) throw o.fail("is the heartbeat's name; configure it under gpio.heartbeat: {pin, period_ms}");
             o.mapping("output settings (" + String.join(", ", OUTPUT_KEYS) + ")").allowOnly(OUTPUT_KEYS);
-            out.put(e.getKey(), new Output(e.getKey(), pin(o, pins), word(o.get("kind"), null, OutputKind.class),
+            out.put(e.getKey(), new Output(e.getKey(), pin(o, pins), o.get("kind").word(null, OutputKind.class),
                     o.get("active_low").bool(false)));
         }
         return Collections.unmodifiableMap(out);
@@ -108,9 +92,9 @@ final class GpioReader {
             if (e.getKey().equals("heartbeat")) throw i.fail("is the heartbeat output's name; give the input another name");
             i.mapping("input settings (" + String.join(", ", INPUT_KEYS) + ")").allowOnly(INPUT_KEYS);
             int pin = pin(i, pins);
-            InputKind kind = word(i.get("kind"), null, InputKind.class);
+            InputKind kind = i.get("kind").word(null, InputKind.class);
             Duration debounce = Duration.ofMillis(i.get("debounce_ms").integer(kind == InputKind.TRIGGER ? 5 : 20, 0, 10_000));
-            Pull pull = word(i.get("pull"), Pull.OFF, Pull.class);
+            Pull pull = i.get("pull").word(Pull.OFF, Pull.class);
             boolean activeLow = i.get("active_low").bool(false);
             ConfigNode hold = i.get("hold_s");
             if (kind != InputKind.WAKE && !hold.missing()) throw hold.fail("only a wake input has a hold time");
@@ -138,27 +122,6 @@ final class GpioReader {
         return Optional.of(new GpioConfig.Heartbeat(pin, Duration.ofMillis(period), Duration.ofMillis(stale), n.get("active_low").bool(false)));
     }
 
-    private static GpioConfig.Alarm alarm(ConfigNode n, Map<String, CameraConfig> cameras) {
-        if (n.missing()) return GpioConfig.Alarm.DEFAULT;
-        n.mapping("alarm settings (" + String.join(", ", ALARM_KEYS) + ")").allowOnly(ALARM_KEYS);
-        Set<String> groups = new LinkedHashSet<>();
-        for (ConfigNode g : n.get("groups").list("rule group names, e.g. [person]")) groups.add(group(g, cameras));
-        GpioConfig.Alarm d = GpioConfig.Alarm.DEFAULT;
-        return new GpioConfig.Alarm(Collections.unmodifiableSet(groups),
-                n.get("triggered_s").seconds(d.triggeredFor().toMillis() / 1000.0, 0),
-                n.get("cooldown_s").seconds(d.cooldown().toMillis() / 1000.0, 0));
-    }
-
-    private static String group(ConfigNode g, Map<String, CameraConfig> cameras) {
-        String name = g.requiredText("a rule group name, e.g. person").strip();
-        if (cameras.values().stream().noneMatch(c -> c.rules().groups().containsKey(name))) {
-            Set<String> all = new LinkedHashSet<>();
-            cameras.values().forEach(c -> all.addAll(c.rules().groups().keySet()));
-            throw g.fail(g.show() + " is not a group of any camera (" + String.join(", ", all) + ")");
-        }
-        return name;
-    }
-
     private static List<Action> actions(ConfigNode n, Map<String, Output> outputs, Map<String, CameraConfig> cameras) {
         List<Action> out = new ArrayList<>();
         List<String> states = Arrays.stream(AlarmState.values()).map(AlarmState::word).toList();
@@ -166,7 +129,7 @@ final class GpioReader {
             a.mapping("action settings (" + String.join(", ", ACTION_KEYS) + ")").allowOnly(ACTION_KEYS);
             boolean hasGroup = a.has("group"), hasState = a.has("state");
             if (hasGroup == hasState) throw a.fail("give either group: (a rule group fires) or state: (" + String.join(", ", states) + "), not " + (hasGroup ? "both" : "neither"));
-            Optional<String> group = hasGroup ? Optional.of(group(a.get("group"), cameras)) : Optional.empty();
+            Optional<String> group = hasGroup ? Optional.of(CameraReader.groupOfAnyCamera(a.get("group"), cameras)) : Optional.empty();
             Optional<AlarmState> state = hasState ? Optional.of(AlarmState.valueOf(a.get("state").oneOf(null, states).toUpperCase(Locale.ROOT))) : Optional.empty();
             ConfigNode cam = a.get("camera");
             Optional<String> camera = Optional.empty();
@@ -196,47 +159,11 @@ final class GpioReader {
         return List.copyOf(out);
     }
 
-    private static String outputName(ConfigNode o, Map<String, Output> outputs) {
+    static String outputName(ConfigNode o, Map<String, Output> outputs) {
         String name = o.requiredText("the name of an output under gpio.outputs").strip();
         if (!outputs.containsKey(name)) {
             throw o.fail(o.show() + " is not an output under gpio.outputs" + (outputs.isEmpty() ? " (there are none)" : " (" + String.join(", ", outputs.keySet()) + ")"));
         }
         return name;
-    }
-
-    private static Map<String, GpioConfig.Qc> qc(ConfigNode n, Map<String, Output> outputs, Map<String, Input> inputs,
-                                                 Map<String, CameraConfig> cameras, Path eventsDir) {
-        Map<String, GpioConfig.Qc> out = new LinkedHashMap<>();
-        Set<String> triggers = new LinkedHashSet<>();
-        for (var e : n.entries("camera name to {trigger, reject, delay_ms, pulse_ms, ok_labels, ng_labels}").entrySet()) {
-            ConfigNode q = e.getValue();
-            String camera = e.getKey();
-            if (!cameras.containsKey(camera)) throw q.fail("is not a camera of this config (" + String.join(", ", cameras.keySet()) + ")");
-            q.mapping("qc settings (" + String.join(", ", QC_KEYS) + ")").allowOnly(QC_KEYS);
-            ConfigNode t = q.get("trigger");
-            String trigger = t.requiredText("the name of a trigger input under gpio.inputs").strip();
-            Input in = inputs.get(trigger);
-            if (in == null || in.kind() != InputKind.TRIGGER) throw t.fail(t.show() + " is not an input of kind trigger under gpio.inputs");
-            if (!triggers.add(trigger)) throw t.fail(t.show() + " already triggers another qc station; give each camera its own light barrier");
-            String reject = outputName(q.get("reject"), outputs);
-            Duration delay = Duration.ofMillis(q.get("delay_ms").integer(0, 0, 600_000));
-            Duration pulse = Duration.ofMillis(q.get("pulse_ms").integer(200, 1, 60_000));
-            Set<String> ok = labels(q.get("ok_labels")), ng = labels(q.get("ng_labels"));
-            if (ok.isEmpty() && ng.isEmpty()) throw q.fail("give ok_labels or ng_labels (or both): the labels of a good or a bad part");
-            for (String l : ok) if (ng.contains(l)) throw q.get("ng_labels").fail("\"" + l + "\" is also an ok label");
-            float min = q.get("min_score").fraction(0.5);
-            Duration maxWait = Duration.ofMillis(q.get("max_wait_ms").integer(1000, 1, 600_000));
-            Path audit = q.get("audit").path(eventsDir.resolve("qc-" + camera + ".jsonl"));
-            out.put(camera, new GpioConfig.Qc(camera, trigger, reject, delay, pulse, ok, ng, q.get("ok_min_score").fraction(min),
-                    q.get("ng_min_score").fraction(min), maxWait, q.get("reject_uncertain").bool(false), audit,
-                    word(q.get("snapshots"), GpioConfig.Snapshots.NG, GpioConfig.Snapshots.class)));
-        }
-        return Collections.unmodifiableMap(out);
-    }
-
-    private static Set<String> labels(ConfigNode n) {
-        Set<String> out = new LinkedHashSet<>();
-        for (ConfigNode l : n.list("labels of the model, e.g. [hotdog]")) out.add(l.requiredText("a label of the model").strip());
-        return Collections.unmodifiableSet(out);
     }
 }

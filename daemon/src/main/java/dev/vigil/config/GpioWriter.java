@@ -29,10 +29,6 @@ final class GpioWriter {
         }
         g.heartbeat().ifPresent(h -> n.putObject("heartbeat").put("pin", h.pin()).put("period_ms", h.period().toMillis())
                 .put("stale_ms", h.stale().toMillis()).put("active_low", h.activeLow()));
-        ObjectNode alarm = n.putObject("alarm");
-        ArrayNode groups = alarm.putArray("groups");
-        g.alarm().groups().forEach(groups::add);
-        alarm.put("triggered_s", seconds(g.alarm().triggeredFor())).put("cooldown_s", seconds(g.alarm().cooldown()));
         ArrayNode actions = n.putArray("actions");
         for (GpioConfig.Action a : g.actions()) {
             ObjectNode an = actions.addObject();
@@ -47,23 +43,9 @@ final class GpioWriter {
                         .put("off_ms", p.off().toMillis()).put("repeats", p.repeats());
             }
         }
-        ObjectNode qcs = n.putObject("qc");
-        for (GpioConfig.Qc q : g.qc().values()) {
-            ObjectNode qn = qcs.putObject(q.camera()).put("trigger", q.trigger()).put("reject", q.reject())
-                    .put("delay_ms", q.delay().toMillis()).put("pulse_ms", q.pulse().toMillis());
-            ArrayNode ok = qn.putArray("ok_labels");
-            q.okLabels().forEach(ok::add);
-            ArrayNode ng = qn.putArray("ng_labels");
-            q.ngLabels().forEach(ng::add);
-            qn.put("ok_min_score", decimal(q.okMinScore())).put("ng_min_score", decimal(q.ngMinScore()))
-                    .put("max_wait_ms", q.maxWait().toMillis()).put("reject_uncertain", q.rejectUncertain())
-                    .put("audit", q.audit().toString()).put("snapshots", word(q.snapshots()));
-        }
     }
 
     private static String word(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT); }
-
-    private static double decimal(float f) { return Double.parseDouble(Float.toString(f)); }
 
     private static double seconds(Duration d) { return d.toNanos() / 1e9; }
 }

@@ -6,17 +6,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The daemon's whole configuration, checked. Built only by {@link ConfigLoader}: a later section (gpio, mqtt, ...)
- * is one more component here, a record of its own and a reader in the loader; no other code calls this constructor.
+ * The daemon's whole configuration, checked. Built only by {@link ConfigLoader}: a later section (mqtt, ...) is one
+ * more component here, a record of its own and a reader in the loader; no other code calls this constructor.
  *
- * @param file    the file it was read from; empty for the embedded demo or text parsed directly
- * @param cameras by name, in file order
- * @param gpio    outputs, inputs, alarms and QC stations; {@link GpioConfig#NONE} without a gpio: section
- * @param power   power sensor choice and the estimate's watts (observability)
- * @param logging log level, format and optional file (observability)
+ * @param file     the file it was read from; empty for the embedded demo or text parsed directly
+ * @param cameras  by name, in file order
+ * @param alarm    the alarm state machine's groups and timing; {@link AlarmConfig#DEFAULT} without an alarm: section
+ * @param qc       quality-control stations by camera name; empty without a qc: section
+ * @param gpio     outputs, inputs, heartbeat and actions; {@link GpioConfig#NONE} without a gpio: section
+ * @param power    power sensor choice and the estimate's watts (observability)
+ * @param logging  log level, format and optional file (observability)
+ * @param warnings one line each for what still works but should change (a deprecated key and its new place);
+ *                 the loader logs none of them: {@code run} logs them once logging is set up, {@code check-config}
+ *                 prints them
  */
 public record VigilConfig(Optional<Path> file, InferenceConfig inference, HttpConfig http, EventsConfig events,
-                          Map<String, CameraConfig> cameras, GpioConfig gpio, PowerConfig power, LoggingConfig logging) {
+                          Map<String, CameraConfig> cameras, AlarmConfig alarm, Map<String, QcConfig> qc, GpioConfig gpio,
+                          PowerConfig power, LoggingConfig logging, List<String> warnings) {
 
     public List<CameraConfig> enabledCameras() {
         return cameras.values().stream().filter(CameraConfig::enabled).toList();

@@ -4,7 +4,8 @@ import dev.vigil.alarm.AlarmState;
 import dev.vigil.alarm.AlarmTransition;
 import dev.vigil.alarm.Alarms;
 import dev.vigil.capture.Frame;
-import dev.vigil.config.GpioConfig;
+import dev.vigil.config.AlarmConfig;
+import dev.vigil.config.QcConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.FrameGate;
 import dev.vigil.pipeline.FrameOutcome;
@@ -67,13 +68,13 @@ public final class DecisionStage implements FrameGate, AutoCloseable {
      */
     public static DecisionStage create(VigilConfig cfg, Function<String, Optional<Boolean>> armedAtStart, QcHardware qcHardware,
                                        ScheduledExecutorService timers, TimeSource time) {
-        GpioConfig.Alarm a = cfg.gpio().alarm();
+        AlarmConfig a = cfg.alarm();
         Map<String, Boolean> armed = new LinkedHashMap<>();
         for (String camera : cfg.cameras().keySet()) armed.put(camera, armedAtStart.apply(camera).orElse(true));
         DecisionStage d = new DecisionStage(new Alarms(armed, a.groups(), a.triggeredFor(), a.cooldown(), timers, time));
         d.alarms.addListener(d::alarmChanged);
         try {
-            for (GpioConfig.Qc q : cfg.gpio().qc().values()) {
+            for (QcConfig q : cfg.qc().values()) {
                 if (qcHardware == null) throw new IllegalStateException("qc." + q.camera() + ": needs the gpio: section (trigger and reject)");
                 QcAudit audit = QcAudit.open(q.audit());
                 d.audits.add(audit);

@@ -129,6 +129,7 @@ public final class Doctor {
         }
         VigilConfig cfg = c.config();
         out.add(Check.ok("config", c.file() + ": " + ConfigLoader.summary(cfg)));
+        for (String w : cfg.warnings()) out.add(Check.ok("config", "warning: " + w));
         for (CameraConfig cam : cfg.enabledCameras()) out.add(camera(host, cam));
         out.add(model(host, cfg, store));
         out.add(eventsDir(host, cfg.events().dir()));

@@ -7,6 +7,7 @@ import dev.vigil.config.GpioConfig;
 import dev.vigil.config.GpioConfig.Action;
 import dev.vigil.config.GpioConfig.Effect;
 import dev.vigil.config.GpioConfig.InputKind;
+import dev.vigil.config.QcConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.FrameGate;
 import dev.vigil.decision.DecisionListener;

@@ -1,7 +1,7 @@
 package dev.vigil.qc;
 
 import dev.vigil.capture.Frame;
-import dev.vigil.config.GpioConfig;
+import dev.vigil.config.QcConfig;
 import dev.vigil.metrics.LatencyLog;
 import dev.vigil.pipeline.FrameResult;
 import dev.vigil.postprocess.Detection;
@@ -50,7 +50,7 @@ public final class QcStation {
 
     private record Part(long number, long edgeNanos, Instant edgeTime) {}
 
-    private final GpioConfig.Qc config;
+    private final QcConfig config;
     private final QcRules rules;
     private final Rejector rejector;
     private final ScheduledExecutorService pushes, timer;
@@ -68,7 +68,7 @@ public final class QcStation {
      * @param timer  runs the rest (parts that got no frame)
      * @param time   the clock of the edges, frames and pushes (the GPIO stage's)
      */
-    public QcStation(GpioConfig.Qc config, Rejector rejector, ScheduledExecutorService pushes, ScheduledExecutorService timer,
+    public QcStation(QcConfig config, Rejector rejector, ScheduledExecutorService pushes, ScheduledExecutorService timer,
                      QcAudit audit, TimeSource time) {
         this.config = config;
         this.rules = new QcRules(config.okLabels(), config.ngLabels(), config.okMinScore(), config.ngMinScore());
@@ -81,7 +81,7 @@ public final class QcStation {
 
     public String camera() { return config.camera(); }
 
-    public GpioConfig.Qc config() { return config; }
+    public QcConfig config() { return config; }
 
     public void addListener(Listener l) { listeners.add(l); }
 
@@ -166,7 +166,7 @@ public final class QcStation {
         } else if (isLate) {
             late.incrementAndGet();
             log.error("qc {}: part {} is {} but its verdict came {} ms after the push was due (delay_ms {}): not pushed; "
-                    + "raise gpio.qc.{}.delay_ms or move the rejector further down the line", config.camera(), p.number(), v,
+                    + "raise qc.{}.delay_ms or move the rejector further down the line", config.camera(), p.number(), v,
                     (now - due) / 1_000_000, config.delay().toMillis(), config.camera());
         }
         boolean noFrame = frameNanos == 0;

@@ -79,6 +79,24 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void aDeprecatedKeyIsOneWarningLineAndStillOk() throws Exception {
+        Path file = tmp.resolve("old.yaml");
+        Files.writeString(file, """
+                cameras:
+                  door:
+                    source: { folder: x }
+                    groups: { person: { labels: [person] } }
+                gpio:
+                  mock: true
+                  alarm: { cooldown_s: 5 }
+                """);
+        Run r = run(file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(file + ": warning: gpio.alarm is deprecated: move it to the top-level alarm:\n", r.err());
+        assertTrue(r.out().startsWith(file + ": ok ("), r.out());
+    }
+
+    @Test
     void aMissingFileIsExit2() {
         Run r = run(tmp.resolve("none.yaml").toString());
         assertEquals(2, r.code());

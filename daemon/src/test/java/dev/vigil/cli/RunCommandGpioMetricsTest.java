@@ -36,11 +36,11 @@ class RunCommandGpioMetricsTest {
                     groups: { person: { labels: [person], min_score: 0.5 } }
                     cooldown_s: 0
                     tracking: false
+                alarm: { groups: [person], triggered_s: 1, cooldown_s: 1 }
                 gpio:
                   mock: true
                   outputs:
                     relay: { pin: 24, kind: relay }
-                  alarm: { groups: [person], triggered_s: 1, cooldown_s: 1 }
                   actions:
                     - { group: person, output: relay, pulse_ms: 50 }
                 """.formatted(port, tmp.resolve("events"), TestData.images().toAbsolutePath()));

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The gpio: section: what it reads, its defaults, and one line naming the key for every mistake. */
+/** The gpio:, alarm: and qc: sections: what they read, their defaults, and one line naming the key for every mistake. */
 class GpioConfigTest {
 
     static final String CAMERAS = """
@@ -33,8 +33,12 @@ class GpioConfigTest {
                 groups: { ng: { labels: [beer bottle] } }
             """;
 
+    static VigilConfig config(String yaml) {
+        return ConfigLoader.parse(CAMERAS + yaml, Path.of("/etc/vigil"), Map.of());
+    }
+
     static GpioConfig gpio(String yaml) {
-        return ConfigLoader.parse(CAMERAS + yaml, Path.of("/etc/vigil"), Map.of()).gpio();
+        return config(yaml).gpio();
     }
 
     static String error(String yaml) {
@@ -49,7 +53,7 @@ class GpioConfigTest {
 
     @Test
     void everythingIsReadWithItsDefaults() {
-        GpioConfig g = gpio("""
+        VigilConfig c = config("""
                 gpio:
                   chip: gpiochip4
                   outputs:
@@ -61,14 +65,16 @@ class GpioConfigTest {
                     pir: { pin: 27, kind: wake, cameras: [door] }
                     barrier: { pin: 5, kind: trigger }
                   heartbeat: { pin: 22 }
-                  alarm: { groups: [person], cooldown_s: 5 }
                   actions:
                     - { group: person, camera: door, output: relay, pulse_ms: 2000 }
                     - { state: triggered, output: buzzer, pattern: { on_ms: 100, repeats: 2 } }
                     - { group: animal, output: buzzer, latch: true }
-                  qc:
-                    line1: { trigger: barrier, reject: reject, delay_ms: 600, ok_labels: [hotdog], ng_labels: [Egyptian cat] }
+                alarm: { groups: [person], cooldown_s: 5 }
+                qc:
+                  line1: { trigger: barrier, reject: reject, delay_ms: 600, ok_labels: [hotdog], ng_labels: [Egyptian cat] }
                 """);
+        GpioConfig g = c.gpio();
+        assertEquals(List.of(), c.warnings());
         assertTrue(g.present());
         assertFalse(g.mock());
         assertEquals("gpiochip4", g.chip());
@@ -81,7 +87,7 @@ class GpioConfigTest {
         assertEquals(Duration.ofMillis(5), g.inputs().get("barrier").debounce(), "a light barrier debounces briefly");
         assertEquals(List.of(), g.inputs().get("barrier").cameras());
         assertEquals(Optional.of(new GpioConfig.Heartbeat(22, Duration.ofMillis(500), Duration.ofMillis(500), false)), g.heartbeat());
-        assertEquals(new GpioConfig.Alarm(Set.of("person"), Duration.ofSeconds(10), Duration.ofSeconds(5)), g.alarm());
+        assertEquals(new AlarmConfig(Set.of("person"), Duration.ofSeconds(10), Duration.ofSeconds(5)), c.alarm());
         assertEquals(3, g.actions().size());
         GpioConfig.Action a = g.actions().get(0);
         assertEquals(Optional.of("door"), a.camera());
@@ -90,10 +96,47 @@ class GpioConfigTest {
         assertEquals(Optional.of(AlarmState.TRIGGERED), g.actions().get(1).state());
         assertEquals(new Effect.Pattern(Duration.ofMillis(100), Duration.ofMillis(100), 2), g.actions().get(1).effect(), "off_ms defaults to on_ms");
         assertEquals(new Effect.Latch(), g.actions().get(2).effect());
-        GpioConfig.Qc q = g.qc().get("line1");
-        assertEquals(new GpioConfig.Qc("line1", "barrier", "reject", Duration.ofMillis(600), Duration.ofMillis(200), Set.of("hotdog"),
+        QcConfig q = c.qc().get("line1");
+        assertEquals(new QcConfig("line1", "barrier", "reject", Duration.ofMillis(600), Duration.ofMillis(200), Set.of("hotdog"),
                 Set.of("Egyptian cat"), 0.5f, 0.5f, Duration.ofSeconds(1), false, Path.of("/var/lib/vigil/events/qc-line1.jsonl"),
-                GpioConfig.Snapshots.NG), q, "the audit goes beside the events by default");
+                QcConfig.Snapshots.NG), q, "the audit goes beside the events by default");
+    }
+
+    @Test
+    void withoutAlarmAndQcSectionsTheDefaultsApplyWithoutGpioToo() {
+        VigilConfig c = config("");
+        assertEquals(AlarmConfig.DEFAULT, c.alarm());
+        assertEquals(Map.of(), c.qc());
+        assertEquals(new AlarmConfig(Set.of("animal"), Duration.ofSeconds(2), Duration.ZERO),
+                config("alarm: { groups: [animal], triggered_s: 2, cooldown_s: 0 }").alarm(), "an alarm needs no gpio: section");
+    }
+
+    static final String QC_WIRING = "outputs: { r: { pin: 5, kind: relay } }, inputs: { b: { pin: 4, kind: trigger } }";
+
+    @Test
+    void theOldPlacesUnderGpioStillWorkWithOneWarningEach() {
+        VigilConfig c = config("gpio: { " + QC_WIRING + ", alarm: { groups: [person], cooldown_s: 5 },"
+                + " qc: { line1: { trigger: b, reject: r, ok_labels: [a] } } }");
+        assertEquals(List.of("gpio.alarm is deprecated: move it to the top-level alarm:",
+                "gpio.qc is deprecated: move it to the top-level qc:"), c.warnings());
+        assertEquals(new AlarmConfig(Set.of("person"), Duration.ofSeconds(10), Duration.ofSeconds(5)), c.alarm());
+        assertEquals("b", c.qc().get("line1").trigger());
+        VigilConfig moved = config("gpio: { " + QC_WIRING + " }\nalarm: { groups: [person], cooldown_s: 5 }\n"
+                + "qc: { line1: { trigger: b, reject: r, ok_labels: [a] } }");
+        assertEquals(c.alarm(), moved.alarm());
+        assertEquals(c.qc(), moved.qc());
+        assertEquals(c.gpio(), moved.gpio());
+        assertEquals(List.of(), moved.warnings());
+        assertEquals("gpio.alarm.cooldown_s: -1 must be at least 0", error("gpio: { alarm: { cooldown_s: -1 } }"),
+                "an error in the old place names the key as written");
+    }
+
+    @Test
+    void bothPlacesAtOnceIsAnError() {
+        assertEquals("gpio.alarm: both alarm and gpio.alarm given; keep the top-level alarm: only (gpio.alarm is deprecated)",
+                error("alarm: { cooldown_s: 1 }\ngpio: { alarm: { cooldown_s: 2 } }"));
+        assertEquals("gpio.qc: both qc and gpio.qc given; keep the top-level qc: only (gpio.qc is deprecated)",
+                error("qc: {}\ngpio: { " + QC_WIRING + ", qc: { line1: { trigger: b, reject: r, ok_labels: [a] } } }"));
     }
 
     @Test
@@ -104,8 +147,9 @@ class GpioConfigTest {
         assertEquals(InputKind.ARM, door.inputs().get("arm").kind());
         assertEquals(InputKind.WAKE, door.inputs().get("pir").kind());
         assertTrue(door.heartbeat().isPresent());
-        GpioConfig line = ConfigLoader.load(TestData.root().resolve("config/factory-line.yaml"), Map.of()).gpio();
-        GpioConfig.Qc q = line.qc().get("line1");
+        VigilConfig factory = ConfigLoader.load(TestData.root().resolve("config/factory-line.yaml"), Map.of());
+        GpioConfig line = factory.gpio();
+        QcConfig q = factory.qc().get("line1");
         assertEquals("barrier", q.trigger());
         assertEquals(InputKind.TRIGGER, line.inputs().get("barrier").kind());
         assertEquals("reject", q.reject());
@@ -122,6 +166,9 @@ class GpioConfigTest {
             String yaml = ConfigLoader.toYaml(c);
             VigilConfig back = ConfigLoader.parse(yaml, Path.of("/elsewhere"), Map.of());
             assertEquals(c.gpio(), back.gpio(), file + ":\n" + yaml);
+            assertEquals(c.alarm(), back.alarm(), file + ":\n" + yaml);
+            assertEquals(c.qc().keySet(), back.qc().keySet(), file + ":\n" + yaml);
+            assertEquals(List.of(), c.warnings(), file + " uses no deprecated key");
             assertEquals(yaml, ConfigLoader.toYaml(back));
         }
     }
@@ -154,18 +201,25 @@ class GpioConfigTest {
                 error("gpio: { inputs: { pir: { pin: 4, kind: wake, cameras: [garden] } } }"));
         assertEquals("gpio.inputs.barrier: a trigger input that no qc station uses; add qc: {CAMERA: {trigger: barrier, reject: OUTPUT}} or remove it",
                 error("gpio: { inputs: { barrier: { pin: 4, kind: trigger } } }"));
-        assertEquals("gpio.qc.line1.trigger: \"arm\" is not an input of kind trigger under gpio.inputs",
-                error("gpio: { outputs: { r: { pin: 5, kind: relay } }, inputs: { arm: { pin: 4, kind: arm } }, qc: { line1: { trigger: arm, reject: r, ok_labels: [a] } } }"));
+        assertEquals("qc.line1.trigger: \"arm\" is not an input of kind trigger under gpio.inputs",
+                error("gpio: { outputs: { r: { pin: 5, kind: relay } }, inputs: { arm: { pin: 4, kind: arm } } }\nqc: { line1: { trigger: arm, reject: r, ok_labels: [a] } }"));
+        assertEquals("qc.line1.reject: \"x\" is not an output under gpio.outputs (r)",
+                error("gpio: { " + QC_WIRING + " }\nqc: { line1: { trigger: b, reject: x, ok_labels: [a] } }"));
+        assertEquals("qc.line1.trigger: \"b\" is not an input of kind trigger under gpio.inputs",
+                error("qc: { line1: { trigger: b, reject: x, ok_labels: [a] } }"), "qc: without gpio: has no trigger");
+        assertEquals("qc.line1: give ok_labels or ng_labels (or both): the labels of a good or a bad part",
+                error("gpio: { " + QC_WIRING + " }\nqc: { line1: { trigger: b, reject: r } }"));
         assertEquals("gpio.qc.line1: give ok_labels or ng_labels (or both): the labels of a good or a bad part",
-                error("gpio: { outputs: { r: { pin: 5, kind: relay } }, inputs: { b: { pin: 4, kind: trigger } }, qc: { line1: { trigger: b, reject: r } } }"));
-        assertEquals("gpio.qc.yard: is not a camera of this config (door, line1)",
-                error("gpio: { qc: { yard: { trigger: b } } }"));
+                error("gpio: { " + QC_WIRING + ", qc: { line1: { trigger: b, reject: r } } }"), "the old place names the old key");
+        assertEquals("qc.yard: is not a camera of this config (door, line1)", error("qc: { yard: { trigger: b } }"));
+        assertEquals("alarm.groups[0]: \"persons\" is not a group of any camera (person, animal, ng)",
+                error("alarm: { groups: [persons] }"));
         assertEquals("gpio.heartbeat.period_ms: 5 is not within 10..60000", error("gpio: { heartbeat: { pin: 4, period_ms: 5 } }"));
         assertEquals("gpio.outputs.heartbeat: is the heartbeat's name; configure it under gpio.heartbeat: {pin, period_ms}",
                 error("gpio: { outputs: { heartbeat: { pin: 4, kind: led } } }"));
         assertEquals("gpio.inputs.relay: is also the name of an output; give each pin its own name",
                 error("gpio: { outputs: { relay: { pin: 4, kind: relay } }, inputs: { relay: { pin: 5, kind: arm } } }"));
-        assertEquals("gpio.buzzer: unknown key; expected one of mock, chip, outputs, inputs, heartbeat, alarm, actions, qc",
+        assertEquals("gpio.buzzer: unknown key; expected one of mock, chip, outputs, inputs, heartbeat, actions",
                 error("gpio: { buzzer: 18 }"));
         assertEquals("gpio.mock: \"maybe\" is not true or false", error("gpio: { mock: maybe }"));
     }

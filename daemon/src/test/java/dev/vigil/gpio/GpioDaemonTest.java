@@ -136,16 +136,16 @@ class GpioDaemonTest {
                 gpio:
                   outputs: { reject: { pin: 24, kind: relay } }
                   inputs: { barrier: { pin: 17, kind: trigger, pull: up, active_low: true, debounce_ms: 2 } }
-                  qc:
-                    line1:
-                      trigger: barrier
-                      reject: reject
-                      delay_ms: 700
-                      pulse_ms: 80
-                      ok_labels: [hotdog]
-                      ng_labels: [Egyptian cat]
-                      min_score: 0.5
-                      max_wait_ms: 500
+                qc:
+                  line1:
+                    trigger: barrier
+                    reject: reject
+                    delay_ms: 700
+                    pulse_ms: 80
+                    ok_labels: [hotdog]
+                    ng_labels: [Egyptian cat]
+                    min_score: 0.5
+                    max_wait_ms: 500
                 """.formatted(tmp.resolve("events"));
         VigilConfig cfg = ConfigLoader.parse(yaml, tmp, Map.of());
         String[] line = {"hot_dog.jpg", "cat.bmp", "hot_dog.jpg", "cat.bmp", "cat.bmp", "dog.bmp", "hot_dog.jpg"};

@@ -96,6 +96,7 @@ class GpioStageTest extends VirtualGpio {
     @Test
     void aPatternRestartsOnANewTriggerAndAPulseWinsOverIt() {
         start("""
+                alarm: { triggered_s: 0.1, cooldown_s: 0.1 }
                 gpio:
                   outputs: { buzzer: { pin: 18, kind: buzzer } }
                   actions:
@@ -135,9 +136,9 @@ class GpioStageTest extends VirtualGpio {
     @Test
     void duringCooldownTriggersFireNothing() {
         start("""
+                alarm: { groups: [person], triggered_s: 0, cooldown_s: 5 }
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
-                  alarm: { groups: [person], triggered_s: 0, cooldown_s: 5 }
                   actions: [ { group: person, output: relay, pulse_ms: 20 } ]
                 """);
         List<String> t = timeline("relay");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.capture.Frame;
 import dev.vigil.config.ConfigLoader;
-import dev.vigil.config.GpioConfig;
+import dev.vigil.config.QcConfig;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.postprocess.Detection;
 import dev.vigil.testing.TestData;
@@ -45,16 +45,16 @@ class QcStationTest {
     QcStation station(String extra) { return station(500, extra); }
 
     QcStation station(int maxWaitMs, String extra) {
-        GpioConfig.Qc q = ConfigLoader.parse("""
+        QcConfig q = ConfigLoader.parse("""
                 cameras:
                   line1: { source: { folder: /nowhere, fps: 20 }, groups: { ng: { labels: [cat] } } }
                 gpio:
                   outputs: { reject: { pin: 24, kind: relay } }
                   inputs: { barrier: { pin: 17, kind: trigger } }
-                  qc:
-                    line1: { trigger: barrier, reject: reject, delay_ms: 700, pulse_ms: 80, ok_labels: [dog], ng_labels: [cat],
-                             max_wait_ms: %d, snapshots: none%s }
-                """.formatted(maxWaitMs, extra), tmp, Map.of()).gpio().qc().get("line1");
+                qc:
+                  line1: { trigger: barrier, reject: reject, delay_ms: 700, pulse_ms: 80, ok_labels: [dog], ng_labels: [cat],
+                           max_wait_ms: %d, snapshots: none%s }
+                """.formatted(maxWaitMs, extra), tmp, Map.of()).qc().get("line1");
         QcStation s = new QcStation(q, (pulse, captureNanos) -> pushes.add(ms(time.nanoTime()) + " for " + pulse.toMillis()),
                 time.scheduler(), time.scheduler(), null, time);
         s.addListener(results::add);
