@@ -7,7 +7,7 @@
 #
 #   sudo deploy/install.sh [--deb FILE] [--no-start] [--dry-run]
 #
-# The .deb is FILE, or vigil_*_<arch>.deb beside this script, in the current folder or in daemon/target
+# The .deb is FILE, or vigil_*_<arch>.deb beside this script, in the current folder or in deploy/target
 # (`mvn -P deb package` writes it there). --dry-run prints what would be done and changes nothing.
 # Tests and unusual machines may point the checks elsewhere: VIGIL_OS_RELEASE (default /etc/os-release),
 # VIGIL_ARCH (default: dpkg's architecture), VIGIL_DEVICE_MODEL (default /proc/device-tree/model),
@@ -124,12 +124,12 @@ fi
 
 # ---- 3. the package ----
 if [ -z "$deb" ]; then
-  for d in "$here" "$(pwd)" "$here/../daemon/target"; do
+  for d in "$here" "$(pwd)" "$here/target"; do
     for f in "$d"/vigil_*_"$arch".deb; do [ -f "$f" ] && deb="$f"; done
     [ -n "$deb" ] && break
   done
 fi
-if [ -z "$deb" ] || [ ! -f "$deb" ]; then die "no vigil_*_$arch.deb found; give --deb FILE (built with \`mvn -P deb package\` in daemon/target)"; fi
+if [ -z "$deb" ] || [ ! -f "$deb" ]; then die "no vigil_*_$arch.deb found; give --deb FILE (built with \`mvn -P deb package\` in deploy/target)"; fi
 deb_arch="$(dpkg-deb --field "$deb" Architecture 2>/dev/null || echo '?')"
 [ "$deb_arch" = "$arch" ] || die "$deb is for $deb_arch, this machine is $arch"
 say "installing $deb"

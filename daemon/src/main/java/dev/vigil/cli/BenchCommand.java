@@ -5,6 +5,7 @@ import dev.vigil.bench.Bench;
 import dev.vigil.bench.BenchResult;
 import dev.vigil.bench.DelegateComparison;
 import dev.vigil.bench.PipelineBench;
+import dev.vigil.inference.Engines;
 import dev.vigil.pipeline.Analyzer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -147,6 +148,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Integer compare() {
+        if (!Engines.TFLITE.equals(model.engine))
+            throw new Main.UsageException("--compare measures delegates of engine tflite; drop --engine " + model.engine);
         List<DelegateComparison.Config> configs;
         try {
             configs = compare.stream().map(DelegateComparison.Config::parse).toList();

@@ -18,7 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "doctor", description = {"Check the platform and the config: Java, architecture, TensorFlow Lite, XNNPACK, "
+@Command(name = "doctor", description = {"Check the platform and the config: Java, architecture, TensorFlow Lite, XNNPACK, engines, "
         + "Edge TPU, cameras, GPIO chips, power sensors, and what the config needs (its cameras, model, events directory, "
         + "HTTP port).", "Exit 1 when something fails; each failing line says how to fix it."})
 final class DoctorCommand implements Callable<Integer> {
@@ -73,6 +73,7 @@ final class DoctorCommand implements Callable<Integer> {
         Path file = config != null ? config : Files.isRegularFile(host.resolve(SERVICE_CONFIG)) ? host.resolve(SERVICE_CONFIG) : null;
         Doctor.Config cfg = file == null ? null : Doctor.Config.load(file);
         Optional<dev.vigil.config.VigilConfig> loaded = cfg == null ? Optional.empty() : Optional.ofNullable(cfg.config());
+        checks.add(Doctor.engines(loaded));
         checks.addAll(Doctor.edgeTpu(host, EdgeTpu.probe(EdgeTpu.DEFAULT_LIBRARY), loaded));
         checks.add(Doctor.cameras(host));
         checks.add(Doctor.gpio(host));

@@ -32,7 +32,7 @@ public final class ModelOptions {
     @Option(names = "--edgetpu-device", description = "Edge TPU: usb, pci, usb:N, pci:N or a device path.")
     String edgetpuDevice;
 
-    @Option(names = "--engine", defaultValue = "tflite", description = "tflite or djl (DJL 0.27, TFLite 2.6.2: x86_64 Linux only, slower; for parity checks) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engine", defaultValue = "tflite", description = "tflite, or djl where installed (DJL 0.27, TFLite 2.6.2: x86_64 Linux only, the amd64 package; slower; for parity checks) (default: ${DEFAULT-VALUE}).")
     String engine;
 
     @Option(names = "--letterbox", description = "Keep the aspect ratio (pad) instead of stretching the image.")

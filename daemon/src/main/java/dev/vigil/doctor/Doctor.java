@@ -7,6 +7,7 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.inference.Delegate;
 import dev.vigil.inference.EdgeTpu;
+import dev.vigil.inference.Engines;
 import dev.vigil.model.ModelEntry;
 import dev.vigil.model.ModelStore;
 import java.io.IOException;
@@ -62,6 +63,13 @@ public final class Doctor {
     }
 
     // ---- Edge TPU ----
+
+    /** The inference engines that run here; a FAIL only when the config's engine is not one of them. */
+    public static Check engines(Optional<VigilConfig> config) {
+        String here = String.join(", ", Engines.available());
+        Optional<String> problem = config.flatMap(c -> Engines.problem(c.inference().engine().word()));
+        return problem.map(p -> Check.fail("engines", here + "; " + p, "")).orElse(Check.ok("engines", here));
+    }
 
     /** Coral USB, Coral PCIe and the runtime; a FAIL only when the config's delegate is edgetpu. */
     public static List<Check> edgeTpu(Host host, EdgeTpu.Probe probe, Optional<VigilConfig> config) {

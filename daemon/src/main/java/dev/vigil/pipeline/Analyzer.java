@@ -1,9 +1,9 @@
 package dev.vigil.pipeline;
 
 import dev.vigil.inference.EngineOptions;
+import dev.vigil.inference.Engines;
 import dev.vigil.inference.InferenceEngine;
 import dev.vigil.inference.TensorSpec;
-import dev.vigil.inference.TfliteEngine;
 import dev.vigil.postprocess.DetectionDecoder;
 import dev.vigil.postprocess.Detections;
 import dev.vigil.inference.ModelLoadException;
@@ -81,11 +81,7 @@ public final class Analyzer implements AutoCloseable {
     }
 
     public static Analyzer open(ModelSpec spec, Options o) {
-        InferenceEngine engine = switch (o.engine()) {
-            case "tflite" -> TfliteEngine.open(spec.model(), o.engineOptions());
-            case "djl" -> dev.vigil.inference.DjlEngine.open(spec.model(), o.engineOptions());
-            default -> throw new IllegalArgumentException("engine: \"" + o.engine() + "\" is not tflite or djl");
-        };
+        InferenceEngine engine = Engines.open(o.engine(), spec.model(), o.engineOptions());
         try {
             return new Analyzer(spec, engine, o);
         } catch (RuntimeException e) {

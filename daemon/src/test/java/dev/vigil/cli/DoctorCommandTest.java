@@ -55,7 +55,7 @@ class DoctorCommandTest {
         CliTest.Run none = CliTest.run("doctor", "--root", tmp.resolve("empty").toString());
         assertEquals(0, none.code(), none.out());
         assertTrue(none.out().contains("\nconfig           -    none given and no /etc/vigil/vigil.yaml"), none.out());
-        for (String line : new String[] {"java ", "architecture ", "tensorflow lite ", "xnnpack ", "coral usb ", "coral pcie ",
+        for (String line : new String[] {"java ", "architecture ", "tensorflow lite ", "xnnpack ", "engines ", "coral usb ", "coral pcie ",
                 "edge tpu ", "cameras ", "gpio chips ", "power sensors "})
             assertTrue(none.out().lines().anyMatch(l -> l.startsWith(line)), line + " missing:\n" + none.out());
     }

@@ -126,6 +126,19 @@ class DoctorTest {
     }
 
     @Test
+    void aConfigOnAnEngineThatIsNotHereFailsWithTheEngineLine() {
+        assertEquals(new Check("engines", Status.OK, "tflite", ""), Doctor.engines(Optional.empty()));
+        VigilConfig djl = ConfigLoader.parse("""
+                engine: djl
+                cameras: { door: { source: { device: /dev/video0 }, groups: { person: { labels: [person] } } } }
+                """, tmp, Map.of());
+        Check c = Doctor.engines(Optional.of(djl));
+        assertEquals(Status.FAIL, c.status());
+        assertTrue(c.detail().startsWith("tflite; engine: djl is not available "), c.detail());
+        assertTrue(c.detail().endsWith("; use engine: tflite"), c.detail());
+    }
+
+    @Test
     void theConfigsCameraIsCheckedAgainstTheMachine() {
         Check ok = Doctor.camera(host, config("cpu", "{ device: /dev/video0, pixel_format: mjpeg }").cameras().get("door"));
         assertEquals(new Check("camera door", Status.OK, "/dev/video0 (MJPG YUYV)", ""), ok);

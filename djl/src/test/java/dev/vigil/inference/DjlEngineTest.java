@@ -87,8 +87,8 @@ class DjlEngineTest {
         @Test
         void arm64LinuxIsTurnedAwayWithTheFix() {
             String p = DjlEngine.platformProblem("Linux", "aarch64").orElseThrow();
-            assertTrue(p.startsWith("the djl engine runs only on x86_64 Linux (DJL's TFLite natives)"), p);
-            assertTrue(p.contains("aarch64") && p.endsWith("use engine tflite"), p);
+            assertEquals("engine: djl is not available on linux-arm64 (the DJL TFLite engine ships x86_64 natives only);"
+                    + " use engine: tflite", Engines.notAvailable("djl", p));
         }
 
         @Test

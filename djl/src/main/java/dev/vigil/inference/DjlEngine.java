@@ -79,7 +79,7 @@ public final class DjlEngine implements InferenceEngine {
      */
     public static DjlEngine open(Path model, EngineOptions options) {
         platformProblem(System.getProperty("os.name"), System.getProperty("os.arch"))
-                .ifPresent(p -> { throw new ModelLoadException(p); });
+                .ifPresent(p -> { throw new ModelLoadException(Engines.notAvailable(DjlEngineProvider.NAME, p)); });
         Delegate d = options.delegate();
         if (d != Delegate.CPU && d != Delegate.AUTO)
             throw new ModelLoadException("delegate " + d.name().toLowerCase(Locale.ROOT).replace('_', '-')
@@ -110,13 +110,12 @@ public final class DjlEngine implements InferenceEngine {
         }
     }
 
-    /** Empty when this JVM can load DJL's TFLite natives, else the one-line reason. */
+    /**
+     * Empty when this JVM can load DJL's TFLite natives, else where it is ("on linux-arm64 (why)"). Where engine djl
+     * runs is stated once, in {@link Engines}: the daemon must say it also where this jar is absent.
+     */
     static Optional<String> platformProblem(String osName, String osArch) {
-        boolean linux = osName != null && osName.toLowerCase(Locale.ROOT).startsWith("linux");
-        boolean x86 = "amd64".equals(osArch) || "x86_64".equals(osArch);
-        if (linux && x86) return Optional.empty();
-        return Optional.of("the djl engine runs only on x86_64 Linux (DJL's TFLite natives), not on " + osName + " "
-                + osArch + "; use engine tflite");
+        return Engines.wrongPlatform(DjlEngineProvider.NAME, Engines.platform(osName, osArch));
     }
 
     /**
