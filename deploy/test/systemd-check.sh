@@ -181,7 +181,8 @@ if start_within "camera down"; then
     fail "camera down: the service left active (running) within 3 x WatchdogSec 6 s (now $active/$sub, result $result)"
   else
     pass "camera down: still active (running), same pid, through 3 x WatchdogSec (18 s)"
-    ready=$(box curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:8089/readyz || true)
+    ready=$(box bash -c 'exec 3<>/dev/tcp/127.0.0.1/8089 && printf "GET /readyz HTTP/1.0\r\n\r\n" >&3 && head -1 <&3' \
+              | awk '{ print $2 }' || true)
     [ "$ready" = 503 ] && pass "camera down: /readyz 503" || fail "camera down: /readyz answered $ready, expected 503"
     sigstop "camera down" 6 && stop_clean "camera down"
   fi

@@ -12,10 +12,10 @@ fi
 if [ -n "$upid" ] && kill -0 "$upid" 2>/dev/null; then sleep 1; kill -0 "$upid" 2>/dev/null && kill -TERM "$upid"; fi
 sleep 0.5
 left=0
-while read -r d; do
+[ -f "$OUT/cgroups" ] && while read -r d; do
   [ -d "$d" ] || continue
   find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
   if [ -d "$d" ]; then echo "halt: cgroup $d still there: $(tr '\n' ' ' < "$d/cgroup.procs" 2>/dev/null)"; left=1; fi
-done < "$OUT/cgroups" 2>/dev/null
+done < "$OUT/cgroups"
 if grep -q "^$N-" /proc/mounts; then echo "halt: host mounts left:"; grep "^$N-" /proc/mounts; left=1; fi
 exit "$left"
