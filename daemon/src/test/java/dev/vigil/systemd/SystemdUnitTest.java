@@ -112,9 +112,55 @@ class SystemdUnitTest {
         expected.put("ReadWritePaths", "/var/lib/vigil");
         expected.put("DevicePolicy", "closed");
         expected.put("ExecStart", "/usr/bin/vigil run --config /etc/vigil/vigil.yaml");
-        expected.put("ExecStopPost", "-/usr/bin/vigil gpio reset --config /etc/vigil/vigil.yaml");
+        expected.put("ExecStopPost", "-/bin/sh -c '[ \"$$EXIT_CODE\" = exited ] && [ \"$$EXIT_STATUS\" = 0 ]"
+                + " || exec /usr/bin/vigil gpio reset --config /etc/vigil/vigil.yaml'");
         expected.forEach((k, v) -> assertEquals(List.of(v), s.get(k), k));
         assertEquals(List.of("char-video4linux rw", "char-gpiochip rw", "char-apex rw", "char-usb_device rw"), s.get("DeviceAllow"));
         assertEquals(List.of("multi-user.target"), section("Install").get("WantedBy"));
+    }
+
+    /**
+     * ExecStopPost's shell line, run as systemd runs it after each way the main process can end (systemd.exec(5)'s
+     * table of $SERVICE_RESULT, $EXIT_CODE, $EXIT_STATUS): the GPIO reset runs unless the daemon exited 0, which it
+     * does only after putting its outputs safe itself.
+     */
+    @Test
+    void gpioResetRunsAfterEveryEndButACleanExit() throws Exception {
+        String line = section("Service").get("ExecStopPost").getFirst();
+        assertTrue(line.startsWith("-/bin/sh -c '") && line.endsWith("'"), line);
+        Path calls = tmp.resolve("calls");
+        Path vigil = tmp.resolve("vigil");
+        Files.writeString(vigil, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        Files.setPosixFilePermissions(vigil, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // systemd turns '$$' into '$' and hands the quoted word to sh as one argument.
+        String script = line.substring("-/bin/sh -c '".length(), line.length() - 1).replace("$$", "$")
+                .replace("/usr/bin/vigil", vigil.toString());
+
+        Map<String, Boolean> resetAfter = new LinkedHashMap<>();
+        resetAfter.put("success exited 0", false);  // SIGTERM handled, outputs safe, exit 0
+        resetAfter.put("success killed TERM", true); // died of the signal itself: nothing of ours ran
+        resetAfter.put("exit-code exited 143", true); // a JVM without our handler: shutdown hooks only
+        resetAfter.put("exit-code exited 1", true);
+        resetAfter.put("watchdog dumped ABRT", true);
+        resetAfter.put("signal killed KILL", true);
+        resetAfter.put("timeout killed KILL", true);
+        resetAfter.put("core-dump dumped SEGV", true);
+        for (var c : resetAfter.entrySet()) {
+            String[] v = c.getKey().split(" ");
+            Files.deleteIfExists(calls);
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", script).redirectErrorStream(true);
+            pb.environment().put("SERVICE_RESULT", v[0]);
+            pb.environment().put("EXIT_CODE", v[1]);
+            pb.environment().put("EXIT_STATUS", v[2]);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), c.getKey());
+            assertEquals(0, p.exitValue(), c.getKey() + ": " + out);
+            if (c.getValue()) {
+                assertEquals(List.of("gpio reset --config /etc/vigil/vigil.yaml"), Files.readAllLines(calls), c.getKey());
+            } else {
+                assertTrue(Files.notExists(calls), c.getKey() + ": reset ran after a clean exit");
+            }
+        }
     }
 }
