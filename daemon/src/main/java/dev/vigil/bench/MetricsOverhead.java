@@ -1,8 +1,8 @@
-package dev.vigil.http;
+package dev.vigil.bench;
 
-import dev.vigil.bench.PipelineBench;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Daemon;
+import dev.vigil.http.Observability;
 import dev.vigil.metrics.Metrics;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.ModelSpec;
