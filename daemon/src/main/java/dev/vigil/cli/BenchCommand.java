@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.bench.Bench;
 import dev.vigil.bench.BenchResult;
 import dev.vigil.bench.DelegateComparison;
+import dev.vigil.bench.MetricsOverhead;
 import dev.vigil.bench.PipelineBench;
 import dev.vigil.inference.Engines;
 import dev.vigil.pipeline.Analyzer;
@@ -76,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
     private Integer scrapeOverhead(List<Mat> decoded) throws Exception {
         if (cameras < 1 || cameraFps <= 0 || duration < 1 || pairs < 1)
             throw new Main.UsageException("--cameras, --camera-fps, --duration and --rounds-pairs must be positive");
-        var r = dev.vigil.http.MetricsOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
+        var r = MetricsOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
                 cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))), pairs);
         ObjectNode o = ImageCommand.JSON.createObjectNode();
         o.put("mode", "pipeline-scrape");

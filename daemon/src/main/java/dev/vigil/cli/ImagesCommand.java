@@ -17,7 +17,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -26,24 +25,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "images",         description = "List, download and check the test images of the catalog.",
         subcommands = {ImagesCommand.ListImages.class, ImagesCommand.Pull.class, ImagesCommand.Verify.class})
-public final class ImagesCommand {
-
-    @Mixin HelpOption help;
-
-    @Option(names = "--mirror", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Folder tried before downloading (holds <file> or test-images/<file>); default: $VIGIL_MIRROR.")
-    Path mirror;
-
-    private final Supplier<ModelStore> stores;
+public final class ImagesCommand extends CatalogCommand {
 
     public ImagesCommand() { this(ModelStore::fromEnvironment); }
 
-    public ImagesCommand(Supplier<ModelStore> stores) { this.stores = stores; }
-
-    ModelStore store() {
-        ModelStore store = stores.get();
-        return mirror == null ? store : store.withMirror(mirror, "--mirror");
-    }
+    public ImagesCommand(Supplier<ModelStore> stores) { super(stores); }
 
     private static String expect(ImageEntry e) {
         return e.expect().isEmpty() ? "-" : e.expect().stream().map(ImageEntry.Expect::word).collect(Collectors.joining(","));
@@ -134,9 +120,7 @@ public final class ImagesCommand {
 
         @Override public Integer call() {
             ModelStore store = parent.store();
-            List<ImageEntry> entries = names.isEmpty()
-                    ? List.copyOf(store.images().entries().values())
-                    : names.stream().map(store.images()::get).toList();
+            List<ImageEntry> entries = selected(store.images(), names);
             var report = new VerifyReport(spec.commandLine().getOut());
             for (ImageEntry e : entries) report.add(e.name(), store.verify(e));
             return report.finish();

@@ -18,7 +18,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,25 +27,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "models",         description = "List, download and check the models of the catalog.",
         subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class})
-public final class ModelsCommand {
-
-    @Mixin HelpOption help;
-
-    @Option(names = "--mirror", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Folder tried before downloading (holds <file> or models/<file>); default: $VIGIL_MIRROR.")
-    Path mirror;
-
-    private final Supplier<ModelStore> stores;
+public final class ModelsCommand extends CatalogCommand {
 
     public ModelsCommand() { this(ModelStore::fromEnvironment); }
 
-    /** @param stores the store as configured (home, mirror from the config file); {@code --mirror} overrides its mirror */
-    public ModelsCommand(Supplier<ModelStore> stores) { this.stores = stores; }
-
-    ModelStore store() {
-        ModelStore store = stores.get();
-        return mirror == null ? store : store.withMirror(mirror, "--mirror");
-    }
+    public ModelsCommand(Supplier<ModelStore> stores) { super(stores); }
 
     /** A model is installed only if its labels are too; it is missing if either file is. */
     static Location locate(ModelStore store, ModelEntry e) {
@@ -129,9 +114,7 @@ public final class ModelsCommand {
 
         @Override public Integer call() {
             ModelStore store = parent.store();
-            List<ModelEntry> entries = names.isEmpty()
-                    ? List.copyOf(store.models().entries().values())
-                    : names.stream().map(store.models()::get).toList();
+            List<ModelEntry> entries = selected(store.models(), names);
             var report = new VerifyReport(spec.commandLine().getOut());
             for (ModelEntry e : entries) {
                 report.add(e.name(), store.verify(e));

@@ -1,5 +1,6 @@
 package dev.vigil.inference;
 
+import dev.vigil.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -143,7 +144,7 @@ public final class EdgeTpu {
             return isPath ? SymbolLookup.libraryLookup(Path.of(lib), Arena.global())
                     : SymbolLookup.libraryLookup(lib, Arena.global());
         } catch (IllegalArgumentException e) {
-            String why = Dl.error(lib);
+            String why = Libc.dlopenError(lib); // the JDK's lookup says only "cannot open", hiding a missing libusb-1.0
             boolean notThere = why == null || why.startsWith(lib + ": cannot open shared object file");
             throw new Unavailable(Unavailable.Reason.NO_LIBRARY, notThere
                     ? lib + " is not installed (" + INSTALL + ")"
@@ -323,39 +324,6 @@ public final class EdgeTpu {
                 runtime.freeDelegate.invokeExact(delegate);
             } catch (Throwable t) {
                 throw new IllegalStateException("edgetpu_free_delegate failed: " + t, t);
-            }
-        }
-    }
-
-    /**
-     * dlopen/dlerror, only to say why a library failed to load: the JDK's library lookup reports just "cannot open"
-     * and a missing dependency (libusb-1.0) would otherwise read as a missing libedgetpu.
-     */
-    private static final class Dl {
-        private static final int RTLD_NOW = 2;
-
-        static String error(String lib) {
-            try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                Optional<MemorySegment> open = libc.find("dlopen"), error = libc.find("dlerror"), close = libc.find("dlclose");
-                if (open.isEmpty() || error.isEmpty() || close.isEmpty()) return null;
-                MethodHandle dlopen = linker.downcallHandle(open.get(),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-                MethodHandle dlerror = linker.downcallHandle(error.get(), FunctionDescriptor.of(ValueLayout.ADDRESS));
-                MethodHandle dlclose = linker.downcallHandle(close.get(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment h = (MemorySegment) dlopen.invokeExact(arena.allocateFrom(lib), RTLD_NOW);
-                    if (h.address() != 0) {
-                        int ignored = (int) dlclose.invokeExact(h);
-                        return null;
-                    }
-                    MemorySegment msg = (MemorySegment) dlerror.invokeExact();
-                    return msg.address() == 0 ? null : msg.reinterpret(Long.MAX_VALUE).getString(0);
-                }
-            } catch (Throwable t) {
-                return null;
             }
         }
     }

@@ -2,10 +2,7 @@ package dev.vigil.nativeio;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +20,6 @@ public final class NativeStderr {
 
     public record Captured<T>(T value, String text) {}
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle DUP = downcall("dup", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle DUP2 = downcall("dup2",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle OPEN = downcall("open",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final int O_WRONLY = 1, O_TRUNC = 0x200;
-
-    private static MethodHandle downcall(String name, FunctionDescriptor fd) {
-        return LINKER.defaultLookup().find(name).map(a -> LINKER.downcallHandle(a, fd)).orElseThrow();
-    }
-
     private NativeStderr() {}
 
     /** Runs {@code action} with native stderr redirected; a failure of the redirection itself runs it plainly. */
@@ -49,15 +33,16 @@ public final class NativeStderr {
         }
         try (Arena arena = Arena.ofConfined()) {
             System.err.flush();
-            saved = (int) DUP.invokeExact(2);
-            fd = (int) OPEN.invokeExact(arena.allocateFrom(tmp.toString()), O_WRONLY | O_TRUNC, 0);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            saved = Libc.dup(2);
+            fd = (int) Libc.OPEN.invokeExact(state, arena.allocateFrom(tmp.toString()), Libc.O_WRONLY | Libc.O_TRUNC, 0);
             if (saved < 0 || fd < 0) {
-                if (saved >= 0) { int ignored = (int) CLOSE.invokeExact(saved); }
+                if (saved >= 0) Libc.close(saved);
                 Files.deleteIfExists(tmp);
                 return new Captured<>(action.get(), "");
             }
-            int r = (int) DUP2.invokeExact(fd, 2);
-            int c = (int) CLOSE.invokeExact(fd);
+            Libc.dup2(fd, 2);
+            Libc.close(fd);
         } catch (Throwable t) {
             return new Captured<>(action.get(), "");
         }
@@ -67,8 +52,8 @@ public final class NativeStderr {
         } finally {
             try {
                 System.err.flush();
-                int r = (int) DUP2.invokeExact(saved, 2);
-                int c = (int) CLOSE.invokeExact(saved);
+                Libc.dup2(saved, 2);
+                Libc.close(saved);
             } catch (Throwable ignored) {
                 // fd 2 stays on the file: nothing better can be done, and nothing is lost but stderr output.
             }

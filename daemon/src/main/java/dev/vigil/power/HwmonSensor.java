@@ -14,46 +14,38 @@ import java.util.Optional;
  */
 public final class HwmonSensor implements PowerSensor {
 
-    /** One channel and how to read it. */
-    private record Channel(String rail, Path power, Path volts, Path amps) {
-        double watts() throws IOException {
-            if (power != null) return SysFiles.number(power) / 1e6;
-            return SysFiles.number(volts) / 1e3 * (SysFiles.number(amps) / 1e3);
-        }
-    }
-
-    private final List<Channel> channels;
+    private final List<RailChannel> channels;
     private final String description;
 
-    private HwmonSensor(List<Channel> channels, String description) {
+    private HwmonSensor(List<RailChannel> channels, String description) {
         this.channels = channels;
         this.description = description;
     }
 
     /** The power channels under {@code <sysRoot>/class/hwmon}, or empty when there are none. */
     public static Optional<HwmonSensor> find(Path sysRoot) {
-        List<Channel> out = new ArrayList<>();
+        List<RailChannel> out = new ArrayList<>();
         List<String> chips = new ArrayList<>();
         for (Path dev : SysFiles.list(sysRoot.resolve("class/hwmon"), "hwmon*")) {
             String name = SysFiles.textOrNull(dev.resolve("name"));
             if (name == null || name.equalsIgnoreCase("ina3221")) continue;
             int before = out.size();
             for (int n : SysFiles.channels(dev, "power", "_input")) {
-                out.add(new Channel(name + "/" + label(dev, "power" + n), dev.resolve("power" + n + "_input"), null, null));
+                out.add(RailChannel.power(name + "/" + label(dev, "power" + n), dev.resolve("power" + n + "_input"), 1e6));
             }
             if (out.size() == before) {
                 for (int n : SysFiles.channels(dev, "curr", "_input")) {
                     Path v = dev.resolve("in" + n + "_input");
                     if (!v.toFile().isFile()) continue;
-                    out.add(new Channel(name + "/" + label(dev, "in" + n), null, v, dev.resolve("curr" + n + "_input")));
+                    out.add(RailChannel.voltsTimesAmps(name + "/" + label(dev, "in" + n), v, dev.resolve("curr" + n + "_input")));
                 }
             }
             if (out.size() > before) chips.add(name + " (" + dev.getFileName() + ")");
         }
         if (out.isEmpty()) return Optional.empty();
         // A channel that cannot be read now (a driver that fails the read) would fail every sample: leave it out.
-        List<Channel> readable = new ArrayList<>();
-        for (Channel c : out) {
+        List<RailChannel> readable = new ArrayList<>();
+        for (RailChannel c : out) {
             try {
                 c.watts();
                 readable.add(c);
@@ -77,8 +69,7 @@ public final class HwmonSensor implements PowerSensor {
 
     @Override
     public PowerReading read() throws IOException {
-        List<Rail> rails = new ArrayList<>(channels.size());
-        for (Channel c : channels) rails.add(new Rail(c.rail(), c.watts()));
+        List<Rail> rails = RailChannel.read(channels);
         return PowerReading.of(rails, PowerReading.sum(rails));
     }
 }

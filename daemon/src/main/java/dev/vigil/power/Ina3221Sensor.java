@@ -22,18 +22,11 @@ import java.util.Optional;
  */
 public final class Ina3221Sensor implements PowerSensor {
 
-    private record Channel(String rail, Path power, Path volts, Path amps) {
-        double watts() throws IOException {
-            if (power != null) return SysFiles.number(power) / 1e3;
-            return SysFiles.number(volts) / 1e3 * (SysFiles.number(amps) / 1e3);
-        }
-    }
-
-    private final List<Channel> channels;
+    private final List<RailChannel> channels;
     private final int input; // index of the input rail, or -1
     private final String description;
 
-    private Ina3221Sensor(List<Channel> channels, String description) {
+    private Ina3221Sensor(List<RailChannel> channels, String description) {
         this.channels = channels;
         this.description = description;
         int in = -1;
@@ -49,7 +42,7 @@ public final class Ina3221Sensor implements PowerSensor {
 
     /** The INA3221 rails under {@code sysRoot} (the hwmon and the older IIO layout), or empty when there are none. */
     public static Optional<Ina3221Sensor> find(Path sysRoot) {
-        List<Channel> out = new ArrayList<>();
+        List<RailChannel> out = new ArrayList<>();
         List<String> where = new ArrayList<>();
         for (Path dev : SysFiles.list(sysRoot.resolve("class/hwmon"), "hwmon*")) {
             String name = SysFiles.textOrNull(dev.resolve("name"));
@@ -60,7 +53,7 @@ public final class Ina3221Sensor implements PowerSensor {
                 Path v = dev.resolve("in" + n + "_input"), a = dev.resolve("curr" + n + "_input");
                 // Newer kernels also label the shunt-sum channel; it has no current of its own.
                 if (label == null || label.isBlank() || label.equalsIgnoreCase("NC") || !Files.isRegularFile(v) || !Files.isRegularFile(a)) continue;
-                out.add(new Channel(label, null, v, a));
+                out.add(RailChannel.voltsTimesAmps(label, v, a));
             }
             if (out.size() > before) where.add(dev.getFileName().toString());
         }
@@ -71,13 +64,13 @@ public final class Ina3221Sensor implements PowerSensor {
                     String label = SysFiles.textOrNull(dev.resolve("rail_name_" + n));
                     Path p = dev.resolve("in_power" + n + "_input");
                     if (label == null || label.isBlank() || !Files.isRegularFile(p)) continue;
-                    out.add(new Channel(label, p, null, null));
+                    out.add(RailChannel.power(label, p, 1e3));
                 }
                 if (out.size() > before) where.add(chip.getFileName() + "/" + dev.getFileName());
             }
         }
         if (out.isEmpty()) return Optional.empty();
-        List<String> names = out.stream().map(Channel::rail).toList();
+        List<String> names = out.stream().map(RailChannel::rail).toList();
         return Optional.of(new Ina3221Sensor(List.copyOf(out), "INA3221 " + String.join(", ", where) + ": " + String.join(", ", names)));
     }
 
@@ -87,8 +80,7 @@ public final class Ina3221Sensor implements PowerSensor {
 
     @Override
     public PowerReading read() throws IOException {
-        List<Rail> rails = new ArrayList<>(channels.size());
-        for (Channel c : channels) rails.add(new Rail(c.rail(), c.watts()));
+        List<Rail> rails = RailChannel.read(channels);
         return PowerReading.of(rails, input >= 0 ? rails.get(input).watts() : PowerReading.sum(rails));
     }
 }

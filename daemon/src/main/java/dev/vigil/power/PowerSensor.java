@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * One source of power readings: a Linux hwmon chip, a Jetson's INA3221 monitors, a Raspberry Pi 5's PMIC, Intel RAPL,
- * or an estimate where the machine has none of these. Chosen once at start by {@link PowerSensors#detect}; read on the
+ * or an estimate where the machine has none of these. Chosen once at start by {@link PowerSensors#choose}; read on the
  * metrics thread, never on the frame path.
  */
 public interface PowerSensor extends AutoCloseable {

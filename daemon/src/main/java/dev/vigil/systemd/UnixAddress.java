@@ -1,5 +1,6 @@
 package dev.vigil.systemd;
 
+import dev.vigil.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

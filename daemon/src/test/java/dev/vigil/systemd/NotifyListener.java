@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.vigil.nativeio.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -36,9 +37,7 @@ final class NotifyListener implements AutoCloseable {
     }
 
     private static final MethodHandle BIND = Libc.errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle POLL = Libc.errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = Libc.errnoCall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final short POLLIN = 1;
 
     final UnixAddress address;
     private final int fd;
@@ -80,9 +79,9 @@ final class NotifyListener implements AutoCloseable {
             MemorySegment buf = arena.allocate(4096);
             while (!closing) {
                 pfd.set(JAVA_INT, 0, fd);
-                pfd.set(JAVA_SHORT, 4, POLLIN);
+                pfd.set(JAVA_SHORT, 4, Libc.POLLIN);
                 pfd.set(JAVA_SHORT, 6, (short) 0);
-                int ready = (int) POLL.invokeExact(state, pfd, 1L, 100);
+                int ready = (int) Libc.POLL.invokeExact(state, pfd, 1L, 100);
                 if (ready <= 0) continue;
                 long n = (long) RECV.invokeExact(state, fd, buf, 4096L, Libc.MSG_DONTWAIT);
                 if (n < 0) continue;

@@ -1,25 +1,19 @@
 package dev.vigil.gpio.cdev;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import dev.vigil.nativeio.Libc;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The Linux GPIO character device (uAPI v2, {@code <linux/gpio.h>}, kernel 5.10+) through Java's FFM API: open a chip,
  * request one line as an input or output, set and read its value, wait for edge events. No native library of vigil's
- * own: only libc's open, ioctl, poll, read and close.
+ * own: only libc's open, ioctl, poll, read and close, bound in {@link Libc}.
  *
  * <p>Why vigil has this: Pi4J 4's own FFM plugin ({@code pi4j-plugin-ffm}) is not on Maven Central as this project can
  * reach it, and pi4j-plugin-gpiod 3.x does not run on pi4j-core 4 (its IOs override the 3.x shutdown methods that 4.x
@@ -74,29 +68,6 @@ public final class Cdev {
 
     static long ior(int nr, int size) { return ioc(2, nr, size); }
 
-    private static final int O_RDWR = 02, O_CLOEXEC = 02000000;
-    private static final short POLLIN = 1;
-    private static final int EINTR = 4;
-
-    // ---- libc ----
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle OPEN = libc("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), true);
-    private static final MethodHandle IOCTL = libc("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), true);
-    private static final MethodHandle POLL = libc("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), false);
-    private static final MethodHandle READ = libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), false);
-    private static final MethodHandle CLOSE = libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), false);
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT));
-
-    private static MethodHandle libc(String name, FunctionDescriptor fd, boolean variadic) {
-        var symbol = LINKER.defaultLookup().find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
-        return variadic
-                ? LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2))
-                : LINKER.downcallHandle(symbol, fd, Linker.Option.captureCallState("errno"));
-    }
-
     /** A failed system call: {@link #errno} and the C library's text for it. */
     public static final class CdevException extends RuntimeException {
         private final int errno;
@@ -111,12 +82,7 @@ public final class Cdev {
 
     /** The text of an errno ("Device or resource busy"). */
     public static String strerror(int errno) {
-        try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
-            return s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
+        return Libc.strerror(errno);
     }
 
     private static RuntimeException rethrow(Throwable t) {
@@ -128,9 +94,9 @@ public final class Cdev {
     /** Opens a chip ({@code /dev/gpiochip0}) read-write; returns its file descriptor. */
     public static int openChip(String path) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
-            int fd = (int) OPEN.invokeExact(st, a.allocateFrom(path), O_RDWR | O_CLOEXEC, 0);
-            if (fd < 0) throw new CdevException("cannot open " + path, (int) ERRNO.get(st, 0L));
+            MemorySegment st = a.allocate(Libc.CALL_STATE);
+            int fd = (int) Libc.OPEN.invokeExact(st, a.allocateFrom(path), Libc.O_RDWR | Libc.O_CLOEXEC, 0);
+            if (fd < 0) throw new CdevException("cannot open " + path, Libc.errno(st));
             return fd;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -213,20 +179,20 @@ public final class Cdev {
      */
     public static Event awaitEvent(int lineFd, int timeoutMs) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment st = a.allocate(Libc.CALL_STATE);
             MemorySegment pfd = a.allocate(8, 4);
             pfd.set(JAVA_INT, 0, lineFd);
-            pfd.set(JAVA_SHORT, 4, POLLIN);
-            int n = (int) POLL.invokeExact(st, pfd, 1L, timeoutMs);
+            pfd.set(JAVA_SHORT, 4, Libc.POLLIN);
+            int n = (int) Libc.POLL.invokeExact(st, pfd, 1L, timeoutMs);
             if (n < 0) {
-                int errno = (int) ERRNO.get(st, 0L);
-                if (errno == EINTR) return null;
+                int errno = Libc.errno(st);
+                if (errno == Libc.EINTR) return null;
                 throw new CdevException("poll", errno);
             }
             if (n == 0) return null;
             MemorySegment ev = a.allocate(EVENT_SIZE, 8);
-            long r = (long) READ.invokeExact(st, lineFd, ev, (long) EVENT_SIZE);
-            if (r < 0) throw new CdevException("read of a line event", (int) ERRNO.get(st, 0L));
+            long r = (long) Libc.READ.invokeExact(st, lineFd, ev, (long) EVENT_SIZE);
+            if (r < 0) throw new CdevException("read of a line event", Libc.errno(st));
             if (r != EVENT_SIZE) throw new IllegalStateException("short line event read: " + r + " bytes");
             return new Event(ev.get(JAVA_INT, 8), ev.get(JAVA_LONG, 0));
         } catch (Throwable t) {
@@ -235,22 +201,18 @@ public final class Cdev {
     }
 
     public static void close(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(a.allocate(CAPTURE), fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        Libc.close(fd);
     }
 
     private static void ioctl(Arena a, int fd, long request, MemorySegment arg, String what) {
-        MemorySegment st = a.allocate(CAPTURE);
+        MemorySegment st = a.allocate(Libc.CALL_STATE);
         int r;
         try {
-            r = (int) IOCTL.invokeExact(st, fd, request, arg);
+            r = (int) Libc.IOCTL.invokeExact(st, fd, request, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        if (r < 0) throw new CdevException(what, (int) ERRNO.get(st, 0L));
+        if (r < 0) throw new CdevException(what, Libc.errno(st));
     }
 
     private static String cString(MemorySegment s, long offset) {

@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * One consumer serving several cameras fairly: each call starts looking at the camera after the one served last, so a
  * fast camera cannot starve a slow one. Blocks on the cameras' shared {@link FrameSignal}, never spins. One consumer
- * thread per poller.
+ * thread per poller. A test helper: the daemon's loop serves its cameras itself.
  */
-public final class FramePoller {
+final class FramePoller {
 
     private final List<Camera> cameras;
     private final Map<String, Camera> byName = new HashMap<>();
@@ -18,7 +18,7 @@ public final class FramePoller {
     private int next;
 
     /** The cameras must have been started with {@code Options.withSignal(signal)}. */
-    public FramePoller(List<Camera> cameras, FrameSignal signal) {
+    FramePoller(List<Camera> cameras, FrameSignal signal) {
         if (cameras.isEmpty()) throw new IllegalArgumentException("no cameras");
         this.cameras = List.copyOf(cameras);
         this.signal = signal;

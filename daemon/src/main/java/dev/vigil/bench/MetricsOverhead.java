@@ -1,6 +1,5 @@
-package dev.vigil.http;
+package dev.vigil.bench;
 
-import dev.vigil.bench.PipelineBench;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.ModelSpec;
 import java.io.InputStream;
