@@ -85,7 +85,7 @@ class MetricsTest {
             var model = new dev.vigil.pipeline.ModelId("ssd", "ab".repeat(32), "xnnpack");
             var trigger = new dev.vigil.rules.Trigger("door", "person",
                     new dev.vigil.postprocess.Detection("person", 0, 0.9f, new float[] {0, 0, 1, 1}), java.time.Instant.EPOCH);
-            var result = new dev.vigil.pipeline.FrameResult("door", 1, java.time.Instant.EPOCH, "x", 1_000, model,
+            var result = new dev.vigil.pipeline.FrameResult("door", 1, java.time.Instant.EPOCH, "x", 1_000_000, model,
                     dev.vigil.pipeline.Analyzer.Kind.DETECTOR, List.of(trigger.detection()), List.of(), List.of(trigger),
                     new dev.vigil.pipeline.StageTimings(1_000_000, 2_000_000, 10_000_000, 300_000, 20_000), 14_000_000);
             var skipped = new dev.vigil.pipeline.FrameOutcome.Skipped("door", 2, 0, 0, "motion");
