@@ -77,7 +77,7 @@ class RelayNeverWaitsForTheDiskTest {
                     confirm: { frames: 1, of: 1 }
                     cooldown_s: 0
                     tracking: false
-                alarm: { triggered_for_s: 60, cooldown_s: 1 }
+                alarm: { triggered_s: 60, cooldown_s: 1 }
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
                   actions: [ { group: person, output: relay, pulse_ms: 20 } ]
