@@ -141,7 +141,7 @@ class HealthTest {
         h.loopTurned(now.get());
         assertNull(h.problem(), "door 9 s, slow 18 s of 30");
         advance(Duration.ofMillis(1500));
-        assertEquals("camera door: no frame for 10 s (limit 10 s)", h.problem());
+        assertEquals("camera door: no frame for 11 s (limit 10 s)", h.problem()); // 10.5 s
         assertEquals(Health.CameraHealth.STALE, h.camera("door").health());
         h.flowed("door", now.get(), true);
         advance(Duration.ofSeconds(13));

@@ -83,7 +83,7 @@ class RunCommandObservabilityTest {
             }
             String all = String.join("\n", lines);
             assertTrue(!all.contains("\tat ") && !all.contains("Exception:"), "no stack trace: " + all);
-            for (String expected : List.of("INFO  Camera - camera door: UP", "INFO  Daemon - model ssd_mobilenet_v1_coco_quant on ",
+            for (String expected : List.of("INFO  Camera - camera door: UP", "INFO  Wiring - model ssd_mobilenet_v1_coco_quant on ",
                     "INFO  EventStore - event ", " door/person person ", " door/animal ", "INFO  Metrics - power: estimate",
                     "INFO  StatusServer - http: listening on", "INFO  RunCommand - SIGTERM: stopping", "INFO  RunCommand - stopped in")) {
                 assertTrue(all.contains(expected), "logged: " + expected + "\n" + all);
