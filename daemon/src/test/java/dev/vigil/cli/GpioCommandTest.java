@@ -31,7 +31,9 @@ class GpioCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** With the HTTP server on a free port: a fixed one collides with a vigil already running on this machine. */
     static final String DOOR = """
+            http: { listen: "127.0.0.1:0" }
             events: { dir: %s }
             cameras:
               door:
