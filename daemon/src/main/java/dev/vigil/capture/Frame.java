@@ -11,7 +11,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * @param camera       the camera's configured name
  * @param sequence     1, 2, 3, ... per camera in capture order; a gap is a dropped frame
  * @param bgr          8-bit, 3-channel BGR
- * @param captureNanos {@link System#nanoTime()} when the frame was read, for latency measurement
+ * @param captureNanos the camera's time source's nanos when the frame was read ({@link System#nanoTime()} in production)
  * @param time         wall-clock time when the frame was read
  * @param sourceRef    the image file name for a folder source, {@code clip.mp4@12.345} for a video file, else the
  *                     capture time

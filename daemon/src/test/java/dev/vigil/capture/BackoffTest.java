@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
@@ -23,13 +26,33 @@ class BackoffTest {
         assertTrue(jittered, "jitter spreads the delays");
     }
 
+    /** Jitter that always draws {@code v}: each delay is nominal * (1 - 0.25 v). */
+    static RandomGenerator always(double v) {
+        return new RandomGenerator() {
+            @Override public long nextLong() { throw new UnsupportedOperationException(); }
+
+            @Override public double nextDouble() { return v; }
+        };
+    }
+
+    @Test
+    void theJitterShortensEachDelayByItsShareOfAQuarter() {
+        Backoff b = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), always(0.5));
+        List<Long> ms = new ArrayList<>();
+        for (int i = 0; i < 8; i++) ms.add(b.next().toMillis());
+        assertEquals(List.of(875L, 1750L, 3500L, 7000L, 14_000L, 26_250L, 26_250L, 26_250L), ms);
+        Backoff most = new Backoff(Duration.ofMillis(400), Duration.ofMillis(800), always(0.999_999_999));
+        assertEquals(Duration.ofNanos(300_000_001L), most.next(), "never shorter than three quarters");
+    }
+
     @Test
     void resetStartsOverAfterASuccessfulConnection() {
-        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), new SplittableRandom(1));
+        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), always(0));
         for (int i = 0; i < 6; i++) b.next();
-        assertTrue(b.next().toMillis() > 700);
+        assertEquals(Duration.ofSeconds(1), b.next());
         b.reset();
-        assertTrue(b.next().toMillis() <= 100);
+        assertEquals(Duration.ofMillis(100), b.next());
+        assertEquals(Duration.ofMillis(200), b.next());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.testing.TestData;
+import dev.vigil.testing.VirtualTime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 class FolderCameraTest {
 
     private static final Duration FAST_RETRY = Duration.ofMillis(50);
+    private static final java.util.random.RandomGenerator NO_JITTER = CameraTimingTest.NO_JITTER;
+
+    /** For the tests whose capture runs on virtual time: pacing and retries move only when the test advances. */
+    final VirtualTime time = new VirtualTime();
+
+    Duration parked() throws InterruptedException { return time.awaitParked(1).getFirst(); }
+
+    void advanceMs(long ms) { time.advance(Duration.ofMillis(ms)); }
+
+    /** A frame's capture time in ms of virtual time. */
+    static long time(Frame f) { return (f.captureNanos() - VirtualTime.START_NANOS) / 1_000_000; }
 
     private static Camera.Options options() {
         return Camera.Options.defaults().withBackoff(FAST_RETRY, Duration.ofMillis(200));
@@ -80,26 +92,30 @@ class FolderCameraTest {
 
     @Test
     void slowConsumerGetsTheNewestFrameAndTheRestAreCountedAsDropped() throws Exception {
-        try (Camera cam = Camera.start("lane", new SourceSpec.Folder(TestData.images(), 50, true), options())) {
+        // 50 fps on virtual time: exactly one image per 20 ms step, whatever the machine's load.
+        try (Camera cam = Camera.start("lane", new SourceSpec.Folder(TestData.images(), 50, true), options().withTime(time, null))) {
             Frame first = cam.acquire(Duration.ofSeconds(5));
             assertNotNull(first, "first frame");
+            assertEquals(1, first.sequence());
             cam.release(first);
             List<Long> seqs = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                Thread.sleep(150); // a slow model
-                Frame f = cam.acquire(Duration.ofSeconds(2));
+                for (int step = 0; step < 7; step++) { // a slow model: 140 ms per frame
+                    assertEquals(Duration.ofMillis(20), parked());
+                    advanceMs(20);
+                }
+                parked(); // the seventh image of the round is published
+                Frame f = cam.acquire(Duration.ofSeconds(5));
                 assertNotNull(f);
                 seqs.add(f.sequence());
-                // The frame handed out is the newest: nothing newer was captured before acquire returned it.
-                assertTrue(cam.stats().captured() - f.sequence() <= 1, "frame " + f.sequence() + " of " + cam.stats().captured());
+                assertEquals(140L * (i + 1), time(f), "the frame handed out is the newest");
                 cam.release(f);
             }
-            for (int i = 1; i < seqs.size(); i++)
-                assertTrue(seqs.get(i) - seqs.get(i - 1) >= 3, "no backlog: consecutive frames " + seqs);
+            assertEquals(List.of(8L, 15L, 22L, 29L, 36L, 43L), seqs, "no backlog");
             CameraStats s = cam.stats();
-            assertTrue(s.dropped() >= 6 * 2, "drops counted: " + s);
-            long pending = s.captured() - s.delivered() - s.dropped();
-            assertTrue(pending == 0 || pending == 1, "captured = delivered + dropped + newest: " + s);
+            assertEquals(43, s.captured());
+            assertEquals(7, s.delivered());
+            assertEquals(36, s.dropped(), "six dropped per round: captured = delivered + dropped");
             assertEquals(3, cam.pooledMats(), "steady state reuses three Mats");
         }
     }
@@ -128,16 +144,28 @@ class FolderCameraTest {
             assertEquals(CameraState.ENDED, cam.state());
             assertEquals(List.of("ENDED cannot open: " + missing + ": no such folder"), reasons);
         }
-        try (Camera cam = Camera.start("later", new SourceSpec.Folder(missing, 50, true), options())) {
-            assertTrue(Fixtures.await(Duration.ofSeconds(3), () -> cam.stats().reconnects() >= 3), "retries: " + cam.stats());
+        reasons.clear();
+        try (Camera cam = Camera.start("later", new SourceSpec.Folder(missing, 50, true), options().withTime(time, NO_JITTER)
+                .withListener((c, from, to, why) -> { if (why != null) reasons.add(to + " " + why); }))) {
+            for (long delay : new long[] {50, 100, 200}) {
+                assertEquals(Duration.ofMillis(delay), parked());
+                assertEquals(CameraState.DOWN, cam.state());
+                advanceMs(delay);
+            }
+            assertEquals(Duration.ofMillis(200), parked(), "at the maximum");
+            assertEquals(3, cam.stats().reconnects());
             assertEquals(CameraState.DOWN, cam.state());
+            assertEquals("DOWN cannot open: " + missing + ": no such folder; retry in 200 ms", reasons.getLast());
             // The folder appears (a mount came up): the next retry finds it.
             Files.createDirectories(missing);
             Files.copy(TestData.image("cat.bmp"), missing.resolve("cat.bmp"));
-            Frame f = cam.acquire(Duration.ofSeconds(3));
+            advanceMs(200);
+            Frame f = cam.acquire(Duration.ofSeconds(5));
             assertNotNull(f);
             assertEquals("cat.bmp", f.sourceRef());
+            assertEquals(550, time(f), "captured at the fourth retry: 50 + 100 + 200 + 200 ms");
             cam.release(f);
+            parked(); // waiting for the next image: the camera is up
             assertEquals(CameraState.UP, cam.state());
         }
     }
@@ -156,20 +184,21 @@ class FolderCameraTest {
     @Test
     void pollerServesCamerasInTurnAndReportsWhenAllEnded() throws Exception {
         FrameSignal signal = new FrameSignal();
-        Camera.Options o = options().withSignal(signal);
+        Camera.Options o = options().withSignal(signal).withTime(time, null);
         try (Camera a = Camera.start("a", new SourceSpec.Folder(TestData.images(), 100, true), o);
              Camera b = Camera.start("b", new SourceSpec.Folder(TestData.images(), 100, true), o)) {
             FramePoller poller = new FramePoller(List.of(a, b), signal);
             List<String> served = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                Frame f = poller.next(Duration.ofSeconds(2));
+                time.awaitParked(2); // both cameras published their newest frame
+                Frame f = poller.next(Duration.ofSeconds(5));
                 assertNotNull(f);
                 served.add(f.camera());
-                Thread.sleep(25); // slower than both cameras: each always has a fresh frame
                 poller.release(f);
+                time.advance(Duration.ofMillis(10));
             }
-            long fromA = served.stream().filter("a"::equals).count();
-            assertTrue(Math.abs(fromA - (20 - fromA)) <= 2, "fair: " + served);
+            assertEquals(10, served.stream().filter("a"::equals).count(), "fair: " + served);
+            for (int i = 1; i < served.size(); i++) assertTrue(!served.get(i).equals(served.get(i - 1)), "in turn: " + served);
             assertFalse(poller.allEnded());
         }
         FrameSignal done = new FrameSignal();
@@ -186,10 +215,10 @@ class FolderCameraTest {
 
     @Test
     void closeIsPromptEvenWithAFrameLentOut() throws Exception {
-        Camera cam = Camera.start("slow", new SourceSpec.Folder(TestData.images(), 0.5, true), options());
+        Camera cam = Camera.start("slow", new SourceSpec.Folder(TestData.images(), 0.5, true), options().withTime(time, null));
         Frame held = cam.acquire(Duration.ofSeconds(5));
         assertNotNull(held);
-        Thread.sleep(100); // the capture thread now waits 2 s for the next image
+        assertEquals(Duration.ofSeconds(2), parked(), "the capture thread waits 2 s for the next image");
         long start = System.nanoTime();
         cam.close();
         long ms = (System.nanoTime() - start) / 1_000_000;

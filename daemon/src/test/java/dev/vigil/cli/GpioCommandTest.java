@@ -31,7 +31,9 @@ class GpioCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** With the HTTP server on a free port: a fixed one collides with a vigil already running on this machine. */
     static final String DOOR = """
+            http: { listen: "127.0.0.1:0" }
             events: { dir: %s }
             cameras:
               door:
@@ -86,7 +88,9 @@ class GpioCommandTest {
                 "run", "--config", cfg.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!(Files.readString(log).contains("ARMED -> TRIGGERED") && Files.readString(log).contains("heartbeat: beating"))
+            // "running" comes once the SIGTERM handler is installed, which may be after the first frames and alarms.
+            while (!(Files.readString(log).contains("ARMED -> TRIGGERED") && Files.readString(log).contains("heartbeat: beating")
+                    && Files.readString(log).contains("running; events in"))
                     && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(200);
             String before = Files.readString(log);
             assertTrue(before.contains("ARMED -> TRIGGERED (person person"), before);

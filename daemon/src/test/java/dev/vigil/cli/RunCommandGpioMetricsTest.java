@@ -23,12 +23,10 @@ class RunCommandGpioMetricsTest {
 
     @Test
     void aPersonAtTheDoorShowsUpAsAlarmLatencyAndStateInMetrics() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) { port = s.getLocalPort(); }
         Path cfg = tmp.resolve("door.yaml");
         Files.writeString(cfg, """
                 model: ssd_mobilenet_v1_coco_quant
-                http: { listen: "127.0.0.1:%d" }
+                http: { listen: "127.0.0.1:0" }
                 events: { dir: %s }
                 cameras:
                   door:
@@ -43,7 +41,7 @@ class RunCommandGpioMetricsTest {
                     relay: { pin: 24, kind: relay }
                   actions:
                     - { group: person, output: relay, pulse_ms: 50 }
-                """.formatted(port, tmp.resolve("events"), TestData.images().toAbsolutePath()));
+                """.formatted(tmp.resolve("events"), TestData.images().toAbsolutePath()));
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-Dvigil.mirror=" + TestData.shared().toAbsolutePath(),
                 "-Dvigil.home=" + tmp.resolve("home"), "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main",
@@ -53,6 +51,7 @@ class RunCommandGpioMetricsTest {
         try {
             String metrics = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int port = listeningPort(tmp.resolve("daemon.log"), p, deadline);
             Pattern latency = Pattern.compile("vigil_alarm_latency_seconds_count\\{[^}]*camera=\"door\"[^}]*} (\\d+)");
             while (System.nanoTime() < deadline && p.isAlive()) {
                 try {
@@ -60,8 +59,8 @@ class RunCommandGpioMetricsTest {
                             HttpResponse.BodyHandlers.ofString()).body();
                     Matcher m = latency.matcher(metrics);
                     if (m.find() && Long.parseLong(m.group(1)) > 0) break;
-                } catch (java.io.IOException notYet) {
-                    // the server starts after the model loads
+                } catch (java.io.IOException e) {
+                    throw new AssertionError("the server said it listens on " + port + " but: " + e, e);
                 }
                 Thread.sleep(300);
             }
@@ -75,5 +74,16 @@ class RunCommandGpioMetricsTest {
             p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             p.destroyForcibly();
         }
+    }
+
+    /** The port the daemon's server bound (port 0 in the config), read from its log line once it appears. */
+    static int listeningPort(Path log, Process p, long deadline) throws Exception {
+        Pattern listening = Pattern.compile("http: listening on 127\\.0\\.0\\.1:(\\d+)");
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            Matcher m = listening.matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (m.find()) return Integer.parseInt(m.group(1));
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no HTTP server: " + (Files.exists(log) ? Files.readString(log) : "(no log)"));
     }
 }

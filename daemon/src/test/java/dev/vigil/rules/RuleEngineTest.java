@@ -227,6 +227,21 @@ class RuleEngineTest {
     }
 
     @Test
+    void aSubSecondCooldownEndsToTheNanosecondAcrossSecondBoundaries() {
+        RuleEngine e = rules().cooldown(Duration.ofMillis(1500)).engine();
+        List<Detection> cat = List.of(det("cat", 0.8f, 0.4f, 0.6f, 0.6f, 0.9f));
+        Instant first = T0.plusMillis(700); // ends at T0 + 2.2 s: the nanosecond part wraps
+        assertEquals(1, e.evaluate(cat, first).size());
+        assertEquals(0, e.evaluate(cat, first.plusNanos(1_499_999_999L)).size());
+        assertEquals(1, e.evaluate(cat, T0.plusMillis(2200)).size());
+        assertEquals(0, e.evaluate(cat, T0.plusMillis(3699)).size());
+        assertEquals(1, e.evaluate(cat, T0.plusMillis(3700)).size());
+        GroupState animal = e.state().get(1);
+        assertEquals(3, animal.triggers());
+        assertEquals(2, animal.cooldownSuppressed());
+    }
+
+    @Test
     void cooldownIsPerGroup() {
         RuleEngine e = rules().cooldown(Duration.ofSeconds(30)).engine();
         assertEquals(List.of("person"), groups(e.evaluate(List.of(det("person", 0.8f, 0.4f, 0.2f, 0.6f, 0.9f)), T0)));
