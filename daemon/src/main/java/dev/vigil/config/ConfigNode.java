@@ -58,6 +58,18 @@ final class ConfigNode {
 
     boolean has(String key) { return !get(key).missing(); }
 
+    /**
+     * Builds the record of this node: its constructor checks its components, and an error it names relative to
+     * itself ({@link ConfigException#at}) gets this node's path in front.
+     */
+    <T> T make(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ConfigException e) {
+            throw e.under(path);
+        }
+    }
+
     /** An error at this key: {@code path: what}. */
     ConfigException fail(String what) {
         return new ConfigException((path.isEmpty() ? "config" : path) + ": " + what);
@@ -131,6 +143,26 @@ final class ConfigNode {
         return s;
     }
 
+    /** A whole number; its range is the record's to check. */
+    int integer(int def) {
+        return integer(def, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /** A whole number of milliseconds ({@code pulse_ms}); its range is the record's to check. */
+    Duration millis(long def) {
+        return Duration.ofMillis(missing() ? def : integer(0));
+    }
+
+    /** A number; its range is the record's to check. */
+    double number(double def) {
+        return number(def, -Double.MAX_VALUE, Double.MAX_VALUE);
+    }
+
+    /** A number held as a float (scores, areas, coordinates); its range is the record's to check. */
+    float floating(double def) {
+        return (float) number(def);
+    }
+
     int integer(int def, int min, int max) {
         if (missing()) return def;
         long v;
@@ -172,8 +204,10 @@ final class ConfigNode {
         return v;
     }
 
-    float fraction(double def) {
-        return (float) number(def, 0, 1);
+    /** A score that only serves as the default of others ({@code cameras.NAME.min_score}): no record holds it. */
+    float score(double def) {
+        float v = floating(def);
+        return make(() -> Check.score("", v));
     }
 
     boolean bool(boolean def) {
@@ -203,9 +237,9 @@ final class ConfigNode {
         return Enum.valueOf(type, w.toUpperCase(Locale.ROOT));
     }
 
-    /** Seconds given as a number, e.g. {@code cooldown_s: 30} or {@code 0.5}. */
-    Duration seconds(double def, double min) {
-        double s = number(def, min, Double.MAX_VALUE);
+    /** Seconds given as a number, e.g. {@code cooldown_s: 30} or {@code 0.5}; the range is the record's to check. */
+    Duration seconds(double def) {
+        double s = number(def, -1e9, 1e9);
         return Duration.ofNanos(Math.round(s * 1e9));
     }
 
@@ -225,13 +259,15 @@ final class ConfigNode {
         return ctx.baseDir().resolve(p).normalize();
     }
 
-    /** A byte count: a whole number, or a number with a unit, e.g. {@code 500MB} (1 KB = 1024 bytes, as Spring's DataSize). */
+    /**
+     * A byte count: a whole number, or a number with a unit, e.g. {@code 500MB} (1 KB = 1024 bytes, as Spring's
+     * DataSize); how small it may be is the record's to check.
+     */
     long bytes(long def) {
         if (missing()) return def;
         if (node.isIntegralNumber()) {
-            long v = node.asLong();
-            if (v < 1) throw fail(shown() + " must be at least 1");
-            return v;
+            if (!node.canConvertToLong()) throw fail(shown() + " is too large");
+            return node.asLong();
         }
         Matcher m = node.isTextual() ? SIZE.matcher(node.asText().strip()) : null;
         if (m == null || !m.matches()) {
@@ -246,12 +282,11 @@ final class ConfigNode {
             default -> 0;
         };
         double v = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
-        if (v < 1) throw fail(show() + " must be at least 1 byte");
         if (v > Long.MAX_VALUE / 2) throw fail(show() + " is too large");
         return (long) v;
     }
 
-    /** An age with a unit: {@code 45s}, {@code 30m}, {@code 12h}, {@code 7d}, {@code 2w}. */
+    /** An age with a unit: {@code 45s}, {@code 30m}, {@code 12h}, {@code 7d}, {@code 2w}; the count is part of the notation, 1 or more. */
     Duration age(Duration def) {
         if (missing()) return def;
         Matcher m = node.isValueNode() ? AGE.matcher(node.asText().strip()) : null;
@@ -297,6 +332,8 @@ final class ConfigNode {
     }
 
     private static String outOfRange(String value, double min, double max) {
+        if (min <= Integer.MIN_VALUE && max >= Integer.MAX_VALUE) return value + " is too large";
+        if (min <= -1e9 && max >= 1e9) return value + " is not within -1000000000..1000000000";
         if (max >= Integer.MAX_VALUE) return value + " must be at least " + fmt(min);
         return value + " is not within " + fmt(min) + ".." + fmt(max);
     }

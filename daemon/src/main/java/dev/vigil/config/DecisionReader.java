@@ -46,9 +46,9 @@ final class DecisionReader {
         Set<String> groups = new LinkedHashSet<>();
         for (ConfigNode g : n.get("groups").list("rule group names, e.g. [person]")) groups.add(CameraReader.groupOfAnyCamera(g, cameras));
         AlarmConfig d = AlarmConfig.DEFAULT;
-        return new AlarmConfig(Collections.unmodifiableSet(groups),
-                n.get("triggered_s").seconds(d.triggeredFor().toMillis() / 1000.0, 0),
-                n.get("cooldown_s").seconds(d.cooldown().toMillis() / 1000.0, 0));
+        Duration triggered = n.get("triggered_s").seconds(d.triggeredFor().toNanos() / 1e9);
+        Duration cooldown = n.get("cooldown_s").seconds(d.cooldown().toNanos() / 1e9);
+        return n.make(() -> new AlarmConfig(Collections.unmodifiableSet(groups), triggered, cooldown));
     }
 
     /**
@@ -68,18 +68,21 @@ final class DecisionReader {
             Input in = gpio.inputs().get(trigger);
             if (in == null || in.kind() != InputKind.TRIGGER) throw t.fail(t.show() + " is not an input of kind trigger under gpio.inputs");
             if (!triggers.add(trigger)) throw t.fail(t.show() + " already triggers another qc station; give each camera its own light barrier");
-            String reject = GpioReader.outputName(q.get("reject"), gpio.outputs());
-            Duration delay = Duration.ofMillis(q.get("delay_ms").integer(0, 0, 600_000));
-            Duration pulse = Duration.ofMillis(q.get("pulse_ms").integer(200, 1, 60_000));
+            ConfigNode r = q.get("reject");
+            String reject = r.requiredText("the name of an output under gpio.outputs").strip();
+            String notAnOutput = GpioConfig.notAnOutput(gpio.outputs(), reject);
+            if (notAnOutput != null) throw r.fail(notAnOutput);
+            Duration delay = q.get("delay_ms").millis(0);
+            Duration pulse = q.get("pulse_ms").millis(200);
             Set<String> ok = labels(q.get("ok_labels")), ng = labels(q.get("ng_labels"));
-            if (ok.isEmpty() && ng.isEmpty()) throw q.fail("give ok_labels or ng_labels (or both): the labels of a good or a bad part");
-            for (String l : ok) if (ng.contains(l)) throw q.get("ng_labels").fail("\"" + l + "\" is also an ok label");
-            float min = q.get("min_score").fraction(0.5);
-            Duration maxWait = Duration.ofMillis(q.get("max_wait_ms").integer(1000, 1, 600_000));
+            float min = q.get("min_score").score(0.5);
+            float okMin = q.get("ok_min_score").floating(min), ngMin = q.get("ng_min_score").floating(min);
+            Duration maxWait = q.get("max_wait_ms").millis(1000);
+            boolean rejectUncertain = q.get("reject_uncertain").bool(false);
             Path audit = q.get("audit").path(eventsDir.resolve("qc-" + camera + ".jsonl"));
-            out.put(camera, new QcConfig(camera, trigger, reject, delay, pulse, ok, ng, q.get("ok_min_score").fraction(min),
-                    q.get("ng_min_score").fraction(min), maxWait, q.get("reject_uncertain").bool(false), audit,
-                    q.get("snapshots").word(QcConfig.Snapshots.NG, QcConfig.Snapshots.class)));
+            QcConfig.Snapshots snapshots = q.get("snapshots").word(QcConfig.Snapshots.NG, QcConfig.Snapshots.class);
+            out.put(camera, q.make(() -> new QcConfig(camera, trigger, reject, delay, pulse, ok, ng, okMin, ngMin, maxWait,
+                    rejectUncertain, audit, snapshots)));
         }
         for (Input t : gpio.inputs(InputKind.TRIGGER)) {
             if (!triggers.contains(t.name())) {
