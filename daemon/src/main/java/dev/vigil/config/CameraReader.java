@@ -102,16 +102,14 @@ final class CameraReader {
     }
 
     private static Confirm confirm(ConfigNode n) {
-        if (n.missing()) return Confirm.ONE_OF_ONE;
-        n.mapping("frames and of, e.g. {frames: 2, of: 3}").allowOnly(CONFIRM_KEYS);
+        if (!n.missing()) n.mapping("frames and of, e.g. {frames: 2, of: 3}").allowOnly(CONFIRM_KEYS);
         int frames = n.get("frames").integer(1);
         int of = n.get("of").integer(Math.max(1, frames));
         return n.make(() -> new Confirm(frames, of));
     }
 
     private static MotionConfig motion(ConfigNode n) {
-        if (n.missing()) return MotionConfig.OFF;
-        n.mapping("motion settings (" + String.join(", ", MOTION_KEYS) + ")").allowOnly(MOTION_KEYS);
+        if (!n.missing()) n.mapping("motion settings (" + String.join(", ", MOTION_KEYS) + ")").allowOnly(MOTION_KEYS);
         MotionConfig d = MotionConfig.OFF;
         boolean enabled = n.get("enabled").bool(false);
         int threshold = n.get("threshold").integer(d.threshold());

@@ -1,7 +1,5 @@
 package dev.vigil.config;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.GpioConfig.Input;
 import dev.vigil.config.GpioConfig.InputKind;
 import java.nio.file.Path;
@@ -37,12 +35,11 @@ final class DecisionReader {
                     + old.path() + " is deprecated)");
         }
         warnings.add(old.path() + " is deprecated: move it to the top-level " + key + ":");
-        return old;
+        return old.writtenAt(now);
     }
 
     static AlarmConfig alarm(ConfigNode n, Map<String, CameraConfig> cameras) {
-        if (n.missing()) return AlarmConfig.DEFAULT;
-        n.mapping("alarm settings (" + String.join(", ", ALARM_KEYS) + ")").allowOnly(ALARM_KEYS);
+        if (!n.missing()) n.mapping("alarm settings (" + String.join(", ", ALARM_KEYS) + ")").allowOnly(ALARM_KEYS);
         Set<String> groups = new LinkedHashSet<>();
         for (ConfigNode g : n.get("groups").list("rule group names, e.g. [person]")) groups.add(CameraReader.groupOfAnyCamera(g, cameras));
         AlarmConfig d = AlarmConfig.DEFAULT;
@@ -91,27 +88,6 @@ final class DecisionReader {
             }
         }
         return Collections.unmodifiableMap(out);
-    }
-
-    static void write(ObjectNode root, AlarmConfig alarm, Map<String, QcConfig> qc) {
-        ObjectNode a = root.putObject("alarm");
-        ArrayNode groups = a.putArray("groups");
-        alarm.groups().forEach(groups::add);
-        a.put("triggered_s", alarm.triggeredFor().toNanos() / 1e9).put("cooldown_s", alarm.cooldown().toNanos() / 1e9);
-        if (qc.isEmpty()) return;
-        ObjectNode qcs = root.putObject("qc");
-        for (QcConfig q : qc.values()) {
-            ObjectNode qn = qcs.putObject(q.camera()).put("trigger", q.trigger()).put("reject", q.reject())
-                    .put("delay_ms", q.delay().toMillis()).put("pulse_ms", q.pulse().toMillis());
-            ArrayNode ok = qn.putArray("ok_labels");
-            q.okLabels().forEach(ok::add);
-            ArrayNode ng = qn.putArray("ng_labels");
-            q.ngLabels().forEach(ng::add);
-            qn.put("ok_min_score", Double.parseDouble(Float.toString(q.okMinScore())))
-                    .put("ng_min_score", Double.parseDouble(Float.toString(q.ngMinScore())))
-                    .put("max_wait_ms", q.maxWait().toMillis()).put("reject_uncertain", q.rejectUncertain())
-                    .put("audit", q.audit().toString()).put("snapshots", q.snapshots().name().toLowerCase(java.util.Locale.ROOT));
-        }
     }
 
     private static Set<String> labels(ConfigNode n) {

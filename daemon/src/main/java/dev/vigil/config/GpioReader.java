@@ -74,10 +74,14 @@ final class GpioReader {
             Duration debounce = i.get("debounce_ms").millis(kind == InputKind.TRIGGER ? 5 : 20);
             Pull pull = i.get("pull").word(Pull.OFF, Pull.class);
             boolean activeLow = i.get("active_low").bool(false);
-            Duration hold = i.get("hold_s").seconds(kind == InputKind.WAKE ? 30 : 0);
+            // Only a wake input has a hold time: read (and printed) for others only when given, for the record to refuse.
+            Duration hold = kind == InputKind.WAKE || i.has("hold_s") ? i.get("hold_s").seconds(kind == InputKind.WAKE ? 30 : 0) : Duration.ZERO;
             List<String> bound = new ArrayList<>();
             for (ConfigNode c : i.get("cameras").list("camera names, e.g. [door]")) bound.add(camera(c, cameras));
-            if (kind != InputKind.TRIGGER && bound.isEmpty()) bound.addAll(cameras.keySet());
+            if (kind != InputKind.TRIGGER && bound.isEmpty()) {
+                bound.addAll(cameras.keySet());
+                i.get("cameras").keep(bound);
+            }
             out.put(e.getKey(), i.make(() -> new Input(e.getKey(), pin, kind, debounce, pull, activeLow, hold, bound)));
         }
         return Collections.unmodifiableMap(out);

@@ -1,21 +1,21 @@
 package dev.vigil.config;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads and writes the {@code power:} and {@code logging:} sections (metrics, status page, logs). */
+/** Reads the {@code power:} and {@code logging:} sections (metrics, status page, logs). */
 final class ObservabilityReader {
 
     private ObservabilityReader() {}
 
     static PowerConfig power(ConfigNode n) {
         PowerConfig d = PowerConfig.DEFAULT;
-        if (n.missing()) return d;
-        n.mapping("power settings (source, idle_watts, busy_watts, interval_s)")
-                .allowOnly(List.of("source", "idle_watts", "busy_watts", "interval_s"));
+        if (!n.missing()) {
+            n.mapping("power settings (source, idle_watts, busy_watts, interval_s)")
+                    .allowOnly(List.of("source", "idle_watts", "busy_watts", "interval_s"));
+        }
         String source = word(n.get("source"), d.source());
         double idle = n.get("idle_watts").number(d.idleWatts());
         double busy = n.get("busy_watts").number(Math.max(idle, d.busyWatts()));
@@ -25,8 +25,7 @@ final class ObservabilityReader {
 
     static LoggingConfig logging(ConfigNode n) {
         LoggingConfig d = LoggingConfig.DEFAULT;
-        if (n.missing()) return d;
-        n.mapping("logging settings (level, format, file)").allowOnly(List.of("level", "format", "file"));
+        if (!n.missing()) n.mapping("logging settings (level, format, file)").allowOnly(List.of("level", "format", "file"));
         String level = word(n.get("level"), d.level());
         String format = word(n.get("format"), d.format());
         ConfigNode f = n.get("file");
@@ -46,19 +45,6 @@ final class ObservabilityReader {
 
     /** A word the record checks against its list; written in any case. */
     private static String word(ConfigNode n, String def) {
-        return n.text(def).strip().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    static void write(ObjectNode root, PowerConfig p, LoggingConfig l) {
-        ObjectNode pn = root.putObject("power");
-        pn.put("source", p.source());
-        pn.put("idle_watts", p.idleWatts());
-        pn.put("busy_watts", p.busyWatts());
-        pn.put("interval_s", p.interval().toNanos() / 1e9);
-        ObjectNode ln = root.putObject("logging");
-        ln.put("level", l.level());
-        ln.put("format", l.format());
-        l.file().ifPresent(f -> ln.putObject("file").put("path", f.path().toString()).put("max_size", f.maxBytes())
-                .put("max_files", f.maxFiles()));
+        return n.keep(n.text(def).strip().toLowerCase(java.util.Locale.ROOT));
     }
 }
