@@ -30,8 +30,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 final class FfmpegSource implements FrameSource {
 
-    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
     /** How long FFmpeg may take to probe a stream after connecting (its default analyzeduration is 5 s). */
     private static final Duration PROBE_ALLOWANCE = Duration.ofSeconds(6);
 
@@ -62,18 +60,15 @@ final class FfmpegSource implements FrameSource {
     }
 
     static FfmpegSource stream(SourceSpec.Stream s) {
-        String url = s.url();
-        String lower = url.toLowerCase(Locale.ROOT);
-        boolean rtsp = lower.startsWith("rtsp://") || lower.startsWith("rtsps://");
-        if (!rtsp && !lower.startsWith("http://") && !lower.startsWith("https://"))
-            throw new IllegalArgumentException(Redact.url(url) + " is not rtsp://, http://, https://");
-        Duration connect = s.connectTimeout() != null ? s.connectTimeout() : DEFAULT_CONNECT_TIMEOUT;
-        Duration read = s.readTimeout() != null ? s.readTimeout() : DEFAULT_READ_TIMEOUT;
+        String url = s.url(); // SourceSpec.Stream checked the scheme, the transport and the timeouts
+        boolean rtsp = url.toLowerCase(Locale.ROOT).startsWith("rtsp://");
+        Duration connect = s.connectTimeout();
+        Duration read = s.readTimeout();
         // FFmpeg's RTSP handshake waits out its socket timeout twice before giving up on a silent server, so half the
         // connect timeout bounds the whole connect; a stalled stream is noticed after one (see read()).
         Duration socket = connect.dividedBy(2).compareTo(read) < 0 ? connect.dividedBy(2) : read;
         String socketTimeout = Long.toString(socket.toNanos() / 1000);
-        String transport = s.transport() == null || s.transport().isBlank() ? "tcp" : s.transport().toLowerCase(Locale.ROOT);
+        String transport = s.transport();
         return new FfmpegSource(Redact.url(url), () -> {
             FFmpegFrameGrabber g = new FFmpegFrameGrabber(url);
             // One socket timeout per connection in FFmpeg: it bounds the TCP connect and every read.
@@ -96,11 +91,8 @@ final class FfmpegSource implements FrameSource {
     }
 
     static FfmpegSource device(SourceSpec.Device d) {
-        String pixel = d.pixelFormat() == null ? null : switch (d.pixelFormat().toLowerCase(Locale.ROOT)) {
-            case "mjpeg", "mjpg" -> "mjpeg";
-            case "yuyv", "yuyv422", "yuy2" -> "yuyv422";
-            default -> throw new IllegalArgumentException("pixel format " + d.pixelFormat() + " is not mjpeg or yuyv");
-        };
+        // SourceSpec.Device allows only these two (or none); FFmpeg names YUYV yuyv422.
+        String pixel = d.pixelFormat() == null ? null : d.pixelFormat().equals("yuyv") ? "yuyv422" : "mjpeg";
         return new FfmpegSource("device " + d.path(), () -> {
             FFmpegFrameGrabber g = new FFmpegFrameGrabber(d.path());
             g.setFormat("video4linux2");

@@ -23,7 +23,6 @@ final class FolderSource implements FrameSource {
     private int next;
 
     FolderSource(SourceSpec.Folder spec) {
-        if (!(spec.fps() > 0)) throw new IllegalArgumentException("folder source fps must be positive: " + spec.fps());
         this.spec = spec;
     }
 

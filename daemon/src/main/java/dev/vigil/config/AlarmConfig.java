@@ -14,4 +14,9 @@ import java.util.Set;
 public record AlarmConfig(Set<String> groups, Duration triggeredFor, Duration cooldown) {
 
     public static final AlarmConfig DEFAULT = new AlarmConfig(Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+    public AlarmConfig {
+        Check.seconds("triggered_s", triggeredFor, 0);
+        Check.seconds("cooldown_s", cooldown, 0);
+    }
 }

@@ -9,4 +9,9 @@ import dev.vigil.rules.CameraRules;
  * @param name    lowercase letters, digits, '_' and '-': it is a metric tag and part of file names
  * @param enabled a disabled camera is kept in the config but not opened
  */
-public record CameraConfig(String name, boolean enabled, SourceSpec source, CameraRules rules, MotionConfig motion) {}
+public record CameraConfig(String name, boolean enabled, SourceSpec source, CameraRules rules, MotionConfig motion) {
+
+    public CameraConfig {
+        Check.name("", name, "a camera", "it becomes a metric tag and a file name");
+    }
+}

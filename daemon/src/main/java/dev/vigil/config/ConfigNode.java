@@ -2,6 +2,13 @@ package dev.vigil.config;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,35 +17,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A value of the YAML tree together with its key path ({@code cameras.door.source.fps}), so that every check can
  * say where it failed. Readers take a default for a missing key; a key written with no value ({@code fps:}) counts
  * as missing. Scalars given as text are parsed ({@code threads: "4"} and {@code threads: ${THREADS:-4}} both work).
+ * Every scalar read is also written down, default or not, in {@link Effective}: the config as it was understood.
  */
 final class ConfigNode {
 
-    /** What every node of one parse shares. */
-    record Context(Path baseDir, Map<JsonNode, String> unsubstituted) {}
+    /** What every node of one parse shares: where relative paths start, the text as written, what was read. */
+    record Context(Path baseDir, Map<JsonNode, String> unsubstituted, Effective effective) {}
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]i?b?|b)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern AGE = Pattern.compile("(\\d+)\\s*([smhdw])", Pattern.CASE_INSENSITIVE);
     private static final int SHOW_MAX = 80;
 
     private final JsonNode node;
     private final String path;
     private final Context ctx;
+    private final Effective.Slot slot;
 
-    private ConfigNode(JsonNode node, String path, Context ctx) {
+    private ConfigNode(JsonNode node, String path, Context ctx, Effective.Slot slot) {
         this.node = node;
         this.path = path;
         this.ctx = ctx;
+        this.slot = slot;
     }
 
     static ConfigNode root(JsonNode node, Context ctx) {
-        return new ConfigNode(node, "", ctx);
+        return new ConfigNode(node, "", ctx, null);
+    }
+
+    /** This node read from its place in the file, its values written down at {@code place} (a key that moved). */
+    ConfigNode writtenAt(ConfigNode place) {
+        return new ConfigNode(node, path, ctx, place.slot);
     }
 
     String path() { return path; }
@@ -53,10 +64,22 @@ final class ConfigNode {
 
     ConfigNode get(String key) {
         JsonNode child = isMapping() ? node.get(key) : null;
-        return new ConfigNode(child, path.isEmpty() ? key : path + "." + key, ctx);
+        return new ConfigNode(child, path.isEmpty() ? key : path + "." + key, ctx, new Effective.Slot(slot, key, -1));
     }
 
     boolean has(String key) { return !get(key).missing(); }
+
+    /**
+     * Builds the record of this node: its constructor checks its components, and an error it names relative to
+     * itself ({@link ConfigException#at}) gets this node's path in front.
+     */
+    <T> T make(java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ConfigException e) {
+            throw e.under(path);
+        }
+    }
 
     /** An error at this key: {@code path: what}. */
     ConfigException fail(String what) {
@@ -110,34 +133,171 @@ final class ConfigNode {
         List<ConfigNode> out = new ArrayList<>();
         if (missing()) return out;
         if (!isList()) throw fail("expected a list of " + hint + ", got " + show());
-        for (int i = 0; i < node.size(); i++) out.add(new ConfigNode(node.get(i), path + "[" + i + "]", ctx));
+        for (int i = 0; i < node.size(); i++) out.add(new ConfigNode(node.get(i), path + "[" + i + "]", ctx, new Effective.Slot(slot, null, i)));
         return out;
     }
 
-    // ---- scalars ----
+    // ---- scalars: each returns the value and writes it down (see Effective), the default when the key is missing ----
 
     /** The value as text, or {@code def} when missing; a mapping or list is an error. */
     String text(String def) {
-        if (missing()) return def;
-        if (!node.isValueNode()) throw fail("expected text, got " + show());
-        return node.asText();
+        String s = rawText();
+        return keep(s == null ? def : s);
     }
 
     /** Required, non-blank text; {@code hint} says what belongs here. */
     String requiredText(String hint) {
-        String s = text(null);
+        String s = rawText();
         if (s == null) throw fail("missing; give " + hint);
         if (s.isBlank()) throw fail("is empty; give " + hint);
-        return s;
+        return keep(s);
     }
 
-    int integer(int def, int min, int max) {
-        if (missing()) return def;
+    /** Writes down {@code value} as what this key holds: a default the reader worked out, or a value in its canonical form. */
+    String keep(String value) {
+        if (value != null) ctx.effective().set(slot, TextNode.valueOf(Redaction.redact(value)));
+        return value;
+    }
+
+    /** Writes down a list of text as what this key holds (a default the reader worked out). */
+    void keep(List<String> values) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode();
+        values.forEach(a::add);
+        ctx.effective().set(slot, a);
+    }
+
+    /** A whole number; its range is the record's to check. */
+    int integer(int def) {
+        int v = missing() ? def : (int) rawInteger();
+        ctx.effective().set(slot, IntNode.valueOf(v));
+        return v;
+    }
+
+    /** A whole number of milliseconds ({@code pulse_ms}); its range is the record's to check. */
+    Duration millis(long def) {
+        long v = missing() ? def : rawInteger();
+        ctx.effective().set(slot, LongNode.valueOf(v));
+        return Duration.ofMillis(v);
+    }
+
+    /** A number; its range is the record's to check. */
+    double number(double def) {
+        double v = missing() ? def : rawNumber();
+        ctx.effective().set(slot, v == Math.rint(v) && Math.abs(v) < 1e15 ? LongNode.valueOf((long) v) : DoubleNode.valueOf(v));
+        return v;
+    }
+
+    /** A number held as a float (scores, areas, coordinates), written down as its shortest decimal (0.6, not 0.6000000238418579). */
+    float floating(double def) {
+        float v = (float) (missing() ? def : rawNumber());
+        double shortest = Double.parseDouble(Float.toString(v));
+        ctx.effective().set(slot, shortest == Math.rint(shortest) ? LongNode.valueOf((long) shortest) : DoubleNode.valueOf(shortest));
+        return v;
+    }
+
+    /** A score that only serves as the default of others ({@code cameras.NAME.min_score}): no record holds it. */
+    float score(double def) {
+        float v = floating(def);
+        return make(() -> Check.score("", v));
+    }
+
+    /** Seconds given as a number, e.g. {@code cooldown_s: 30} or {@code 0.5}; the range is the record's to check. */
+    Duration seconds(double def) {
+        double s = number(def);
+        if (Math.abs(s) > 1e9) throw fail(shown() + " is not within -1000000000..1000000000");
+        return Duration.ofNanos(Math.round(s * 1e9));
+    }
+
+    boolean bool(boolean def) {
+        boolean v = def;
+        if (!missing()) {
+            String s = node.isBoolean() ? node.asText() : node.isTextual() ? node.asText().strip().toLowerCase(Locale.ROOT) : "";
+            if (!s.equals("true") && !s.equals("false")) throw fail(show() + " is not true or false");
+            v = s.equals("true");
+        }
+        ctx.effective().set(slot, BooleanNode.valueOf(v));
+        return v;
+    }
+
+    /** One of {@code words} (case-insensitive), as written in {@code words}. */
+    String oneOf(String def, List<String> words) {
+        String s = rawText();
+        if (s == null) return keep(def);
+        for (String w : words) if (w.equalsIgnoreCase(s.strip())) return keep(w);
+        throw fail(show() + " is not one of " + String.join(", ", words));
+    }
+
+    /** A constant of {@code type} written in lowercase; {@code def} null makes it required. */
+    <E extends Enum<E>> E word(E def, Class<E> type) {
+        List<String> words = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        String w = oneOf(def == null ? null : def.name().toLowerCase(Locale.ROOT), words);
+        if (w == null) throw fail("missing; give one of " + String.join(", ", words));
+        return Enum.valueOf(type, w.toUpperCase(Locale.ROOT));
+    }
+
+    /** A path; relative ones are resolved against the config file's folder, {@code ~/} against the home folder. */
+    Path path(Path def) {
+        String s = rawText();
+        if (s == null) {
+            if (def != null) keep(def.toString());
+            return def;
+        }
+        if (s.isBlank()) throw fail("is empty; give a path");
+        Path p;
+        try {
+            p = s.equals("~") || s.startsWith("~/")
+                    ? Path.of(System.getProperty("user.home")).resolve(s.equals("~") ? "" : s.substring(2))
+                    : Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw fail(show() + " is not a valid path (" + e.getReason() + ")");
+        }
+        Path resolved = ctx.baseDir().resolve(p).normalize();
+        keep(resolved.toString());
+        return resolved;
+    }
+
+    /** A byte count: a whole number, or a number with a unit ({@link Notation#size}); how small it may be is the record's to check. */
+    long bytes(long def) {
+        long v;
+        if (missing()) {
+            v = def;
+        } else if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) throw fail(shown() + " is too large");
+            v = node.asLong();
+        } else {
+            Long size = node.isTextual() ? Notation.size(node.asText()) : null;
+            if (size == null) throw fail(show() + " is not " + Notation.SIZE_HINT);
+            if (size == Long.MAX_VALUE) throw fail(show() + " is too large");
+            v = size;
+        }
+        ctx.effective().set(slot, LongNode.valueOf(v));
+        return v;
+    }
+
+    /** An age with a unit ({@link Notation#age}); the count is part of the notation, 1 or more. */
+    Duration age(Duration def) {
+        Duration d = def;
+        if (!missing()) {
+            d = node.isValueNode() ? Notation.age(node.asText()) : null;
+            if (d == null) throw fail(show() + " is not " + Notation.AGE_HINT);
+            if (d.isZero()) throw fail(show() + " must be above 0");
+        }
+        keep(Notation.age(d));
+        return d;
+    }
+
+    private String rawText() {
+        if (missing()) return null;
+        if (!node.isValueNode()) throw fail("expected text, got " + show());
+        return node.asText();
+    }
+
+    private long rawInteger() {
         long v;
         if (node.isIntegralNumber() && node.canConvertToLong()) {
             v = node.asLong();
         } else if (node.isIntegralNumber()) {
-            throw fail(outOfRange(shown(), min, max));
+            throw fail(shown() + " is too large");
         } else if (node.isNumber()) {
             throw fail(shown() + " is not a whole number");
         } else if (node.isTextual()) {
@@ -149,12 +309,11 @@ final class ConfigNode {
         } else {
             throw fail("expected a whole number, got " + show());
         }
-        if (v < min || v > max) throw fail(outOfRange(shown(), min, max));
-        return (int) v;
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw fail(shown() + " is too large");
+        return v;
     }
 
-    double number(double def, double min, double max) {
-        if (missing()) return def;
+    private double rawNumber() {
         double v;
         if (node.isNumber()) {
             v = node.asDouble();
@@ -168,106 +327,7 @@ final class ConfigNode {
             throw fail("expected a number, got " + show());
         }
         if (!Double.isFinite(v)) throw fail(show() + " is not a number");
-        if (v < min || v > max) throw fail(outOfRange(shown(), min, max));
         return v;
-    }
-
-    float fraction(double def) {
-        return (float) number(def, 0, 1);
-    }
-
-    boolean bool(boolean def) {
-        if (missing()) return def;
-        if (node.isBoolean()) return node.asBoolean();
-        if (node.isTextual()) {
-            String s = node.asText().strip().toLowerCase(Locale.ROOT);
-            if (s.equals("true")) return true;
-            if (s.equals("false")) return false;
-        }
-        throw fail(show() + " is not true or false");
-    }
-
-    /** One of {@code words} (case-insensitive), as written in {@code words}. */
-    String oneOf(String def, List<String> words) {
-        String s = text(null);
-        if (s == null) return def;
-        for (String w : words) if (w.equalsIgnoreCase(s.strip())) return w;
-        throw fail(show() + " is not one of " + String.join(", ", words));
-    }
-
-    /** A constant of {@code type} written in lowercase; {@code def} null makes it required. */
-    <E extends Enum<E>> E word(E def, Class<E> type) {
-        List<String> words = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        String w = oneOf(def == null ? null : def.name().toLowerCase(Locale.ROOT), words);
-        if (w == null) throw fail("missing; give one of " + String.join(", ", words));
-        return Enum.valueOf(type, w.toUpperCase(Locale.ROOT));
-    }
-
-    /** Seconds given as a number, e.g. {@code cooldown_s: 30} or {@code 0.5}. */
-    Duration seconds(double def, double min) {
-        double s = number(def, min, Double.MAX_VALUE);
-        return Duration.ofNanos(Math.round(s * 1e9));
-    }
-
-    /** A path; relative ones are resolved against the config file's folder, {@code ~/} against the home folder. */
-    Path path(Path def) {
-        String s = text(null);
-        if (s == null) return def;
-        if (s.isBlank()) throw fail("is empty; give a path");
-        Path p;
-        try {
-            p = s.equals("~") || s.startsWith("~/")
-                    ? Path.of(System.getProperty("user.home")).resolve(s.equals("~") ? "" : s.substring(2))
-                    : Path.of(s);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw fail(show() + " is not a valid path (" + e.getReason() + ")");
-        }
-        return ctx.baseDir().resolve(p).normalize();
-    }
-
-    /** A byte count: a whole number, or a number with a unit, e.g. {@code 500MB} (1 KB = 1024 bytes, as Spring's DataSize). */
-    long bytes(long def) {
-        if (missing()) return def;
-        if (node.isIntegralNumber()) {
-            long v = node.asLong();
-            if (v < 1) throw fail(shown() + " must be at least 1");
-            return v;
-        }
-        Matcher m = node.isTextual() ? SIZE.matcher(node.asText().strip()) : null;
-        if (m == null || !m.matches()) {
-            throw fail(show() + " is not a size like 500MB (units B, KB, MB, GB, TB; 1 KB = 1024 bytes)");
-        }
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        int power = switch (unit.charAt(0)) {
-            case 'k' -> 1;
-            case 'm' -> 2;
-            case 'g' -> 3;
-            case 't' -> 4;
-            default -> 0;
-        };
-        double v = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
-        if (v < 1) throw fail(show() + " must be at least 1 byte");
-        if (v > Long.MAX_VALUE / 2) throw fail(show() + " is too large");
-        return (long) v;
-    }
-
-    /** An age with a unit: {@code 45s}, {@code 30m}, {@code 12h}, {@code 7d}, {@code 2w}. */
-    Duration age(Duration def) {
-        if (missing()) return def;
-        Matcher m = node.isValueNode() ? AGE.matcher(node.asText().strip()) : null;
-        if (m == null || !m.matches()) {
-            throw fail(show() + " is not a duration like 7d or 12h (units s, m, h, d, w)");
-        }
-        long n = Long.parseLong(m.group(1));
-        if (n < 1) throw fail(show() + " must be above 0");
-        Duration d = switch (Character.toLowerCase(m.group(2).charAt(0))) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            case 'd' -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-        };
-        return d;
     }
 
     // ---- showing values in errors ----
@@ -294,14 +354,5 @@ final class ConfigNode {
     private String shown() {
         if (node.isTextual() && !ctx.unsubstituted().containsKey(node)) return node.asText().strip();
         return show();
-    }
-
-    private static String outOfRange(String value, double min, double max) {
-        if (max >= Integer.MAX_VALUE) return value + " must be at least " + fmt(min);
-        return value + " is not within " + fmt(min) + ".." + fmt(max);
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

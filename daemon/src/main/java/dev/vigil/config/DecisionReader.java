@@ -1,7 +1,5 @@
 package dev.vigil.config;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.GpioConfig.Input;
 import dev.vigil.config.GpioConfig.InputKind;
 import java.nio.file.Path;
@@ -37,18 +35,17 @@ final class DecisionReader {
                     + old.path() + " is deprecated)");
         }
         warnings.add(old.path() + " is deprecated: move it to the top-level " + key + ":");
-        return old;
+        return old.writtenAt(now);
     }
 
     static AlarmConfig alarm(ConfigNode n, Map<String, CameraConfig> cameras) {
-        if (n.missing()) return AlarmConfig.DEFAULT;
-        n.mapping("alarm settings (" + String.join(", ", ALARM_KEYS) + ")").allowOnly(ALARM_KEYS);
+        if (!n.missing()) n.mapping("alarm settings (" + String.join(", ", ALARM_KEYS) + ")").allowOnly(ALARM_KEYS);
         Set<String> groups = new LinkedHashSet<>();
         for (ConfigNode g : n.get("groups").list("rule group names, e.g. [person]")) groups.add(CameraReader.groupOfAnyCamera(g, cameras));
         AlarmConfig d = AlarmConfig.DEFAULT;
-        return new AlarmConfig(Collections.unmodifiableSet(groups),
-                n.get("triggered_s").seconds(d.triggeredFor().toMillis() / 1000.0, 0),
-                n.get("cooldown_s").seconds(d.cooldown().toMillis() / 1000.0, 0));
+        Duration triggered = n.get("triggered_s").seconds(d.triggeredFor().toNanos() / 1e9);
+        Duration cooldown = n.get("cooldown_s").seconds(d.cooldown().toNanos() / 1e9);
+        return n.make(() -> new AlarmConfig(Collections.unmodifiableSet(groups), triggered, cooldown));
     }
 
     /**
@@ -68,18 +65,21 @@ final class DecisionReader {
             Input in = gpio.inputs().get(trigger);
             if (in == null || in.kind() != InputKind.TRIGGER) throw t.fail(t.show() + " is not an input of kind trigger under gpio.inputs");
             if (!triggers.add(trigger)) throw t.fail(t.show() + " already triggers another qc station; give each camera its own light barrier");
-            String reject = GpioReader.outputName(q.get("reject"), gpio.outputs());
-            Duration delay = Duration.ofMillis(q.get("delay_ms").integer(0, 0, 600_000));
-            Duration pulse = Duration.ofMillis(q.get("pulse_ms").integer(200, 1, 60_000));
+            ConfigNode r = q.get("reject");
+            String reject = r.requiredText("the name of an output under gpio.outputs").strip();
+            String notAnOutput = GpioConfig.notAnOutput(gpio.outputs(), reject);
+            if (notAnOutput != null) throw r.fail(notAnOutput);
+            Duration delay = q.get("delay_ms").millis(0);
+            Duration pulse = q.get("pulse_ms").millis(200);
             Set<String> ok = labels(q.get("ok_labels")), ng = labels(q.get("ng_labels"));
-            if (ok.isEmpty() && ng.isEmpty()) throw q.fail("give ok_labels or ng_labels (or both): the labels of a good or a bad part");
-            for (String l : ok) if (ng.contains(l)) throw q.get("ng_labels").fail("\"" + l + "\" is also an ok label");
-            float min = q.get("min_score").fraction(0.5);
-            Duration maxWait = Duration.ofMillis(q.get("max_wait_ms").integer(1000, 1, 600_000));
+            float min = q.get("min_score").score(0.5);
+            float okMin = q.get("ok_min_score").floating(min), ngMin = q.get("ng_min_score").floating(min);
+            Duration maxWait = q.get("max_wait_ms").millis(1000);
+            boolean rejectUncertain = q.get("reject_uncertain").bool(false);
             Path audit = q.get("audit").path(eventsDir.resolve("qc-" + camera + ".jsonl"));
-            out.put(camera, new QcConfig(camera, trigger, reject, delay, pulse, ok, ng, q.get("ok_min_score").fraction(min),
-                    q.get("ng_min_score").fraction(min), maxWait, q.get("reject_uncertain").bool(false), audit,
-                    q.get("snapshots").word(QcConfig.Snapshots.NG, QcConfig.Snapshots.class)));
+            QcConfig.Snapshots snapshots = q.get("snapshots").word(QcConfig.Snapshots.NG, QcConfig.Snapshots.class);
+            out.put(camera, q.make(() -> new QcConfig(camera, trigger, reject, delay, pulse, ok, ng, okMin, ngMin, maxWait,
+                    rejectUncertain, audit, snapshots)));
         }
         for (Input t : gpio.inputs(InputKind.TRIGGER)) {
             if (!triggers.contains(t.name())) {
@@ -88,27 +88,6 @@ final class DecisionReader {
             }
         }
         return Collections.unmodifiableMap(out);
-    }
-
-    static void write(ObjectNode root, AlarmConfig alarm, Map<String, QcConfig> qc) {
-        ObjectNode a = root.putObject("alarm");
-        ArrayNode groups = a.putArray("groups");
-        alarm.groups().forEach(groups::add);
-        a.put("triggered_s", alarm.triggeredFor().toNanos() / 1e9).put("cooldown_s", alarm.cooldown().toNanos() / 1e9);
-        if (qc.isEmpty()) return;
-        ObjectNode qcs = root.putObject("qc");
-        for (QcConfig q : qc.values()) {
-            ObjectNode qn = qcs.putObject(q.camera()).put("trigger", q.trigger()).put("reject", q.reject())
-                    .put("delay_ms", q.delay().toMillis()).put("pulse_ms", q.pulse().toMillis());
-            ArrayNode ok = qn.putArray("ok_labels");
-            q.okLabels().forEach(ok::add);
-            ArrayNode ng = qn.putArray("ng_labels");
-            q.ngLabels().forEach(ng::add);
-            qn.put("ok_min_score", Double.parseDouble(Float.toString(q.okMinScore())))
-                    .put("ng_min_score", Double.parseDouble(Float.toString(q.ngMinScore())))
-                    .put("max_wait_ms", q.maxWait().toMillis()).put("reject_uncertain", q.rejectUncertain())
-                    .put("audit", q.audit().toString()).put("snapshots", q.snapshots().name().toLowerCase(java.util.Locale.ROOT));
-        }
     }
 
     private static Set<String> labels(ConfigNode n) {

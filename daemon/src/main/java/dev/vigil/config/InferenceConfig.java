@@ -23,6 +23,14 @@ public record InferenceConfig(String model, int threads, Engine engine, Delegate
     public static final String DEFAULT_MODEL = "ssd_mobilenet_v1_coco_quant";
     public static final int DEFAULT_THREADS = 2;
 
+    public InferenceConfig {
+        if (model == null || model.isBlank()) throw ConfigException.at("model", "is empty; give a catalog name (see vigil models list) or a .tflite file");
+        Check.atLeast("threads", threads, 1);
+        if (edgetpuDevice.isPresent() && edgetpuDevice.get().isBlank()) {
+            throw ConfigException.at("edgetpu_device", "is empty; give usb, pci, usb:N, pci:N or a device path");
+        }
+    }
+
     /** The inference runtime; {@link #word()} is what {@code Analyzer.Options} takes. */
     public enum Engine {
         TFLITE, DJL;

@@ -22,7 +22,17 @@ public record LoggingConfig(String level, String format, Optional<FileLog> file)
      * @param maxBytes size at which the file rolls
      * @param maxFiles rolled files kept
      */
-    public record FileLog(Path path, long maxBytes, int maxFiles) {}
+    public record FileLog(Path path, long maxBytes, int maxFiles) {
+        public FileLog {
+            if (maxBytes < 4096) throw ConfigException.at("max_size", Check.bytes(maxBytes) + " is too small; give at least 4KB, e.g. 10MB");
+            Check.within("max_files", maxFiles, 1, 100);
+        }
+    }
+
+    public LoggingConfig {
+        if (!LEVELS.contains(level)) throw ConfigException.at("level", "\"" + level + "\" is not one of " + String.join(", ", LEVELS));
+        if (!FORMATS.contains(format)) throw ConfigException.at("format", "\"" + format + "\" is not one of " + String.join(", ", FORMATS));
+    }
 
     public static final LoggingConfig DEFAULT = new LoggingConfig("info", "text", Optional.empty());
 }

@@ -20,6 +20,16 @@ public record QcConfig(String camera, String trigger, String reject, Duration de
                        Set<String> ngLabels, float okMinScore, float ngMinScore, Duration maxWait, boolean rejectUncertain,
                        Path audit, Snapshots snapshots) {
 
+    public QcConfig {
+        Check.millis("delay_ms", delay, 0, 600_000);
+        Check.millis("pulse_ms", pulse, 1, 60_000);
+        if (okLabels.isEmpty() && ngLabels.isEmpty()) throw ConfigException.at("", "give ok_labels or ng_labels (or both): the labels of a good or a bad part");
+        for (String l : okLabels) if (ngLabels.contains(l)) throw ConfigException.at("ng_labels", "\"" + l + "\" is also an ok label");
+        Check.score("ok_min_score", okMinScore);
+        Check.score("ng_min_score", ngMinScore);
+        Check.millis("max_wait_ms", maxWait, 1, 600_000);
+    }
+
     /** Which parts get their picture beside the audit journal. */
     public enum Snapshots { ALL, NG, NONE }
 }

@@ -1,11 +1,11 @@
 package dev.vigil.config;
 
 import dev.vigil.capture.SourceSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Reads {@code cameras.NAME.source}: exactly one of device, stream, file, folder, command, with that kind's options. */
@@ -21,7 +21,6 @@ final class SourceReader {
         KINDS.put("command", List.of("command", "restart"));
     }
 
-    private static final List<String> SCHEMES = List.of("rtsp://", "http://", "https://");
     private static final String KIND_LIST = String.join(", ", KINDS.keySet());
 
     private SourceReader() {}
@@ -41,63 +40,41 @@ final class SourceReader {
         return switch (kind) {
             case "device" -> device(n);
             case "stream" -> stream(n);
-            case "file" -> new SourceSpec.VideoFile(n.get("file").path(null), n.get("loop").bool(false),
-                    n.get("fps").number(0, 0, 1000));
-            case "folder" -> new SourceSpec.Folder(n.get("folder").path(null), fps(n.get("fps"), 5),
-                    n.get("loop").bool(false));
+            case "file" -> {
+                Path file = n.get("file").path(null);
+                boolean loop = n.get("loop").bool(false);
+                double fps = n.get("fps").number(0);
+                yield n.make(() -> new SourceSpec.VideoFile(file, loop, fps));
+            }
+            case "folder" -> {
+                Path folder = n.get("folder").path(null);
+                double fps = n.get("fps").number(5);
+                boolean loop = n.get("loop").bool(false);
+                yield n.make(() -> new SourceSpec.Folder(folder, fps, loop));
+            }
             default -> command(n);
         };
     }
 
     private static SourceSpec.Device device(ConfigNode n) {
-        ConfigNode dev = n.get("device");
-        String path = dev.requiredText("a V4L2 device such as /dev/video0");
-        if (!path.startsWith("/dev/")) throw dev.fail(dev.show() + " is not a device path like /dev/video0");
-        int width = n.get("width").integer(0, 0, 16384);
-        int height = n.get("height").integer(0, 0, 16384);
-        if ((width == 0) != (height == 0)) {
-            ConfigNode given = width == 0 ? n.get("height") : n.get("width");
-            throw given.fail("width and height go together; give both, or neither for the camera's default");
-        }
-        String format = n.get("pixel_format").oneOf(null, List.of("mjpeg", "yuyv"));
-        return new SourceSpec.Device(path, width, height, n.get("fps").number(0, 0, 1000), format);
+        String path = n.get("device").requiredText("a V4L2 device such as /dev/video0");
+        int width = n.get("width").integer(0);
+        int height = n.get("height").integer(0);
+        double fps = n.get("fps").number(0);
+        String format = n.get("pixel_format").text(null);
+        return n.make(() -> new SourceSpec.Device(path, width, height, fps, format));
     }
 
     private static SourceSpec.Stream stream(ConfigNode n) {
-        ConfigNode s = n.get("stream");
-        String url = s.requiredText("a URL such as rtsp://user:${RTSP_PASSWORD}@192.168.1.10/stream1").strip();
-        String lower = url.toLowerCase(Locale.ROOT);
-        if (SCHEMES.stream().noneMatch(lower::startsWith)) {
-            throw s.fail(s.show() + " is not " + String.join(", ", SCHEMES));
-        }
-        String rest = url.substring(url.indexOf("://") + 3);
-        int end = rest.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0) end = Math.min(end, i);
-        }
-        String authority = rest.substring(0, end);
-        String host = authority.substring(authority.lastIndexOf('@') + 1);
-        if (host.isEmpty() || host.startsWith(":")) throw s.fail(s.show() + " has no host");
-        String transport = n.get("transport").oneOf("tcp", List.of("tcp", "udp"));
-        if (transport.equals("udp") && !lower.startsWith("rtsp://")) {
-            throw n.get("transport").fail("udp is for rtsp:// streams only; leave transport out for http(s)");
-        }
+        String url = n.get("stream").requiredText("a URL such as rtsp://user:${RTSP_PASSWORD}@192.168.1.10/stream1").strip();
+        String transport = n.get("transport").text(null);
         Duration connect = timeout(n.get("connect_timeout_s"));
         Duration read = timeout(n.get("read_timeout_s"));
-        return new SourceSpec.Stream(url, transport, connect, read);
+        return n.make(() -> new SourceSpec.Stream(url, transport, connect, read));
     }
 
     private static Duration timeout(ConfigNode n) {
-        double s = n.number(10, 0, 3600);
-        if (s == 0) throw n.fail(n.show() + " must be above 0 (a timeout keeps a dead camera from blocking a thread)");
-        return Duration.ofMillis(Math.round(s * 1000));
-    }
-
-    private static double fps(ConfigNode n, double def) {
-        double v = n.number(def, 0, 1000);
-        if (v == 0) throw n.fail(n.show() + " must be above 0");
-        return v;
+        return n.seconds(SourceSpec.Stream.DEFAULT_TIMEOUT.toNanos() / 1e9);
     }
 
     private static SourceSpec.Command command(ConfigNode n) {
@@ -109,8 +86,9 @@ final class SourceReader {
         } else {
             argv = split(c, c.requiredText("a command line such as \"rpicam-vid -t 0 --codec mjpeg -o -\", or a list of arguments"));
         }
-        if (argv.isEmpty()) throw c.fail("is empty; give the program and its arguments");
-        return new SourceSpec.Command(List.copyOf(argv), n.get("restart").bool(true));
+        boolean restart = n.get("restart").bool(true);
+        List<String> args = argv;
+        return n.make(() -> new SourceSpec.Command(args, restart));
     }
 
     /**

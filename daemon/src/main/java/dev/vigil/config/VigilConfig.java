@@ -19,10 +19,14 @@ import java.util.Optional;
  * @param warnings one line each for what still works but should change (a deprecated key and its new place);
  *                 the loader logs none of them: {@code run} logs them once logging is set up, {@code check-config}
  *                 prints them
+ * @param effective the configuration as it was read, in the file's shape, every default filled in and credentials
+ *                 masked (what {@code check-config --print} shows, see {@link ConfigLoader#toYaml}); it reads back to
+ *                 the same configuration
  */
 public record VigilConfig(Optional<Path> file, InferenceConfig inference, HttpConfig http, EventsConfig events,
                           Map<String, CameraConfig> cameras, AlarmConfig alarm, Map<String, QcConfig> qc, GpioConfig gpio,
-                          PowerConfig power, LoggingConfig logging, List<String> warnings) {
+                          PowerConfig power, LoggingConfig logging, List<String> warnings,
+                          String effective) {
 
     public List<CameraConfig> enabledCameras() {
         return cameras.values().stream().filter(CameraConfig::enabled).toList();

@@ -1,11 +1,15 @@
 package dev.vigil.rules;
 
+import dev.vigil.config.Check;
+import dev.vigil.config.ConfigException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The decision rules of one camera.
+ * The decision rules of one camera; the keys of its errors are those of {@code cameras.NAME}.
  *
  * @param zones    if not empty, a detection counts only when its box's bottom centre is inside one of them
  * @param masks    areas ignored: a detection whose bottom centre is inside a mask never counts
@@ -14,4 +18,27 @@ import java.util.Map;
  * @param trackIou IoU above which a detection is the same object as one of the previous frame
  */
 public record CameraRules(Map<String, GroupRule> groups, List<Polygon> zones, List<Polygon> masks, Confirm confirm,
-                          Duration cooldown, boolean tracking, float trackIou) {}
+                          Duration cooldown, boolean tracking, float trackIou) {
+
+    public CameraRules {
+        if (groups == null || groups.isEmpty()) throw ConfigException.at("groups", "is empty; give at least one group name to {labels: [...], min_score}, e.g. person: {labels: [person]}");
+        zones = zones == null ? List.of() : List.copyOf(zones);
+        masks = masks == null ? List.of() : List.copyOf(masks);
+        confirm = confirm == null ? Confirm.ONE_OF_ONE : confirm;
+        cooldown = cooldown == null ? Duration.ZERO : cooldown;
+        unique("zones", "zone", zones);
+        unique("masks", "mask", masks);
+        Check.seconds("cooldown_s", cooldown, 0);
+        Check.within("track_iou", trackIou, 0, 1);
+        if (trackIou == 0) throw ConfigException.at("track_iou", "0 must be above 0 (every box would be the same object)");
+    }
+
+    private static void unique(String key, String kind, List<Polygon> polygons) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < polygons.size(); i++) {
+            if (!names.add(polygons.get(i).name())) {
+                throw ConfigException.at(key + "[" + i + "].name", "\"" + polygons.get(i).name() + "\" is used twice; give each " + kind + " its own name");
+            }
+        }
+    }
+}

@@ -62,35 +62,18 @@ public final class RuleEngine {
 
     public RuleEngine(String camera, CameraRules rules, int trackMisses) {
         this.camera = camera;
-        String where = "cameras." + camera;
-        Confirm c = rules.confirm() == null ? Confirm.ONE_OF_ONE : rules.confirm();
-        if (c.of() < 1 || c.frames() < 1 || c.frames() > c.of())
-            throw new IllegalArgumentException(where + ".confirm: frames " + c.frames() + " of " + c.of()
-                    + " is not possible; use 1 <= frames <= of");
-        Duration cooldown = rules.cooldown() == null ? Duration.ZERO : rules.cooldown();
-        if (cooldown.isNegative())
-            throw new IllegalArgumentException(where + ".cooldown_s: " + cooldown.toMillis() / 1000.0 + " is negative; use 0 or more");
-        if (rules.tracking() && !(rules.trackIou() > 0f && rules.trackIou() <= 1f))
-            throw new IllegalArgumentException(where + ".track_iou: " + rules.trackIou() + " is not in (0, 1]");
+        // CameraRules and its parts checked themselves when they were built: nothing here can be out of range.
         if (trackMisses < 0) throw new IllegalArgumentException("trackMisses must be >= 0, got " + trackMisses);
+        Confirm c = rules.confirm();
         this.confirmFrames = c.frames();
-        this.cooldownNanos = cooldown.toNanos();
+        this.cooldownNanos = rules.cooldown().toNanos();
         this.tracking = rules.tracking();
         this.trackIou = rules.trackIou();
         this.trackMisses = trackMisses;
-        this.zones = rules.zones() == null ? new Polygon[0] : rules.zones().toArray(Polygon[]::new);
-        this.masks = rules.masks() == null ? new Polygon[0] : rules.masks().toArray(Polygon[]::new);
+        this.zones = rules.zones().toArray(Polygon[]::new);
+        this.masks = rules.masks().toArray(Polygon[]::new);
         List<Group> gs = new ArrayList<>();
-        for (Map.Entry<String, GroupRule> e : rules.groups().entrySet()) {
-            GroupRule r = e.getValue();
-            String key = where + ".groups." + e.getKey();
-            if (r.labels() == null || r.labels().isEmpty())
-                throw new IllegalArgumentException(key + ".labels: empty; name at least one label");
-            if (r.minArea() < 0f || r.maxArea() < r.minArea())
-                throw new IllegalArgumentException(key + ": area range [" + r.minArea() + ", " + r.maxArea()
-                        + "] is empty; use 0 <= min_area <= max_area");
-            gs.add(new Group(e.getKey(), r, c.of()));
-        }
+        for (Map.Entry<String, GroupRule> e : rules.groups().entrySet()) gs.add(new Group(e.getKey(), e.getValue(), c.of()));
         this.groups = gs.toArray(Group[]::new);
     }
 

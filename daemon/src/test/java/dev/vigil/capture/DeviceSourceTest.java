@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +31,8 @@ class DeviceSourceTest {
 
     @Test
     void pixelFormatIsMjpegOrYuyv() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Sources.create("usb", new SourceSpec.Device("/dev/video0", 0, 0, 0, "h265"), Duration.ofSeconds(1)));
-        assertEquals("pixel format h265 is not mjpeg or yuyv", e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> new SourceSpec.Device("/dev/video0", 0, 0, 0, "h265"));
+        assertEquals("pixel_format: \"h265\" is not one of mjpeg, yuyv", e.getMessage(), "the spec refuses it, for the config and for code");
         Sources.create("usb", new SourceSpec.Device("/dev/video0", 0, 0, 0, "YUYV"), Duration.ofSeconds(1)).close();
         Sources.create("usb", new SourceSpec.Device("/dev/video0", 0, 0, 0, null), Duration.ofSeconds(1)).close();
     }

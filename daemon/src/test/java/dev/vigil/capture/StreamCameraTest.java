@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.vigil.testing.TestData;
+import dev.vigil.config.ConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -215,8 +216,8 @@ class StreamCameraTest {
 
     @Test
     void streamMustBeRtspOrHttp() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Camera.start("typo",
-                new SourceSpec.Stream("rtps://u:pw@door/live", null, null, null), options()));
-        assertEquals("rtps://u:***@door/live is not rtsp://, http://, https://", e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> new SourceSpec.Stream("rtps://u:pw@door/live", null, null, null));
+        assertEquals("stream: \"rtps://u:***@door/live\" is not rtsp://, http://, https://", e.getMessage(),
+                "the spec refuses it before any camera starts, the password masked");
     }
 }

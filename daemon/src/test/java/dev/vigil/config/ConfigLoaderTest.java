@@ -338,7 +338,11 @@ class ConfigLoaderTest {
         assertEquals(c.events(), back.events());
         assertEquals(c.cameras().get("door").source(), back.cameras().get("door").source());
         assertEquals(c.cameras().get("cli").source(), back.cameras().get("cli").source());
-        assertEquals(c.cameras().get("door").rules().groups(), back.cameras().get("door").rules().groups());
+        assertEquals(c.cameras(), back.cameras(), "every camera, zones and masks included");
+        assertEquals(c.http(), back.http());
+        assertEquals(c.alarm(), back.alarm());
+        assertEquals(c.power(), back.power());
+        assertEquals(c.logging(), back.logging());
         assertEquals(Duration.ofMillis(1500), back.cameras().get("door").rules().cooldown());
         assertTrue(yaml.contains("max_age: 36h"), yaml);
         assertTrue(yaml.contains("min_score: 0.6\n"), "floats are written short: " + yaml);

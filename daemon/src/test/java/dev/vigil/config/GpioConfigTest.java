@@ -127,6 +127,8 @@ class GpioConfigTest {
         assertEquals(c.qc(), moved.qc());
         assertEquals(c.gpio(), moved.gpio());
         assertEquals(List.of(), moved.warnings());
+        assertEquals(ConfigLoader.toYaml(moved), ConfigLoader.toYaml(c), "printed in their new places");
+        assertTrue(ConfigLoader.toYaml(c).contains("\nalarm:\n"), ConfigLoader.toYaml(c));
         assertEquals("gpio.alarm.cooldown_s: -1 must be at least 0", error("gpio: { alarm: { cooldown_s: -1 } }"),
                 "an error in the old place names the key as written");
     }

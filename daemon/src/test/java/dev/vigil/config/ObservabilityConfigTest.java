@@ -50,7 +50,7 @@ class ObservabilityConfigTest {
         assertEquals("logging.format: \"xml\" is not one of text, json", error("logging: { format: xml }\n" + CAMERA));
         assertEquals("logging.file.path: missing; give the log file, e.g. /var/lib/vigil/vigil.log",
                 error("logging: { file: { max_size: 1MB } }\n" + CAMERA));
-        assertEquals("logging.file.max_size: \"1KB\" is too small; give at least 4KB, e.g. 10MB",
+        assertEquals("logging.file.max_size: 1KB is too small; give at least 4KB, e.g. 10MB",
                 error("logging: { file: { path: /tmp/v.log, max_size: 1KB } }\n" + CAMERA));
         assertEquals("logging.file.max_files: 0 is not within 1..100", error("logging: { file: { path: /tmp/v.log, max_files: 0 } }\n" + CAMERA));
         assertEquals("logging: expected a mapping of logging settings (level, format, file), got \"debug\"", error("logging: debug\n" + CAMERA));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.config.ConfigException;
 import dev.vigil.postprocess.Classification;
 import dev.vigil.postprocess.Detection;
 import java.time.Duration;
@@ -436,15 +437,14 @@ class RuleEngineTest {
     // ---- configuration errors
 
     @Test
-    void impossibleSettingsNameTheirKey() {
-        var ex = assertThrows(IllegalArgumentException.class, () -> rules().confirm(3, 2).engine());
-        assertTrue(ex.getMessage().startsWith("cameras.door.confirm:"), ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class,
-                () -> rules().group(new GroupRule("person", Set.of("person"), 0.5f, 0.5f, 0.1f)).engine());
-        assertTrue(ex.getMessage().startsWith("cameras.door.groups.person:"), ex.getMessage());
-        ex = assertThrows(IllegalArgumentException.class,
-                () -> rules().group(new GroupRule("empty", Set.of(), 0.5f, 0f, 1f)).engine());
-        assertTrue(ex.getMessage().startsWith("cameras.door.groups.empty.labels:"), ex.getMessage());
+    void impossibleSettingsAreRefusedByTheRecordsNamingTheirKey() {
+        assertEquals("frames: 3 is above of (2); a group needs at most all of the last frames",
+                assertThrows(ConfigException.class, () -> new Confirm(3, 2)).getMessage());
+        assertEquals("min_area: 0.5 is above max_area (0.1)",
+                assertThrows(ConfigException.class, () -> new GroupRule("person", Set.of("person"), 0.5f, 0.5f, 0.1f)).getMessage());
+        assertEquals("cameras.door.groups.empty.labels: is empty; give the model's labels of this group, e.g. [cat, dog]",
+                assertThrows(ConfigException.class, () -> new GroupRule("empty", Set.of(), 0.5f, 0f, 1f)).under("cameras.door.groups.empty").getMessage());
+        assertEquals("track_iou: 1.5 is not within 0..1", assertThrows(ConfigException.class, () -> new CameraRules(Map.of("person", PERSON), List.of(), List.of(), Confirm.ONE_OF_ONE, Duration.ZERO, true, 1.5f)).getMessage());
     }
 
     static List<Integer> toList(int[] a) {
