@@ -52,7 +52,7 @@ final class CameraPipeline implements AutoCloseable {
             stage = "motion";
             if (motion != null && !motion.moved(f.bgr()))
                 return new FrameOutcome.Skipped(name(), f.sequence(), f.captureNanos(), System.nanoTime(), "motion");
-            stage = "inference"; // the analyzer's own stages are timed, not told apart on failure
+            stage = "analyzer";
             long t0 = System.nanoTime();
             analyzer.analyze(f.bgr(), minScore);
             stage = "rules";
@@ -76,6 +76,7 @@ final class CameraPipeline implements AutoCloseable {
                     triggers, timings, done);
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (stage.equals("analyzer")) stage = analyzer.stage(); // preprocess, inference or postprocess
             return new FrameOutcome.Failed(name(), f.sequence(), f.captureNanos(), Math.max(start, System.nanoTime()), stage, msg);
         }
     }

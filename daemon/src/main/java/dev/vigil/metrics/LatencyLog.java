@@ -3,8 +3,9 @@ package dev.vigil.metrics;
 import java.util.Arrays;
 
 /**
- * The last N latencies of a camera in a ring allocated once (recording allocates nothing); percentiles on demand.
- * A stopgap for benchmarks and status until the metrics stage brings histograms.
+ * The last N latencies in a ring allocated once (recording allocates nothing), with exact percentiles on demand: what
+ * benchmarks and tests report (the GPIO alarm latency, QC push error, the pipeline bench), where the metrics'
+ * histograms only give buckets.
  */
 public final class LatencyLog {
 

@@ -53,6 +53,7 @@ public final class Analyzer implements AutoCloseable {
     private final ModelSpec spec;
     private final ImagePreprocessor.Resize resize;
     private long preprocessNanos, invokeNanos, postprocessNanos;
+    private String stage = "preprocess";
 
     private Analyzer(ModelSpec spec, InferenceEngine engine, Options o) {
         this.spec = spec;
@@ -98,10 +99,13 @@ public final class Analyzer implements AutoCloseable {
     /** Runs the whole path on a BGR frame; results in {@link #topK()} or {@link #detections()}. */
     public void analyze(Mat bgr, float minScore) {
         long t0 = System.nanoTime();
+        stage = "preprocess";
         preprocessor.process(bgr);
         long t1 = System.nanoTime();
+        stage = "inference";
         engine.invoke();
         long t2 = System.nanoTime();
+        stage = "postprocess";
         decode(preprocessor, minScore);
         long t3 = System.nanoTime();
         preprocessNanos = t1 - t0;
@@ -156,6 +160,9 @@ public final class Analyzer implements AutoCloseable {
     public InferenceEngine engine() { return engine; }
 
     public Path model() { return spec.model(); }
+
+    /** The stage the last {@link #analyze} was in when it ended: after a failure, the one that failed. */
+    public String stage() { return stage; }
 
     public long preprocessNanos() { return preprocessNanos; }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       {@code systemctl status vigil};</li>
  *   <li>{@code STOPPING=1} when the shutdown begins.</li>
  * </ul>
- * Without {@code $NOTIFY_SOCKET} nothing is sent, no thread runs and no observer is added.
+ * Without {@code $NOTIFY_SOCKET} nothing is sent and no thread runs.
  */
 public final class SystemdService implements AutoCloseable {
 
