@@ -34,10 +34,11 @@ final class RunCommand implements Callable<Integer> {
         ModelStore store = ModelStore.fromEnvironment();
         if (mirror != null) store = store.withMirror(mirror, "--mirror");
         VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages(store));
-        // Every stage is built by the wiring, logging first; a failure closes what was built (GPIO outputs safe).
-        Vigil vigil = Wiring.start(cfg, Wiring.Parts.real(store, once));
+        // Handlers first: a SIGTERM while the model loads is a clean stop (exit 0) as soon as start returns.
         CountDownLatch terminated = new CountDownLatch(1);
         installSignalHandlers(terminated);
+        // Every stage is built by the wiring, logging first; a failure closes what was built (GPIO outputs safe).
+        Vigil vigil = Wiring.start(cfg, Wiring.Parts.real(store, once));
         try {
             if (once) {
                 while (!vigil.awaitStopped(Duration.ofSeconds(1))) {

@@ -14,6 +14,7 @@ import dev.vigil.postprocess.Detection;
 import dev.vigil.rules.RuleEngine;
 import dev.vigil.rules.Trigger;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * One camera's stages after capture, on the inference thread: frame gates, motion gate, the shared analyzer
@@ -41,24 +42,24 @@ final class CameraPipeline implements AutoCloseable {
     String name() { return config.name(); }
 
     /** The frame's outcome; a stage that throws makes a {@link FrameOutcome.Failed} naming it, never an exception. */
-    FrameOutcome analyze(Frame f, Analyzer analyzer, ModelId model, List<FrameGate> gates) {
-        long start = System.nanoTime();
+    FrameOutcome analyze(Frame f, Analyzer analyzer, ModelId model, List<FrameGate> gates, LongSupplier nanos) {
+        long start = nanos.getAsLong();
         String stage = "gate";
         try {
             for (FrameGate g : gates) {
                 String why = g.skip(name());
-                if (why != null) return new FrameOutcome.Skipped(name(), f.sequence(), f.captureNanos(), System.nanoTime(), why);
+                if (why != null) return new FrameOutcome.Skipped(name(), f.sequence(), f.captureNanos(), nanos.getAsLong(), why);
             }
             stage = "motion";
             if (motion != null && !motion.moved(f.bgr()))
-                return new FrameOutcome.Skipped(name(), f.sequence(), f.captureNanos(), System.nanoTime(), "motion");
+                return new FrameOutcome.Skipped(name(), f.sequence(), f.captureNanos(), nanos.getAsLong(), "motion");
             stage = "analyzer";
-            long t0 = System.nanoTime();
+            long t0 = nanos.getAsLong();
             analyzer.analyze(f.bgr(), minScore);
             stage = "rules";
             List<Detection> detections;
             List<Classification> top;
-            long r0 = System.nanoTime();
+            long r0 = nanos.getAsLong();
             List<Trigger> triggers;
             if (analyzer.kind() == Analyzer.Kind.DETECTOR) {
                 detections = analyzer.detections().toList(analyzer::label);
@@ -69,7 +70,7 @@ final class CameraPipeline implements AutoCloseable {
                 top = analyzer.topK().toList(analyzer::label);
                 triggers = rules.evaluateClassification(top, f.time());
             }
-            long done = System.nanoTime();
+            long done = nanos.getAsLong();
             StageTimings timings = new StageTimings(Math.max(0, t0 - f.captureNanos()), analyzer.preprocessNanos(), analyzer.invokeNanos(),
                     analyzer.postprocessNanos(), done - r0);
             return new FrameResult(name(), f.sequence(), f.time(), f.sourceRef(), f.captureNanos(), model, analyzer.kind(), detections, top,
@@ -77,7 +78,7 @@ final class CameraPipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             if (stage.equals("analyzer")) stage = analyzer.stage(); // preprocess, inference or postprocess
-            return new FrameOutcome.Failed(name(), f.sequence(), f.captureNanos(), Math.max(start, System.nanoTime()), stage, msg);
+            return new FrameOutcome.Failed(name(), f.sequence(), f.captureNanos(), Math.max(start, nanos.getAsLong()), stage, msg);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,16 @@ public final class Daemon implements AutoCloseable {
     private final Health health;
     private final FrameSignal signal;
     private final boolean once;
+    /** The time source's clock: frames are stamped with it at capture, so every interval is measured on it. */
+    private final LongSupplier nanos;
     private final Thread inference;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     Daemon(List<CameraPipeline> cameras, Analyzer analyzer, ModelId model, List<FrameGate> gates, DecisionStage decisions,
-           ResultBus bus, Health health, FrameSignal signal, boolean once) {
+           ResultBus bus, Health health, FrameSignal signal, boolean once, LongSupplier nanos) {
+        this.nanos = nanos;
         this.cameras = List.copyOf(cameras);
         this.analyzer = analyzer;
         this.model = model;
@@ -66,7 +70,7 @@ public final class Daemon implements AutoCloseable {
 
     void start() {
         health.modelLoaded();
-        health.loopTurned(System.nanoTime());
+        health.loopTurned(nanos.getAsLong());
         inference.start();
     }
 
@@ -75,7 +79,7 @@ public final class Daemon implements AutoCloseable {
         try {
             while (running) {
                 long seen = signal.version();
-                health.loopTurned(System.nanoTime());
+                health.loopTurned(nanos.getAsLong());
                 boolean any = false;
                 int n = cameras.size();
                 // One frame per pass, starting after the camera served last: when several cameras have frames they
@@ -113,7 +117,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void process(CameraPipeline cp, Frame f) {
-        FrameOutcome o = cp.analyze(f, analyzer, model, gates);
+        FrameOutcome o = cp.analyze(f, analyzer, model, gates, nanos);
         switch (o) {
             case FrameOutcome.Failed x -> {
                 health.failed(x.camera(), x.doneNanos());

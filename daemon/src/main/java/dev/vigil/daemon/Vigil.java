@@ -105,6 +105,7 @@ public final class Vigil implements AutoCloseable {
         if (http != null) steps.add(http::close);
         if (daemon != null) steps.add(daemon::stop);
         steps.add(bus::close);
+        steps.add(() -> log.info("frame path stopped; consumers drained"));
         if (daemon != null) steps.add(daemon::close);
         steps.add(decisions::close);
         if (gpio != null) steps.add(gpio::close);

@@ -206,7 +206,7 @@ public final class Wiring {
         List<FrameGate> gates = new ArrayList<>();
         gates.add(decisions);
         if (gpio != null) gates.add(gpio);
-        Daemon daemon = new Daemon(cameras, analyzer, model, gates, decisions, bus, health, signal, parts.once());
+        Daemon daemon = new Daemon(cameras, analyzer, model, gates, decisions, bus, health, signal, parts.once(), parts.time()::nanoTime);
         v.daemon = daemon;
         metrics.bind(new CaptureMeters(daemon.cameraNames(), daemon::cameraStats, health));
         daemon.start();
@@ -238,7 +238,7 @@ public final class Wiring {
     }
 
     private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health) {
-        Camera.Options co = Camera.Options.defaults().withSignal(signal).withLossless(parts.once())
+        Camera.Options co = Camera.Options.defaults().withTime(parts.time(), null).withSignal(signal).withLossless(parts.once())
                 .withListener((cam, from, to, why) -> health.cameraState(cam.name(), to, why));
         FrameSource replaced = parts.sources().get(c.name());
         Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);

@@ -101,7 +101,8 @@ class GpioCommandTest {
             String all = Files.readString(log);
             assertEquals(0, p.exitValue(), all);
             assertTrue(all.contains("gpio: outputs safe, pins released"), all);
-            assertTrue(all.indexOf("gpio: outputs safe") > all.indexOf("stopped in"), "outputs go safe after the daemon stopped: " + all);
+            assertTrue(all.indexOf("gpio: outputs safe") > all.indexOf("frame path stopped; consumers drained"),
+                    "outputs go safe after the daemon stopped: " + all);
         } finally {
             p.destroyForcibly();
         }
