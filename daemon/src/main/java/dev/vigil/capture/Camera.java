@@ -3,15 +3,9 @@ package dev.vigil.capture;
 import dev.vigil.time.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Random;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,18 +15,14 @@ import org.slf4j.LoggerFactory;
  * exponential backoff; a finite one ends. The consumer takes frames with {@link #poll()} or {@link #acquire} and gives
  * them back with {@link #release}.
  *
- * <p>The source and its native objects belong to the capture thread, which opens and closes them; the frame Mats belong
- * to the camera's buffer and are freed by {@link #close()} (or by the capture thread, if close() had to give up waiting
- * for it).
+ * <p>The source and its native objects belong to the capture thread ({@link CaptureLoop}), which opens and closes
+ * them; the frame Mats belong to the camera's buffer and are freed by {@link #close()} (or by the capture thread, if
+ * close() had to give up waiting for it). {@link CameraStatus} logs and reports state changes; {@link StallWatchdog}
+ * aborts a call that blocks past the source's stall limit.
  */
 public final class Camera implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Camera.class);
-    /**
-     * How long a source may deliver only undecodable frames before it is reopened. Time, not a count: a camera joined
-     * mid-GOP legitimately fails to decode until its next keyframe, seconds away at 25 fps.
-     */
-    static final long MAX_UNDECODABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final long CLOSE_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1900);
 
@@ -98,37 +88,24 @@ public final class Camera implements AutoCloseable {
     private final String name;
     private final FrameSource source;
     private final String description;
-    private final Options options;
     private final FrameBuffer buffer;
-    private final Backoff backoff;
     private final TimeSource time;
+    private final CameraStatus status;
+    private final CaptureLoop loop;
     private final Thread thread;
-    private final ScheduledFuture<?> watch;
-
-    private final AtomicLong reconnects = new AtomicLong();
-    private final AtomicLong decodeErrors = new AtomicLong();
-    /** Null until the capture thread reports its first CONNECTING. */
-    private volatile CameraState state;
-    private volatile boolean closing;
-    /** The time source's nanos when the capture thread entered open() or read(), 0 when it is not inside one. */
-    private volatile long busySince;
-    /** The busySince of the call the watchdog last aborted (watchdog thread only). */
-    private long abortedCall;
-    private String lastDownReason;
-    private boolean warnedCorrupt;
+    private final StallWatchdog watchdog;
 
     private Camera(String name, FrameSource source, Options options) {
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
-        this.options = options;
         this.description = source.describe();
         FrameSignal signal = options.signal();
         this.buffer = new FrameBuffer(name, options.lossless(), signal == null ? () -> {} : signal::signal);
-        this.backoff = new Backoff(options.backoffBase(), options.backoffMax(), options.jitter() == null ? new Random() : options.jitter());
         this.time = options.time();
-        this.thread = Thread.ofPlatform().name("capture-" + name).daemon().unstarted(this::run);
-        this.watch = source.stallLimit() == null ? null
-                : Watchdog.EXECUTOR.scheduleWithFixedDelay(this::checkStall, 200, 200, TimeUnit.MILLISECONDS);
+        this.status = new CameraStatus(this, options);
+        this.loop = new CaptureLoop(name, source, options, buffer, status, this::captureEnded);
+        this.thread = Thread.ofPlatform().name("capture-" + name).daemon().unstarted(loop);
+        this.watchdog = StallWatchdog.watch(source, loop, status, time);
         thread.start();
     }
 
@@ -152,8 +129,7 @@ public final class Camera implements AutoCloseable {
     }
 
     public CameraState state() {
-        CameraState s = state;
-        return s == null ? CameraState.CONNECTING : s;
+        return status.state();
     }
 
     /** True once a finite source has ended and its last frame was taken: nothing more will come. */
@@ -163,8 +139,8 @@ public final class Camera implements AutoCloseable {
 
     public CameraStats stats() {
         synchronized (buffer) {
-            return new CameraStats(name, state(), buffer.captured, buffer.delivered, buffer.dropped, reconnects.get(),
-                    decodeErrors.get());
+            return new CameraStats(name, state(), buffer.captured, buffer.delivered, buffer.dropped, loop.reconnects(),
+                    loop.decodeErrors());
         }
     }
 
@@ -173,13 +149,13 @@ public final class Camera implements AutoCloseable {
      * health figure, and what the tests check to show no call outlives its timeout.
      */
     public Duration blockedFor() {
-        long since = busySince;
+        long since = loop.busySince();
         return since == 0 ? Duration.ZERO : Duration.ofNanos(time.nanoTime() - since);
     }
 
     /** False once the capture thread has ended other than by close() or a finite source's end (an Error killed it). */
     public boolean captureAlive() {
-        return thread.isAlive() || closing || state == CameraState.ENDED;
+        return thread.isAlive() || loop.closing() || status.current() == CameraState.ENDED;
     }
 
     /** The newest frame not yet taken, or null; never blocks. The caller owns it until {@link #release}. */
@@ -200,207 +176,13 @@ public final class Camera implements AutoCloseable {
         buffer.release(frame);
     }
 
-    // ---- capture thread ----
-
-    private void run() {
-        try {
-            while (!closing) {
-                setState(CameraState.CONNECTING, null);
-                String failure;
-                try {
-                    failure = session();
-                } catch (RuntimeException e) {
-                    // A bug, not a camera problem: say so loudly, and keep the camera (and the daemon) going.
-                    log.error("camera {}: capture failed", name, e);
-                    failure = "capture failed: " + message(e);
-                }
-                if (closing) break;
-                if (failure == null) { // a finite source delivered everything
-                    setState(CameraState.ENDED, null);
-                    break;
-                }
-                if (source.finite()) {
-                    // A file, folder or one-shot command that failed will not get better by retrying.
-                    setState(CameraState.ENDED, failure);
-                    break;
-                }
-                Duration delay = backoff.next();
-                setState(CameraState.DOWN, failure + "; retry in " + seconds(delay));
-                sleep(delay);
-                if (!closing) reconnects.incrementAndGet();
-            }
-        } finally {
-            source.close();
-            if (watch != null) watch.cancel(false);
-            // Whatever ended the thread (an Error included), a consumer waiting for frames must not wait forever.
-            buffer.end();
-            if (closing) buffer.close();
-            signal();
-        }
-    }
-
-    /**
-     * One open-read-close cycle. Returns null when a finite source ended, else the reason it stopped.
-     */
-    private String session() {
-        try {
-            busySince = time.nanoTime();
-            try {
-                source.open();
-            } finally {
-                busySince = 0;
-            }
-        } catch (Exception e) {
-            source.close();
-            return "cannot open: " + Redact.text(message(e));
-        }
-        if (closing) return "closed";
-        boolean up = false;
-        long lastGood = time.nanoTime();
-        double fps = options.realtime() ? source.pace() : 0;
-        long period = fps > 0 ? (long) (1e9 / fps) : 0;
-        long due = time.nanoTime();
-        try {
-            while (!closing) {
-                if (period > 0) {
-                    sleepUntil(due);
-                    if (closing) break;
-                    long now = time.nanoTime();
-                    // Fell behind by more than a frame (a slow disk, a GC): restart the clock instead of bursting.
-                    due = now - due > period ? now + period : due + period;
-                }
-                Mat mat = buffer.writable();
-                String ref;
-                long grabbed;
-                busySince = time.nanoTime();
-                try {
-                    ref = source.read(mat);
-                    grabbed = time.nanoTime();
-                } catch (FrameSource.CorruptFrameException e) {
-                    buffer.giveBack(mat);
-                    decodeErrors.incrementAndGet();
-                    if (!warnedCorrupt) {
-                        warnedCorrupt = true;
-                        log.warn("camera {}: {} (skipped; further decode errors are counted, logged at debug)", name, Redact.text(e.getMessage()));
-                    } else {
-                        log.debug("camera {}: {}", name, Redact.text(e.getMessage()));
-                    }
-                    if (time.nanoTime() - lastGood > MAX_UNDECODABLE_NANOS)
-                        return "nothing decodable for " + seconds(Duration.ofNanos(time.nanoTime() - lastGood)) + ": " + Redact.text(message(e));
-                    continue;
-                } catch (Exception e) {
-                    buffer.giveBack(mat);
-                    return Redact.text(message(e));
-                } finally {
-                    busySince = 0;
-                }
-                if (ref == null) {
-                    buffer.giveBack(mat);
-                    if (source.finite()) return null;
-                    return "stream ended";
-                }
-                lastGood = grabbed;
-                buffer.publish(mat, grabbed, time.clock().instant(), ref, () -> closing);
-                if (!up) {
-                    up = true;
-                    backoff.reset();
-                }
-                // Also after the watchdog reported a long stall that then recovered on its own.
-                if (state != CameraState.UP) setState(CameraState.UP, null);
-            }
-            return "closed";
-        } catch (InterruptedException e) {
-            return "interrupted";
-        } finally {
-            source.close();
-        }
-    }
-
-    /** One line: OpenCV's messages span several. */
-    private static String message(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    private void sleep(Duration d) {
-        sleepUntil(time.nanoTime() + d.toNanos());
-    }
-
-    /** Parks until the deadline or close(); unpark rather than interrupt, which JavaCV's grabber reacts to. */
-    private void sleepUntil(long deadline) {
-        time.parkUntil(deadline, () -> closing);
-    }
-
-    // ---- state ----
-
-    private void setState(CameraState to, String reason) {
-        CameraState from;
-        synchronized (this) {
-            from = state;
-            if (from == CameraState.ENDED || from == to && to != CameraState.DOWN) return;
-            state = to;
-            logChange(from, to, reason);
-        }
-        Listener l = options.listener();
-        if (l != null) {
-            try {
-                l.changed(this, from, to, reason);
-            } catch (RuntimeException e) {
-                log.warn("camera {}: state listener failed", name, e);
-            }
-        }
-        signal();
-    }
-
-    /** One line per change: {@code camera door: DOWN (rtsp://user:***@door/live): Connection refused; retry in 1.0 s}. */
-    private void logChange(CameraState from, CameraState to, String reason) {
-        String line = "camera " + name + ": " + to + " (" + description + ")" + (reason == null ? "" : ": " + reason);
-        // A camera that stays down retries for hours: its first failure (and any new reason) is worth a line at
-        // warn, the identical CONNECTING/DOWN pairs after it go to debug.
-        String why = reason == null ? null : reason.replaceFirst("; retry in .*$", "");
-        boolean repeat = to == CameraState.CONNECTING && from == CameraState.DOWN
-                || to == CameraState.DOWN && Objects.equals(why, lastDownReason);
-        if (to == CameraState.DOWN) lastDownReason = why;
-        if (to == CameraState.UP) lastDownReason = null;
-        if (repeat) log.debug(line);
-        else if (to == CameraState.DOWN || to == CameraState.ENDED && reason != null) log.warn(line);
-        else log.info(line);
-    }
-
-    private void signal() {
-        FrameSignal s = options.signal();
-        if (s != null) s.signal();
-    }
-
-    private static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms < 1000 ? ms + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1e3);
-    }
-
-    // ---- watchdog ----
-
-    private void checkStall() {
-        long since = busySince;
-        Duration limit = source.stallLimit();
-        if (since == 0 || limit == null || since == abortedCall) return;
-        long stuck = time.nanoTime() - since;
-        if (stuck > limit.toNanos()) {
-            abortedCall = since;
-            setState(CameraState.DOWN, "no data within " + seconds(limit) + ", aborting");
-            source.abort();
-        }
-    }
-
-    /** One daemon thread for all cameras; it only reads volatile fields and calls abort(). */
-    private static final class Watchdog {
-        static final ScheduledExecutorService EXECUTOR;
-
-        static {
-            ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
-                    Thread.ofPlatform().name("capture-watchdog").daemon().factory());
-            e.setRemoveOnCancelPolicy(true);
-            EXECUTOR = e;
-        }
+    /** The capture thread's last act, however it ended (an Error included). */
+    private void captureEnded() {
+        if (watchdog != null) watchdog.stop();
+        // A consumer waiting for frames must not wait forever.
+        buffer.end();
+        if (loop.closing()) buffer.close();
+        status.signal();
     }
 
     // ---- close ----
@@ -411,11 +193,11 @@ public final class Camera implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closing) {
+        if (loop.closing()) {
             joinQuietly(0);
             return;
         }
-        closing = true;
+        loop.stop();
         long start = System.nanoTime();
         LockSupport.unpark(thread);
         synchronized (buffer) {
@@ -426,15 +208,15 @@ public final class Camera implements AutoCloseable {
             source.abort();
             joinQuietly(CLOSE_LIMIT_NANOS - (System.nanoTime() - start));
         }
-        if (watch != null) watch.cancel(false);
+        if (watchdog != null) watchdog.stop();
         if (thread.isAlive()) {
             // Stuck inside native code: it frees the buffer and the source itself when the call returns.
             log.warn("camera {}: capture thread still inside a {} call after {}; left to finish on its own",
-                    name, description, seconds(Duration.ofNanos(System.nanoTime() - start)));
+                    name, description, CameraStatus.seconds(Duration.ofNanos(System.nanoTime() - start)));
         } else {
             buffer.close();
         }
-        signal();
+        status.signal();
     }
 
     private void joinQuietly(long nanos) {
