@@ -29,7 +29,6 @@ final class CommandSource implements FrameSource {
     private Thread stderrPump;
 
     CommandSource(SourceSpec.Command spec, String camera, Duration stallLimit) {
-        if (spec.argv() == null || spec.argv().isEmpty()) throw new IllegalArgumentException("command is empty");
         this.spec = spec;
         this.camera = camera;
         this.description = "command " + Redact.text(String.join(" ", spec.argv()));

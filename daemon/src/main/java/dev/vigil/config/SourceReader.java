@@ -62,7 +62,9 @@ final class SourceReader {
         int height = n.get("height").integer(0);
         double fps = n.get("fps").number(0);
         String format = n.get("pixel_format").text(null);
-        return n.make(() -> new SourceSpec.Device(path, width, height, fps, format));
+        SourceSpec.Device d = n.make(() -> new SourceSpec.Device(path, width, height, fps, format));
+        if (d.pixelFormat() != null) n.get("pixel_format").keep(d.pixelFormat());
+        return d;
     }
 
     private static SourceSpec.Stream stream(ConfigNode n) {
@@ -70,7 +72,9 @@ final class SourceReader {
         String transport = n.get("transport").text(null);
         Duration connect = timeout(n.get("connect_timeout_s"));
         Duration read = timeout(n.get("read_timeout_s"));
-        return n.make(() -> new SourceSpec.Stream(url, transport, connect, read));
+        SourceSpec.Stream st = n.make(() -> new SourceSpec.Stream(url, transport, connect, read));
+        n.get("transport").keep(st.transport());
+        return st;
     }
 
     private static Duration timeout(ConfigNode n) {

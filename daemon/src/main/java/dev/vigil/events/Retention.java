@@ -1,5 +1,7 @@
 package dev.vigil.events;
 
+import dev.vigil.config.Check;
+import dev.vigil.config.ConfigException;
 import java.time.Duration;
 
 /**
@@ -14,10 +16,9 @@ public record Retention(int maxCount, long maxBytes, Duration maxAge) {
     public static final Retention UNLIMITED = new Retention(0, 0, null);
 
     public Retention {
-        if (maxCount < 0) throw new IllegalArgumentException("events.retention.max_count: " + maxCount + " is negative; use 0 (no limit) or more");
-        if (maxBytes < 0) throw new IllegalArgumentException("events.retention.max_bytes: " + maxBytes + " is negative; use 0 (no limit) or more");
-        if (maxAge != null && maxAge.isNegative())
-            throw new IllegalArgumentException("events.retention.max_age: " + maxAge + " is negative; use 0 (no limit) or more");
+        Check.atLeast("max_count", maxCount, 0);
+        Check.atLeast("max_bytes", maxBytes, 0);
+        if (maxAge != null && maxAge.isNegative()) throw ConfigException.at("max_age", maxAge + " is negative; use 0 (no limit) or more");
     }
 
     boolean limitsAge() { return maxAge != null && !maxAge.isZero(); }

@@ -1,5 +1,7 @@
 package dev.vigil.motion;
 
+import dev.vigil.config.MotionConfig;
+
 import static org.bytedeco.opencv.global.opencv_core.absdiff;
 import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
@@ -28,18 +30,20 @@ public final class MotionGate implements AutoCloseable {
     private int cols = -1, rows = -1;
     private double lastChanged;
 
+    /** A gate with the camera's motion settings (checked by {@link MotionConfig} when they were read). */
+    public MotionGate(MotionConfig config) {
+        this.threshold = config.threshold();
+        this.minArea = config.minArea();
+        this.scaleWidth = config.scaleWidth();
+    }
+
     /**
      * @param threshold  grey-level difference that counts as change (1..255)
      * @param minArea    share of the frame that must change (0..1)
      * @param scaleWidth width of the compared copy (aspect kept); small is cheap and ignores sensor noise
      */
     public MotionGate(int threshold, double minArea, int scaleWidth) {
-        if (threshold < 1 || threshold > 255) throw new IllegalArgumentException("motion.threshold: " + threshold + " is not within 1..255");
-        if (minArea < 0 || minArea > 1) throw new IllegalArgumentException("motion.min_area: " + minArea + " is not within 0..1");
-        if (scaleWidth < 16) throw new IllegalArgumentException("motion.scale_width: " + scaleWidth + " must be at least 16");
-        this.threshold = threshold;
-        this.minArea = minArea;
-        this.scaleWidth = scaleWidth;
+        this(new MotionConfig(true, threshold, (float) minArea, scaleWidth));
     }
 
     /** True when the frame differs enough from the previous one (the first frame always does). */

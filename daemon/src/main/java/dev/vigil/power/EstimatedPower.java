@@ -13,10 +13,12 @@ public final class EstimatedPower implements PowerSensor {
     private final double idleWatts, busyWatts;
     private final DoubleSupplier cpuLoad;
 
-    /** @param cpuLoad the machine's CPU use 0..1 (negative when not known yet: counted as idle) */
+    /**
+     * The watts as {@link dev.vigil.config.PowerConfig} checked them (busy at least idle).
+     *
+     * @param cpuLoad the machine's CPU use 0..1 (negative when not known yet: counted as idle)
+     */
     public EstimatedPower(double idleWatts, double busyWatts, DoubleSupplier cpuLoad) {
-        if (!(idleWatts >= 0) || !(busyWatts >= idleWatts))
-            throw new IllegalArgumentException("power: busy_watts " + busyWatts + " must be at least idle_watts " + idleWatts);
         this.idleWatts = idleWatts;
         this.busyWatts = busyWatts;
         this.cpuLoad = cpuLoad;

@@ -44,7 +44,7 @@ public final class PowerSensors {
             case "pmic" -> PmicSensor.find(m.commands());
             case "hwmon" -> HwmonSensor.find(m.sysRoot());
             case "rapl" -> RaplSensor.find(m.sysRoot(), m.nanoClock());
-            default -> throw new IllegalArgumentException("power.source: \"" + s + "\" is not one of " + String.join(", ", PowerConfig.SOURCES));
+            default -> throw new IllegalStateException("PowerConfig lets no other source through: " + s);
         };
         if (one.isEmpty()) throw new IllegalArgumentException("power.source: " + s + " was asked for but " + absent(s, m)
                 + "; use source: auto (or estimate)");

@@ -2,7 +2,6 @@ package dev.vigil.rules;
 
 import dev.vigil.postprocess.Classification;
 import dev.vigil.postprocess.Detection;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,12 @@
 package dev.vigil.motion;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.config.ConfigException;
 import dev.vigil.testing.TestData;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -50,7 +52,8 @@ class MotionGateTest {
 
     @Test
     void badSettingsNameTheKey() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new MotionGate(0, 0.01, 160)).getMessage().startsWith("motion.threshold"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new MotionGate(25, 2, 160)).getMessage().startsWith("motion.min_area"));
+        assertEquals("threshold: 0 is not within 1..255", assertThrows(ConfigException.class, () -> new MotionGate(0, 0.01, 160)).getMessage(),
+                "MotionConfig states the rule; the gate has no copy of it");
+        assertEquals("min_area: 2 is not within 0..1", assertThrows(ConfigException.class, () -> new MotionGate(25, 2, 160)).getMessage());
     }
 }
