@@ -32,11 +32,13 @@ class RelayNeverWaitsForTheDiskTest {
     @TempDir
     Path tmp;
 
-    /** The local disk, with every forced write 300 ms late. */
+    /** The local disk, with every forced write 300 ms late until it recovers. */
     static final class SlowDisk implements EventFiles {
         final EventFiles local = EventFiles.local();
+        volatile boolean slow = true;
 
-        static void fsync() throws IOException {
+        void fsync() throws IOException {
+            if (!slow) return;
             try {
                 Thread.sleep(300);
             } catch (InterruptedException e) {
@@ -94,6 +96,8 @@ class RelayNeverWaitsForTheDiskTest {
             while (relay.count() < 20 && System.nanoTime() < deadline) Thread.sleep(100);
             assertTrue(relay.count() >= 20, "20 relay pulses within 60 s: " + relay.count());
             long events = v.events().stats().recorded();
+            // Measured; now the backlog of events drains at close instead of waiting out the consumers' shutdown limit.
+            if (files instanceof SlowDisk d) d.slow = false;
             return new Figures(relay, decided.log, events);
         }
     }
@@ -106,8 +110,9 @@ class RelayNeverWaitsForTheDiskTest {
                         + "(capture-to-decision p99 %.1f ms; events recorded meanwhile: %d vs %d)%n",
                 normal.relay().percentileMs(0.5), normal.relay().percentileMs(0.99), slow.relay().percentileMs(0.5),
                 slow.relay().percentileMs(0.99), slow.decided().percentileMs(0.99), normal.events(), slow.events());
-        // Every relay switch-on came from a frame already decided: the relay adds only the hop to the pin thread.
-        assertTrue(slow.relay().percentileMs(0.99) <= slow.decided().percentileMs(0.99) + 5,
+        // Every relay switch-on came from a frame already decided: the relay adds only the hop to the pin thread, a few ms
+        // (the figure printed) but tens of ms when both cores are busy; a forced write on the way would add 300.
+        assertTrue(slow.relay().percentileMs(0.99) <= slow.decided().percentileMs(0.99) + 50,
                 "relay p99 " + slow.relay().percentileMs(0.99) + " ms vs decision p99 " + slow.decided().percentileMs(0.99) + " ms");
         assertTrue(slow.relay().percentileMs(0.99) < 300, "no forced write in the relay's path");
         assertTrue(slow.events() < normal.events(), "the disk really was slow: fewer events written in the same time");

@@ -11,10 +11,10 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Vigil;
 import dev.vigil.daemon.Wiring;
+import dev.vigil.model.ModelStore;
 import dev.vigil.qc.QcCounts;
 import dev.vigil.qc.QcStation;
 import dev.vigil.qc.Verdict;
-import dev.vigil.model.ModelStore;
 import dev.vigil.testing.FakeEngine;
 import dev.vigil.testing.FakeEngine.Rgb;
 import dev.vigil.testing.FakeEngine.Seen;
@@ -125,7 +125,7 @@ class GpioDaemonTest {
             pins.mockLevel("pir", true);
             await(() -> frames.processed("door") >= 10, 20_000, "the PIR wakes inference: " + v.cameraStats());
             assertEquals(List.of(), relay, "a car in the street is no person: the relay stays off");
-            assertTrue(frames.events("door") == 0, "and nothing fired: " + frames.events("door"));
+            assertEquals(0, frames.events("door"), "and nothing fired");
 
             door.showing = "visitor";
             await(() -> !relay.isEmpty(), 20_000, "a person at the door switches the relay on: " + v.cameraStats());
