@@ -107,13 +107,15 @@ class RelayNeverWaitsForTheDiskTest {
         Figures normal = run(EventFiles.local(), "normal");
         Figures slow = run(new SlowDisk(), "slow");
         System.out.printf("capture-to-relay p50/p99: normal disk %.1f/%.1f ms, 300 ms fsync %.1f/%.1f ms "
-                        + "(capture-to-decision p99 %.1f ms; events recorded meanwhile: %d vs %d)%n",
+                        + "(capture-to-decision p50/p99 %.1f/%.1f ms; events recorded meanwhile: %d vs %d)%n",
                 normal.relay().percentileMs(0.5), normal.relay().percentileMs(0.99), slow.relay().percentileMs(0.5),
-                slow.relay().percentileMs(0.99), slow.decided().percentileMs(0.99), normal.events(), slow.events());
-        // Every relay switch-on came from a frame already decided: the relay adds only the hop to the pin thread, a few ms
-        // (the figure printed) but tens of ms when both cores are busy; a forced write on the way would add 300.
-        assertTrue(slow.relay().percentileMs(0.99) <= slow.decided().percentileMs(0.99) + 50,
-                "relay p99 " + slow.relay().percentileMs(0.99) + " ms vs decision p99 " + slow.decided().percentileMs(0.99) + " ms");
+                slow.relay().percentileMs(0.99), slow.decided().percentileMs(0.5), slow.decided().percentileMs(0.99),
+                normal.events(), slow.events());
+        // Every relay switch-on came from a frame already decided: the relay adds only the hop to the pin thread. Compared
+        // at the median: of 20 samples the p99 is the worst, and one thread stalled by a busy machine can be 100-200 ms
+        // late (seen here with either disk); a forced write in the relay's path would make every switch-on 300 ms late.
+        assertTrue(slow.relay().percentileMs(0.5) <= slow.decided().percentileMs(0.5) + 5,
+                "relay p50 " + slow.relay().percentileMs(0.5) + " ms vs decision p50 " + slow.decided().percentileMs(0.5) + " ms");
         assertTrue(slow.relay().percentileMs(0.99) < 300, "no forced write in the relay's path");
         assertTrue(slow.events() < normal.events(), "the disk really was slow: fewer events written in the same time");
     }
