@@ -82,7 +82,14 @@ public final class Analyzer implements AutoCloseable {
     }
 
     public static Analyzer open(ModelSpec spec, Options o) {
-        InferenceEngine engine = Engines.open(o.engine(), spec.model(), o.engineOptions());
+        return open(spec, Engines.open(o.engine(), spec.model(), o.engineOptions()), o);
+    }
+
+    /**
+     * The analyzer of a model on an engine already open (tests give a fake one); it owns the engine from here on and
+     * closes it, also when the engine does not fit the spec. {@code o.engine()} and {@code o.engineOptions()} are not used.
+     */
+    public static Analyzer open(ModelSpec spec, InferenceEngine engine, Options o) {
         try {
             return new Analyzer(spec, engine, o);
         } catch (RuntimeException e) {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.model.ModelStore;
+import dev.vigil.testing.FakeEngine;
+import dev.vigil.testing.FakeEngine.Rgb;
+import dev.vigil.testing.FakeEngine.Seen;
 import dev.vigil.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +22,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The daemon end to end on real models and photos: sources in, events.jsonl and snapshots out. */
+/**
+ * The daemon end to end on real models and photos: sources in, events.jsonl and snapshots out. Where the model is not the
+ * subject (the consumers), a fake engine stands in.
+ */
 class DaemonTest {
 
     @TempDir
@@ -256,15 +263,27 @@ class DaemonTest {
                 throw new IllegalStateException("consumer bug");
             }
         };
-        VigilConfig cfg = config("{ folder: " + TestData.images().toAbsolutePath() + ", fps: 50, loop: false }");
-        Wiring.Parts p = parts(true).withConsumer(broken).withConsumer(counter).withConsumer(stuck);
+        // Ten frames; the fake sees a person in the four orange ones (0, 3, 6, 9) and nothing in the grey ones.
+        Rgb visitor = new Rgb(200, 120, 60), street = new Rgb(90, 90, 90);
+        Path folder = Files.createDirectories(tmp.resolve("frames"));
+        for (int i = 0; i < 10; i++) {
+            try (Mat m = (i % 3 == 0 ? visitor : street).frame(160, 120)) {
+                opencv_imgcodecs.imwrite(folder.resolve("frame-%02d.png".formatted(i)).toString(), m);
+            }
+        }
+        FakeEngine fake = FakeEngine.detector(FakeEngine.byColour(Map.of(visitor, new Seen("person", 0.9f))), "person");
+        VigilConfig cfg = ConfigLoader.parse(DOORBELL.replace("model: ssd_mobilenet_v1_coco_quant", "model: " + FakeEngine.modelFile(tmp))
+                .formatted(tmp.resolve("events"), "{ folder: " + folder + ", fps: 50, loop: false }"), tmp, Map.of());
+        Wiring.Parts p = parts(true).withAnalyzers(fake.analyzers()).withConsumer(broken).withConsumer(counter).withConsumer(stuck);
         try (Vigil d = Wiring.start(cfg, p)) {
             assertTrue(d.awaitStopped(Duration.ofSeconds(60)));
             assertEquals(null, d.failure());
             release.countDown();
             d.bus().close();
-            assertEquals(10, counter.results.get(), "10 photos, each processed");
+            assertEquals(10, counter.results.get(), "10 frames, each processed");
+            assertEquals(10, fake.invocations());
             assertEquals(d.frames().processed("door"), counter.results.get(), "the same count as /metrics");
+            assertEquals(4, counter.triggers.get(), "a trigger for each frame with a person");
             assertEquals(d.frames().events("door"), counter.triggers.get());
             assertEquals(counter.triggers.get(), events().size(), "one event line per trigger");
             assertEquals(counter.sequences.stream().sorted().toList(), counter.sequences, "in frame order");

@@ -13,6 +13,7 @@ import dev.vigil.metrics.LatencyLog;
 import dev.vigil.model.ModelStore;
 import dev.vigil.pipeline.FrameOutcome;
 import dev.vigil.pipeline.FrameResult;
+import dev.vigil.testing.FakeEngine;
 import dev.vigil.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,18 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The relay fires right after the rules: an event store whose every forced write takes 300 ms (an SD card at its
- * worst) does not move capture-to-relay latency. Measured against the same frames' capture-to-decision time.
+ * worst) does not move capture-to-relay latency. Measured against the same frames' capture-to-decision time. The model
+ * is not the subject: a fake engine sees a person in every replayed photo, so every frame fires.
  */
 class RelayNeverWaitsForTheDiskTest {
 
     @TempDir
     Path tmp;
 
-    /** The local disk, with every forced write 300 ms late. */
+    /** The local disk, with every forced write 300 ms late until it recovers. */
     static final class SlowDisk implements EventFiles {
         final EventFiles local = EventFiles.local();
+        volatile boolean slow = true;
 
-        static void fsync() throws IOException {
+        void fsync() throws IOException {
+            if (!slow) return;
             try {
                 Thread.sleep(300);
             } catch (InterruptedException e) {
@@ -67,8 +71,7 @@ class RelayNeverWaitsForTheDiskTest {
 
     Figures run(EventFiles files, String name) throws Exception {
         String yaml = """
-                model: ssd_mobilenet_v1_coco_quant
-                threads: 2
+                model: %s
                 events: { dir: %s }
                 cameras:
                   door:
@@ -81,17 +84,20 @@ class RelayNeverWaitsForTheDiskTest {
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
                   actions: [ { group: person, output: relay, pulse_ms: 20 } ]
-                """.formatted(tmp.resolve(name), TestData.images().toAbsolutePath());
+                """.formatted(FakeEngine.modelFile(tmp), tmp.resolve(name), TestData.images().toAbsolutePath());
         VigilConfig cfg = ConfigLoader.parse(yaml, tmp, Map.of());
         Decided decided = new Decided();
         Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withEventFiles(files)
-                .withPins(c -> Pi4jPins.mock("test")).withConsumer(decided);
+                .withPins(c -> Pi4jPins.mock("test")).withConsumer(decided)
+                .withAnalyzers(FakeEngine.detectorSeeing("person", 0.9f).analyzers());
         try (Vigil v = Wiring.start(cfg, parts)) {
             LatencyLog relay = v.gpio().latency().log();
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (relay.count() < 20 && System.nanoTime() < deadline) Thread.sleep(100);
             assertTrue(relay.count() >= 20, "20 relay pulses within 60 s: " + relay.count());
             long events = v.events().stats().recorded();
+            // Measured; now the backlog of events drains at close instead of waiting out the consumers' shutdown limit.
+            if (files instanceof SlowDisk d) d.slow = false;
             return new Figures(relay, decided.log, events);
         }
     }
@@ -101,12 +107,15 @@ class RelayNeverWaitsForTheDiskTest {
         Figures normal = run(EventFiles.local(), "normal");
         Figures slow = run(new SlowDisk(), "slow");
         System.out.printf("capture-to-relay p50/p99: normal disk %.1f/%.1f ms, 300 ms fsync %.1f/%.1f ms "
-                        + "(capture-to-decision p99 %.1f ms; events recorded meanwhile: %d vs %d)%n",
+                        + "(capture-to-decision p50/p99 %.1f/%.1f ms; events recorded meanwhile: %d vs %d)%n",
                 normal.relay().percentileMs(0.5), normal.relay().percentileMs(0.99), slow.relay().percentileMs(0.5),
-                slow.relay().percentileMs(0.99), slow.decided().percentileMs(0.99), normal.events(), slow.events());
-        // Every relay switch-on came from a frame already decided: the relay adds only the hop to the pin thread.
-        assertTrue(slow.relay().percentileMs(0.99) <= slow.decided().percentileMs(0.99) + 5,
-                "relay p99 " + slow.relay().percentileMs(0.99) + " ms vs decision p99 " + slow.decided().percentileMs(0.99) + " ms");
+                slow.relay().percentileMs(0.99), slow.decided().percentileMs(0.5), slow.decided().percentileMs(0.99),
+                normal.events(), slow.events());
+        // Every relay switch-on came from a frame already decided: the relay adds only the hop to the pin thread. Compared
+        // at the median: of 20 samples the p99 is the worst, and one thread stalled by a busy machine can be 100-200 ms
+        // late (seen here with either disk); a forced write in the relay's path would make every switch-on 300 ms late.
+        assertTrue(slow.relay().percentileMs(0.5) <= slow.decided().percentileMs(0.5) + 5,
+                "relay p50 " + slow.relay().percentileMs(0.5) + " ms vs decision p50 " + slow.decided().percentileMs(0.5) + " ms");
         assertTrue(slow.relay().percentileMs(0.99) < 300, "no forced write in the relay's path");
         assertTrue(slow.events() < normal.events(), "the disk really was slow: fewer events written in the same time");
     }

@@ -11,10 +11,13 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Vigil;
 import dev.vigil.daemon.Wiring;
+import dev.vigil.model.ModelStore;
 import dev.vigil.qc.QcCounts;
 import dev.vigil.qc.QcStation;
 import dev.vigil.qc.Verdict;
-import dev.vigil.testing.TestData;
+import dev.vigil.testing.FakeEngine;
+import dev.vigil.testing.FakeEngine.Rgb;
+import dev.vigil.testing.FakeEngine.Seen;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,13 +25,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The GPIO stage wired into the real daemon (real models, replayed photos, Pi4J's mock pins). */
+/**
+ * The GPIO stage wired into the real daemon, with Pi4J's mock pins and a fake engine: the camera shows solid colours and
+ * the fake says what each one is, so the test decides what the model sees.
+ */
 class GpioDaemonTest {
 
     @TempDir
@@ -36,8 +41,8 @@ class GpioDaemonTest {
 
     record Change(boolean high, long nanos) {}
 
-    static Wiring.Parts parts() {
-        return Wiring.Parts.forTest(dev.vigil.model.ModelStore.fromEnvironment()).withHttp(false);
+    static Wiring.Parts parts(FakeEngine fake) {
+        return Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withAnalyzers(fake.analyzers());
     }
 
     static void await(BooleanSupplier c, long ms, String what) throws InterruptedException {
@@ -48,64 +53,23 @@ class GpioDaemonTest {
         }
     }
 
-    @Test
-    void aQuietPirMeansNoInferenceAndAPersonThenRingsTheRelay() throws Exception {
-        String yaml = """
-                model: ssd_mobilenet_v1_coco_quant
-                events: { dir: %s }
-                cameras:
-                  door:
-                    source: { folder: %s, fps: 10, loop: true }
-                    groups: { person: { labels: [person], min_score: 0.5 } }
-                    cooldown_s: 0
-                    tracking: false
-                gpio:
-                  outputs: { relay: { pin: 24, kind: relay, active_low: true } }
-                  inputs: { pir: { pin: 27, kind: wake, pull: down, hold_s: 5, debounce_ms: 10 } }
-                  actions: [ { group: person, output: relay, pulse_ms: 200 } ]
-                """.formatted(tmp.resolve("events"), TestData.images().toAbsolutePath());
-        VigilConfig cfg = ConfigLoader.parse(yaml, tmp, Map.of());
-        Pi4jPins pins = Pi4jPins.mock("test");
-        try (Vigil v = Wiring.start(cfg, parts().withPins(c -> pins))) {
-            GpioStage gpio = v.gpio();
-            var frames = v.frames();
-            List<Change> relay = Collections.synchronizedList(new ArrayList<>());
-            pins.onOutputLevel("relay", (high, nanos) -> relay.add(new Change(high, nanos)));
-            await(() -> frames.gateSkipped("door") >= 10, 20_000, "frames skipped while the PIR is quiet: " + v.cameraStats());
-            assertEquals(0, frames.processed("door"), "no inference while nobody is there");
-            double wake = v.metrics().registry().get("vigil.frames.dropped").tags("camera", "door", "reason", "wake").counter().count();
-            assertTrue(wake >= 10 && wake <= frames.gateSkipped("door"), "every skip counted with reason wake: " + wake);
-            assertEquals(List.of(), relay);
+    /** A camera looking at whatever the test puts in front of it: every frame shows the scene named by {@code showing}. */
+    static final class Scene implements FrameSource {
+        volatile String showing;
+        final Map<String, Mat> scenes;
 
-            pins.mockLevel("pir", true);
-            await(() -> relay.size() >= 2, 30_000, "a person on the replayed photos pulses the relay: " + v.cameraStats());
-            assertTrue(frames.processed("door") > 0);
-            assertTrue(!relay.get(0).high() && relay.get(1).high(), "active-low: on LOW, off HIGH: " + relay);
-            // Real time on a loaded machine: exact pulse lengths are GpioStageTest's (virtual time); here, a pulse happened.
-            double pulse = (relay.get(1).nanos() - relay.get(0).nanos()) / 1e6;
-            assertTrue(pulse >= 199 && pulse <= 600, "pulse " + pulse + " ms");
-            var lat = gpio.latency().log("relay");
-            System.out.printf("capture-to-relay latency (detector, %d samples): p50 %.1f ms, max %.1f ms%n", lat.count(),
-                    lat.percentileMs(0.5), lat.percentileMs(1.0));
-            assertTrue(lat.percentileMs(0.5) > 0 && lat.percentileMs(0.5) < 2000, "latency " + lat.percentileMs(0.5));
+        Scene(Map<String, Mat> scenes, String showing) {
+            this.scenes = scenes;
+            this.showing = showing;
         }
-        assertTrue(pins.level("relay"), "safe again after shutdown (active-low: HIGH)");
-    }
-
-    /** A conveyor seen by a camera: every frame shows the part now in front of it. */
-    static final class Belt implements FrameSource {
-        volatile String part = "empty_street.jpg";
-        final Map<String, Mat> images;
-
-        Belt(Map<String, Mat> images) { this.images = images; }
 
         @Override public void open() {}
 
         @Override
         public String read(Mat dst) {
-            String p = part;
-            images.get(p).copyTo(dst);
-            return p;
+            String s = showing;
+            scenes.get(s).copyTo(dst);
+            return s;
         }
 
         @Override public double pace() { return 20; }
@@ -116,15 +80,84 @@ class GpioDaemonTest {
 
         @Override public void abort() {}
 
-        @Override public String describe() { return "belt"; }
+        @Override public String describe() { return "scene"; }
 
         @Override public void close() {}
+
+        void release() { scenes.values().forEach(Mat::close); }
     }
+
+    static final Rgb STREET = new Rgb(90, 90, 90), VISITOR = new Rgb(200, 120, 60);
+
+    @Test
+    void aQuietPirMeansNoInferenceAndAPersonThenRingsTheRelay() throws Exception {
+        String yaml = """
+                model: %s
+                events: { dir: %s }
+                cameras:
+                  door:
+                    source: { folder: /replaced, fps: 20 }
+                    groups: { person: { labels: [person], min_score: 0.5 } }
+                    cooldown_s: 0
+                    tracking: false
+                gpio:
+                  outputs: { relay: { pin: 24, kind: relay, active_low: true } }
+                  inputs: { pir: { pin: 27, kind: wake, pull: down, hold_s: 5, debounce_ms: 10 } }
+                  actions: [ { group: person, output: relay, pulse_ms: 200 } ]
+                """.formatted(FakeEngine.modelFile(tmp), tmp.resolve("events"));
+        VigilConfig cfg = ConfigLoader.parse(yaml, tmp, Map.of());
+        FakeEngine fake = FakeEngine.detector(FakeEngine.byColour(Map.of(STREET, new Seen("car", 0.9f), VISITOR, new Seen("person", 0.8f))),
+                "person", "car");
+        Scene door = new Scene(Map.of("street", STREET.frame(320, 240), "visitor", VISITOR.frame(320, 240)), "street");
+        Pi4jPins pins = Pi4jPins.mock("test");
+        try (Vigil v = Wiring.start(cfg, parts(fake).withPins(c -> pins).withSources(Map.of("door", door)))) {
+            GpioStage gpio = v.gpio();
+            var frames = v.frames();
+            List<Change> relay = Collections.synchronizedList(new ArrayList<>());
+            pins.onOutputLevel("relay", (high, nanos) -> relay.add(new Change(high, nanos)));
+            await(() -> frames.gateSkipped("door") >= 10, 20_000, "frames skipped while the PIR is quiet: " + v.cameraStats());
+            assertEquals(0, frames.processed("door"), "no inference while nobody is there");
+            assertEquals(0, fake.invocations(), "the engine never ran");
+            double wake = v.metrics().registry().get("vigil.frames.dropped").tags("camera", "door", "reason", "wake").counter().count();
+            assertTrue(wake >= 10 && wake <= frames.gateSkipped("door"), "every skip counted with reason wake: " + wake);
+            assertEquals(List.of(), relay);
+
+            pins.mockLevel("pir", true);
+            await(() -> frames.processed("door") >= 10, 20_000, "the PIR wakes inference: " + v.cameraStats());
+            assertEquals(List.of(), relay, "a car in the street is no person: the relay stays off");
+            assertEquals(0, frames.events("door"), "and nothing fired");
+
+            door.showing = "visitor";
+            await(() -> !relay.isEmpty(), 20_000, "a person at the door switches the relay on: " + v.cameraStats());
+            door.showing = "street";
+            long left = System.nanoTime();
+            // Each person frame extends the pulse: the relay goes off one pulse after the visitor's last frame.
+            await(() -> relay.size() >= 2, 5_000, "the relay goes off once the visitor left: " + relay);
+            assertTrue(!relay.get(0).high() && relay.get(1).high(), "active-low: on LOW, off HIGH: " + relay);
+            // Real time on a loaded machine: exact pulse lengths are GpioStageTest's (virtual time); here, a pulse happened.
+            double pulse = (relay.get(1).nanos() - relay.get(0).nanos()) / 1e6;
+            double afterLeaving = (relay.get(1).nanos() - left) / 1e6;
+            assertTrue(pulse >= 199 && afterLeaving <= 1200, "pulse " + pulse + " ms, off " + afterLeaving + " ms after the visitor left");
+            long seen = frames.processed("door");
+            await(() -> frames.processed("door") >= seen + 10, 20_000, "the street again: " + v.cameraStats());
+            assertEquals(2, relay.size(), "only the visitor's frames switch the relay: " + relay);
+            var lat = gpio.latency().log("relay");
+            System.out.printf("capture-to-relay latency (fake detector, %d samples): p50 %.1f ms, max %.1f ms%n", lat.count(),
+                    lat.percentileMs(0.5), lat.percentileMs(1.0));
+            assertTrue(lat.percentileMs(0.5) > 0 && lat.percentileMs(0.5) < 2000, "latency " + lat.percentileMs(0.5));
+        } finally {
+            door.release();
+        }
+        assertTrue(pins.level("relay"), "safe again after shutdown (active-low: HIGH)");
+    }
+
+    /** Parts on the belt, by colour: the fake classifies them as a hotdog, a cat and a dog; an empty belt is nothing. */
+    static final Rgb RED = new Rgb(220, 40, 30), TABBY = new Rgb(130, 120, 110), BROWN = new Rgb(120, 80, 40), BELT = new Rgb(20, 20, 20);
 
     @Test
     void qcPushesExactlyTheNgPartsAtTriggerPlusDelay() throws Exception {
         String yaml = """
-                model: mobilenet_v2_quant
+                model: %s
                 events: { dir: %s }
                 cameras:
                   line1:
@@ -146,23 +179,25 @@ class GpioDaemonTest {
                     ng_labels: [Egyptian cat]
                     min_score: 0.5
                     max_wait_ms: 500
-                """.formatted(tmp.resolve("events"));
+                """.formatted(FakeEngine.modelFile(tmp), tmp.resolve("events"));
         VigilConfig cfg = ConfigLoader.parse(yaml, tmp, Map.of());
-        String[] line = {"hot_dog.jpg", "cat.bmp", "hot_dog.jpg", "cat.bmp", "cat.bmp", "dog.bmp", "hot_dog.jpg"};
-        Map<String, Mat> images = new java.util.HashMap<>();
-        for (String p : new String[] {"hot_dog.jpg", "cat.bmp", "dog.bmp", "empty_street.jpg"}) images.put(p, TestData.read(p));
-        Belt belt = new Belt(images);
+        String hotdog = "hotdog, hot dog, red hot"; // as ImageNet names it: ok_labels [hotdog] matches one of its names
+        FakeEngine fake = FakeEngine.classifier(FakeEngine.byColour(Map.of(RED, new Seen(hotdog, 0.9f),
+                TABBY, new Seen("Egyptian cat", 0.8f), BROWN, new Seen("dog", 0.7f))), hotdog, "Egyptian cat", "dog");
+        String[] line = {"hotdog", "cat", "hotdog", "cat", "cat", "dog", "hotdog"};
+        Scene belt = new Scene(Map.of("hotdog", RED.frame(320, 240), "cat", TABBY.frame(320, 240), "dog", BROWN.frame(320, 240),
+                "empty", BELT.frame(320, 240)), "empty");
         Pi4jPins pins = Pi4jPins.mock("test");
         List<Long> edges = new ArrayList<>();
         List<Change> reject = Collections.synchronizedList(new ArrayList<>());
-        try (Vigil v = Wiring.start(cfg, parts().withPins(c -> pins).withSources(Map.of("line1", belt)))) {
+        try (Vigil v = Wiring.start(cfg, parts(fake).withPins(c -> pins).withSources(Map.of("line1", belt)))) {
             var frames = v.frames();
             pins.onOutputLevel("reject", (high, nanos) -> reject.add(new Change(high, nanos)));
             QcStation station = v.decisions().qc().get("line1");
             await(() -> frames.gateSkipped("line1") > 5, 20_000, "the camera runs and waits for parts: " + v.cameraStats());
             assertEquals(0, frames.processed("line1"), "no part, no inference");
             for (String part : line) {
-                belt.part = part;
+                belt.showing = part;
                 Thread.sleep(60); // frames read before this show the previous part
                 edges.add(System.nanoTime());
                 pins.mockLevel("barrier", false); // the part breaks the beam (active-low barrier)
@@ -197,7 +232,7 @@ class GpioDaemonTest {
             System.out.printf("qc push error: p50 %.2f ms, max %.2f ms%n", station.pushError().percentileMs(0.5),
                     station.pushError().percentileMs(1.0));
         } finally {
-            images.values().forEach(Mat::close);
+            belt.release();
         }
         // The audit: one line per part, in order, with the snapshot of every part that was not OK.
         Path journal = tmp.resolve("events/qc-line1.jsonl");
@@ -218,7 +253,7 @@ class GpioDaemonTest {
                 assertTrue(Files.size(tmp.resolve("events").resolve(a.get("snapshot").asText())) > 1000, a.toString());
             }
         }
-        assertEquals("hotdog, hot dog, red hot", audit.get(0).get("label").asText());
+        assertEquals(hotdog, audit.get(0).get("label").asText());
         assertEquals("Egyptian cat", audit.get(1).get("label").asText());
     }
 }
