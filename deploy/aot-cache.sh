@@ -1,0 +1,73 @@
+# vigil's start-up cache (the JVM's AOT cache, JEP 483/514), sourced by both launchers (./vigil and /usr/bin/vigil).
+#
+#   vigil_aot JAVA JAR CACHE_DIR JVM_OPTION...   sets the array AOT_OPTS for the java command line
+#
+# The cache file's name is a hash of what the cache is only valid for: the Java runtime (its home, release file,
+# libjvm and modules image), every jar of the class path (paths, sizes, mtimes, inodes: JAR and the *.jar under
+# JAR's folder/lib) and the JVM options. A cache of that name exists: AOT_OPTS=(-XX:AOTCache=FILE). It does not:
+# AOT_OPTS stays empty (this start runs without one) and one training run (`aot-train` with -XX:AOTCacheOutput)
+# starts in the background at low priority, writes a temporary file and renames it, so a start never sees half a
+# cache; a lock keeps concurrent starts to one training. Once it succeeded, caches of other keys are removed.
+# A training that fails leaves FILE.failed and CACHE_DIR/train.log; the next start says so in one line on stderr and
+# that key is not trained again. The JVM checks the jars itself too (a mismatch means no cache, never a wrong one).
+# VIGIL_AOT=off: neither use nor make a cache.
+
+vigil_aot_key() { # JAVA JAR JVM_OPTION...: the hash naming the cache
+  local java="$1" jar="$2" home
+  shift 2
+  home="$(dirname "$(dirname "$(readlink -f "$java")")")"
+  {
+    echo "$home"
+    cat "$home/release" 2>/dev/null || true
+    stat -L -c '%n %s %Y %i' "$java" "$home/lib/server/libjvm.so" "$home/lib/modules" 2>/dev/null || true
+    find "$(readlink -f "$jar")" "$(dirname "$(readlink -f "$jar")")/lib" -name '*.jar' -printf '%p %s %T@ %i\n' 2>/dev/null | sort || true
+    printf '%s\n' "$@"
+  } | sha256sum | cut -c1-20
+}
+
+vigil_aot() {
+  AOT_OPTS=()
+  case "${VIGIL_AOT:-on}" in off|0|no|false) return 0 ;; esac
+  local java="$1" jar="$2" dir="$3"
+  shift 3
+  command -v sha256sum >/dev/null 2>&1 && command -v flock >/dev/null 2>&1 || return 0
+  local key cache
+  key="$(vigil_aot_key "$java" "$jar" "$@")" || return 0
+  cache="$dir/vigil-$key.aot"
+  if [ -f "$cache" ]; then AOT_OPTS=(-XX:AOTCache="$cache"); return 0; fi
+  if [ -f "$cache.failed" ]; then
+    if [ ! -f "$cache.reported" ]; then
+      echo "vigil: the start-up cache could not be built (see $dir/train.log; remove $cache.failed to try again)" >&2
+      : > "$cache.reported" 2>/dev/null || true
+    fi
+    return 0
+  fi
+  if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
+    echo "vigil: no start-up cache: cannot write $dir (VIGIL_AOT=off starts without one quietly)" >&2
+    return 0
+  fi
+  # The trainer holds none of this start's stdin/stdout/stderr (a caller reading them to EOF never waits for it), and
+  # is forked twice: its parent exits at once, so it is no child of the JVM this start becomes (never a zombie there).
+  ( (
+    set +e
+    exec 9>"$dir/.lock"
+    flock -n 9 || exit 0 # another start is training
+    [ -f "$cache" ] && exit 0
+    rm -f "$dir"/*.tmp "$dir"/*.tmp.config
+    tmp="$cache.$$.tmp"
+    env -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID nice -n 19 "$java" "$@" -XX:AOTCacheOutput="$tmp" \
+      -jar "$jar" aot-train > "$dir/train.log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ -s "$tmp" ]; then
+      mv -f "$tmp" "$cache"
+      for f in "$dir"/vigil-*.aot*; do
+        case "$f" in "$cache") ;; *) rm -f "$f" ;; esac
+      done
+    else
+      rm -f "$tmp" "$tmp.config"
+      # Killed by a signal (a stopping service, a shutdown): not a failure of this key, the next start tries again.
+      [ "$rc" -gt 128 ] || echo "exit $rc" > "$cache.failed"
+    fi
+  ) < /dev/null > /dev/null 2>&1 & )
+  return 0
+}
