@@ -7,7 +7,8 @@
 # JAR's folder/lib) and the JVM options. A cache of that name exists: AOT_OPTS=(-XX:AOTCache=FILE). It does not:
 # AOT_OPTS stays empty (this start runs without one) and one training run (`aot-train` with -XX:AOTCacheOutput)
 # starts in the background at low priority, writes a temporary file and renames it, so a start never sees half a
-# cache; a lock keeps concurrent starts to one training. Once it succeeded, caches of other keys are removed.
+# cache; a lock keeps concurrent starts to one training. Once it succeeded, the same jar's caches of other keys are
+# removed.
 # A training that fails leaves FILE.failed and CACHE_DIR/train.log; the next start says so in one line on stderr and
 # that key is not trained again. The JVM checks the jars itself too (a mismatch means no cache, never a wrong one).
 # VIGIL_AOT=off: neither use nor make a cache.
@@ -31,9 +32,11 @@ vigil_aot() {
   local java="$1" jar="$2" dir="$3"
   shift 3
   command -v sha256sum >/dev/null 2>&1 && command -v flock >/dev/null 2>&1 || return 0
-  local key cache
+  local where key cache
+  # One cache per installed jar (a checkout's and the package's live side by side in one user's folder).
+  where="$(readlink -f "$jar" | sha256sum | cut -c1-8)" || return 0
   key="$(vigil_aot_key "$java" "$jar" "$@")" || return 0
-  cache="$dir/vigil-$key.aot"
+  cache="$dir/vigil-$where-$key.aot"
   if [ -f "$cache" ]; then AOT_OPTS=(-XX:AOTCache="$cache"); return 0; fi
   if [ -f "$cache.failed" ]; then
     if [ ! -f "$cache.reported" ]; then
@@ -60,7 +63,7 @@ vigil_aot() {
     rc=$?
     if [ "$rc" -eq 0 ] && [ -s "$tmp" ]; then
       mv -f "$tmp" "$cache"
-      for f in "$dir"/vigil-*.aot*; do
+      for f in "$dir/vigil-$where"-*.aot*; do
         case "$f" in "$cache") ;; *) rm -f "$f" ;; esac
       done
     else

@@ -1,0 +1,27 @@
+package dev.vigil.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The main class of the stand-in jar the launcher tests run: prints its arguments and which AOT cache file the JVM
+ * has mapped (from /proc/self/maps: what the kernel says, not what the command line asked for). {@code aot-train}
+ * loads a few classes, or fails with exit 3 when PROBE_FAIL_TRAINING is set.
+ */
+public final class Probe {
+
+    private Probe() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("aot-train")) {
+            if (System.getenv("PROBE_FAIL_TRAINING") != null) System.exit(3);
+            System.out.println(java.time.LocalDate.now() + " " + new java.util.TreeMap<>(System.getenv()).size());
+            return;
+        }
+        String mapped = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+                .filter(f -> f.endsWith(".aot")).findFirst().orElse("none");
+        System.out.println("probe " + String.join(" ", args) + "; aot " + mapped);
+    }
+}
