@@ -31,7 +31,10 @@ public final class Sha256 {
         Known k = before == null ? null : KNOWN.get(key);
         if (k != null && k.stamp().equals(before)) return k.sha256();
         String sha = compute(file);
-        if (before != null && before.equals(VerifiedFiles.Stamp.of(file))) KNOWN.put(key, new Known(before, sha));
+        boolean settled = before != null && before.settled(VerifiedFiles.WALL_CLOCK.getAsLong());
+        if (settled && before.equals(VerifiedFiles.Stamp.of(file))) {
+            KNOWN.put(key, new Known(before, sha));
+        }
         return sha;
     }
 

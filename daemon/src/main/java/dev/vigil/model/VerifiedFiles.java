@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A remembered check counts only for the same file in the same state: path, size, modification time, change time
  * (ctime, which no tool can set back), inode and device all equal. Writing the file, replacing it or touching it
- * changes one of them, and the file is hashed again. The state is read before and after hashing, and only a check
- * whose file did not change meanwhile is kept. Only passed checks are kept, for the expected hash; a failed one is
- * never cached. If the file system has no such attributes, or the record cannot be written, every check hashes.
+ * changes one of them, and the file is hashed again. The state is read before and after hashing; a check is kept only
+ * when the file did not change meanwhile and had not changed for a while before ({@link Stamp#settled}). Only passed
+ * checks are kept, for the expected hash; a failed one never is. If the file system has no such attributes, or the
+ * record cannot be written, every check hashes.
  */
 final class VerifiedFiles {
 
@@ -34,6 +36,7 @@ final class VerifiedFiles {
 
     private final Path record;
     private final Function<Path, String> hasher;
+    private final LongSupplier clock;
 
     /** The state of a file that a remembered check belongs to. */
     record Stamp(long size, long mtimeNanos, long ctimeNanos, long inode, long device) {
@@ -48,18 +51,32 @@ final class VerifiedFiles {
             }
         }
 
-        private static long nanos(FileTime t) {
+        static long nanos(FileTime t) {
             return t.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+
+        /**
+         * Whether the file was last written or changed long enough ago to stand for its bytes: the kernel stamps
+         * times from a coarse clock (a few milliseconds), so a file rewritten in the same tick as it was checked would
+         * look unchanged. Git's index has the same "racy" case; a newer file is simply hashed again next time.
+         */
+        boolean settled(long nowNanos) {
+            return Math.max(mtimeNanos, ctimeNanos) < nowNanos - SETTLED_NANOS;
         }
     }
 
+    static final long SETTLED_NANOS = 2_000_000_000L;
+    /** The time files are stamped in, as nanoseconds since the epoch. */
+    static final LongSupplier WALL_CLOCK = () -> Stamp.nanos(FileTime.from(java.time.Instant.now()));
+
     VerifiedFiles(Path home) {
-        this(home.resolve(FILE_NAME), Sha256::compute);
+        this(home.resolve(FILE_NAME), Sha256::compute, WALL_CLOCK);
     }
 
-    VerifiedFiles(Path record, Function<Path, String> hasher) {
+    VerifiedFiles(Path record, Function<Path, String> hasher, LongSupplier clock) {
         this.record = record;
         this.hasher = hasher;
+        this.clock = clock;
     }
 
     /** Like {@link Sha256#matches}: a regular file with exactly this size and hash; hashed only when not remembered. */
@@ -81,7 +98,7 @@ final class VerifiedFiles {
             return false;
         }
         if (!actual.equals(sha256)) return false;
-        if (before.equals(Stamp.of(file))) {
+        if (before.settled(clock.getAsLong()) && before.equals(Stamp.of(file))) {
             Sha256.known(file, before, sha256);
             known.put(key, line(before, sha256));
             write(known);
