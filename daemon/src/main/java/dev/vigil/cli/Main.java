@@ -48,13 +48,15 @@ public final class Main implements Runnable {
     /**
      * The command tree {@code args} need: when they start with a subcommand's name, that subcommand alone, since
      * building one means instantiating it and reflecting over its options (a fifth of a `detect`'s start-up when all
-     * were built); otherwise (help, version, a typo to suggest a name for) all of them.
+     * were built); none for {@code --version}; otherwise (help, a typo, no command) all of them.
      */
     static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        boolean version = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
         Class<?> only = args.length == 0 ? null : SUBCOMMANDS.stream()
                 .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
-        for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS) cli.addSubcommand(c);
+        List<Class<?>> needed = version ? List.of() : only != null ? List.of(only) : SUBCOMMANDS;
+        for (Class<?> c : needed) cli.addSubcommand(c);
         addHelp(cli);
         cli.setParameterExceptionHandler((ex, rest) -> {
             PrintWriter err = ex.getCommandLine().getErr();

@@ -179,6 +179,9 @@ class CliTest {
         assertEquals(List.of("detect"), List.copyOf(Main.commandLine(new String[] {"detect", "--json"}).getSubcommands().keySet()));
         assertEquals(List.of("run", "classify", "detect", "bench", "models", "images", "check-config", "doctor", "gpio", "aot-train"),
                 List.copyOf(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet()));
+        assertTrue(Main.commandLine(new String[] {"--version"}).getSubcommands().isEmpty());
+        Run version = run("--version");
+        assertTrue(version.out().startsWith("vigil "), version.out());
         Run typo = run("detetc");
         assertEquals(Main.EXIT_USAGE, typo.code());
         assertTrue(typo.err().startsWith("vigil: Unmatched argument at index 0: 'detetc'"), typo.err());
