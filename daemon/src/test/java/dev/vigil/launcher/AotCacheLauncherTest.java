@@ -95,6 +95,33 @@ class AotCacheLauncherTest {
     }
 
     @Test
+    void aCacheTrainedWithoutAModelIsTrainedAgainOnceAModelArrives() throws Exception {
+        Path root = tmp.resolve("checkout");
+        copy(ROOT.resolve("vigil"), root.resolve("vigil"));
+        copy(ROOT.resolve("deploy/aot-cache.sh"), root.resolve("deploy/aot-cache.sh"));
+        probeJar(root.resolve("daemon/target/vigil.jar"));
+        Path home = tmp.resolve("home"), cacheDir = home.resolve("aot");
+        Map<String, String> env = Map.of("VIGIL_HOME", home.toString());
+
+        run(root.resolve("vigil"), env, "run");
+        Path cache = awaitCache(cacheDir, null);
+        Path partial = Path.of(cache + ".partial");
+        awaitFile(partial, true);
+        Object firstInode = Files.getAttribute(cache, "unix:ino");
+        assertEquals("probe run; aot " + cache + "\n", run(root.resolve("vigil"), env, "run").stdout());
+        Thread.sleep(1500);
+        assertEquals(firstInode, Files.getAttribute(cache, "unix:ino"), "no model yet: not trained again");
+
+        Files.createDirectories(home.resolve("models"));
+        Files.writeString(home.resolve("models/detector.tflite"), "weights");
+        assertEquals("probe run; aot " + cache + "\n", run(root.resolve("vigil"), env, "run").stdout(),
+                "the partial cache serves while the full one is trained");
+        awaitFile(partial, false);
+        assertNotEquals(firstInode, Files.getAttribute(cache, "unix:ino"), "replaced under the same name");
+        assertEquals("probe run; aot " + cache + "\n", run(root.resolve("vigil"), env, "run").stdout());
+    }
+
+    @Test
     void aFailedTrainingIsOneLineOnceAndNeverBlocksTheCommand() throws Exception {
         Path root = tmp.resolve("checkout");
         copy(ROOT.resolve("vigil"), root.resolve("vigil"));
@@ -123,6 +150,7 @@ class AotCacheLauncherTest {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("VIGIL_") || k.equals("XDG_CACHE_HOME") || k.equals("JAVA_TOOL_OPTIONS"));
         pb.environment().put("VIGIL_JAVA", JAVA);
+        pb.environment().put("HOME", launcher.getParent().resolveSibling("user-home").toString()); // no real store
         pb.environment().putAll(env);
         Path out = Files.createTempFile("launcher", ".out"), err = Files.createTempFile("launcher", ".err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -151,6 +179,12 @@ class AotCacheLauncherTest {
         }
         String log = Files.exists(dir.resolve("train.log")) ? Files.readString(dir.resolve("train.log")) : "(no train.log)";
         throw new AssertionError("no cache in " + dir + " after " + TRAINING + "; " + log);
+    }
+
+    private static void awaitFile(Path file, boolean present) throws Exception {
+        long deadline = System.nanoTime() + TRAINING.toNanos();
+        while (Files.exists(file) != present && System.nanoTime() < deadline) Thread.sleep(100);
+        assertEquals(present, Files.exists(file), file + (present ? " appears" : " goes"));
     }
 
     private static boolean hasFile(Path dir, String suffix) throws IOException {
