@@ -86,7 +86,8 @@ final class AotTrainCommand implements Callable<Integer> {
     private static Optional<Path> offline(ModelStore store, Artifact a) {
         ModelStore.Location where = store.locate(a);
         if (where.status() == ModelStore.Status.MISSING) return Optional.empty();
-        if (a instanceof ModelEntry m && store.locate(m.labels()).status() == ModelStore.Status.MISSING) return Optional.empty();
+        boolean labelsMissing = a instanceof ModelEntry m && store.locate(m.labels()).status() == ModelStore.Status.MISSING;
+        if (labelsMissing) return Optional.empty();
         return where.path();
     }
 
