@@ -79,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new Main.UsageException("--cameras, --camera-fps, --duration and --rounds-pairs must be positive");
         var r = MetricsOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
                 cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))), pairs);
-        ObjectNode o = ImageCommand.JSON.createObjectNode();
+        ObjectNode o = ImageCommand.JSON.objectNode();
         o.put("mode", "pipeline-scrape");
         o.put("model", r.plain().getFirst().model());
         o.put("threads", r.plain().getFirst().threads());
@@ -120,7 +120,7 @@ final class BenchCommand implements Callable<Integer> {
         if (cameras < 1 || cameraFps <= 0 || duration < 1) throw new Main.UsageException("--cameras, --camera-fps and --duration must be positive");
         PipelineBench.Result r = PipelineBench.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
                 cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))));
-        ObjectNode o = ImageCommand.JSON.createObjectNode();
+        ObjectNode o = ImageCommand.JSON.objectNode();
         o.put("mode", "pipeline");
         o.put("model", r.model());
         o.put("threads", r.threads());
@@ -161,7 +161,7 @@ final class BenchCommand implements Callable<Integer> {
         var results = DelegateComparison.run(resolved.model(), configs, rounds, Math.max(1, frames / rounds));
         PrintWriter out = spec.commandLine().getOut();
         for (var r : results) {
-            ObjectNode o = ImageCommand.JSON.createObjectNode();
+            ObjectNode o = ImageCommand.JSON.objectNode();
             o.put("model", resolved.name());
             o.put("config", r.config().delegate().name().toLowerCase(Locale.ROOT) + ":" + r.config().threads());
             o.put("delegate", r.delegate());
@@ -204,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectNode o = ImageCommand.JSON.createObjectNode();
+            ObjectNode o = ImageCommand.JSON.objectNode();
             o.put("model", r.model());
             o.put("frames", r.frames());
             o.put("threads", r.threads());

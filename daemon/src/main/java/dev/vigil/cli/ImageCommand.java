@@ -3,7 +3,7 @@ package dev.vigil.cli;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.pipeline.Analyzer;
 import java.io.IOException;
@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 /** Shared by classify and detect: load the model once, then one result (or error) per image. */
 abstract class ImageCommand implements Callable<Integer> {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Nodes of the output lines; no ObjectMapper is built for them until a line is printed (a --help needs none). */
+    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     @Mixin
     ModelOptions model;
@@ -61,7 +62,7 @@ abstract class ImageCommand implements Callable<Integer> {
         float minScore = minScore();
         try (Analyzer a = Analyzer.open(model.spec(kind()), options)) {
             for (Path f : files) {
-                ObjectNode line = JSON.createObjectNode();
+                ObjectNode line = JSON.objectNode();
                 line.put("image", f.toString());
                 String error = null;
                 Mat bgr = Files.isRegularFile(f) ? imread(f.toString(), IMREAD_COLOR) : null;

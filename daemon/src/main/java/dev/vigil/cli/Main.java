@@ -5,18 +5,22 @@ import dev.vigil.inference.ModelLoadException;
 import dev.vigil.config.ConfigException;
 import dev.vigil.model.CatalogException;
 import java.io.PrintWriter;
+import java.util.List;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The `vigil` command line. Exit codes: 0 ok, 1 some inputs failed, 2 usage, 3 a model that cannot be loaded or run. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.",
-        subcommands = {RunCommand.class, ClassifyCommand.class, DetectCommand.class, BenchCommand.class, ModelsCommand.class, ImagesCommand.class,
-                CheckConfigCommand.class, DoctorCommand.class, GpioCommand.class})
+        description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.")
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0, EXIT_FAILED_INPUTS = 1, EXIT_USAGE = 2, EXIT_MODEL = 3;
+
+    /** The subcommands, in the order `vigil --help` lists them (aot-train is hidden). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ClassifyCommand.class, DetectCommand.class,
+            BenchCommand.class, ModelsCommand.class, ImagesCommand.class, CheckConfigCommand.class, DoctorCommand.class,
+            GpioCommand.class, AotTrainCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,14 +36,29 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this instead of main). */
     public static int execute(String... args) {
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(args);
         return cli.execute(args);
     }
 
+    /** The whole command tree, every subcommand built. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command tree {@code args} need: when they start with a subcommand's name, that subcommand alone, since
+     * building one means instantiating it and reflecting over its options (a fifth of a `detect`'s start-up when all
+     * were built); none for {@code --version}; otherwise (help, a typo, no command) all of them.
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new Main());
+        boolean version = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        Class<?> only = args.length == 0 ? null : SUBCOMMANDS.stream()
+                .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
+        List<Class<?>> needed = version ? List.of() : only != null ? List.of(only) : SUBCOMMANDS;
+        for (Class<?> c : needed) cli.addSubcommand(c);
         addHelp(cli);
-        cli.setParameterExceptionHandler((ex, args) -> {
+        cli.setParameterExceptionHandler((ex, rest) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("vigil: " + ex.getMessage() + " (see `vigil " + ex.getCommandLine().getCommandName() + " --help`)");
             err.flush();

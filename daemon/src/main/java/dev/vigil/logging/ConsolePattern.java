@@ -7,8 +7,8 @@ import java.util.Map;
  * The console's line format, chosen by where stderr goes. Under systemd ({@code JOURNAL_STREAM} set) a line carries no
  * timestamp, since journald stamps every line itself, and starts with the syslog priority ({@code <6>} for INFO),
  * which journald takes as the record's priority. Elsewhere: the time of day, the level, the class and the message.
- * Used by logback.xml ({@code <define name="CONSOLE_PATTERN" class="dev.vigil.logging.ConsolePattern"/>}) and by
- * {@link LogSetup}.
+ * Used by {@link DefaultLogging} and {@link LogSetup}; a logback.xml of one's own ({@code -Dlogback.configurationFile})
+ * may use it too: {@code <define name="CONSOLE_PATTERN" class="dev.vigil.logging.ConsolePattern"/>}.
  */
 public final class ConsolePattern extends PropertyDefinerBase {
 

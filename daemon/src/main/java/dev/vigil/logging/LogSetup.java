@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the config's {@code logging:} section to Logback once the config is read: the level, text or JSON lines
- * on the console (stderr), and an optional rolling file. Before that, logback.xml's console (same format) logs.
+ * on the console (stderr), and an optional rolling file. Before that, {@link DefaultLogging}'s console (same format) logs.
  */
 public final class LogSetup {
 
@@ -51,13 +51,12 @@ public final class LogSetup {
         root.setLevel(Level.toLevel(config.level().toUpperCase(Locale.ROOT), Level.INFO));
         boolean json = config.format().equals("json");
 
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setContext(ctx);
-        console.setName(CONSOLE);
-        console.setTarget("System.err");
-        console.setEncoder(encoder(ctx, json, ConsolePattern.pattern(env)));
-        console.start();
-        replace(root, console);
+        String pattern = ConsolePattern.pattern(env);
+        // The console DefaultLogging set up is kept when it is already the one asked for (text, same pattern).
+        if (json || !(root.getAppender(CONSOLE) instanceof ConsoleAppender<ILoggingEvent> c
+                && c.getEncoder() instanceof PatternLayoutEncoder e && pattern.equals(e.getPattern()))) {
+            replace(root, console(ctx, json, pattern));
+        }
 
         Appender<ILoggingEvent> oldFile = root.getAppender(FILE);
         if (oldFile != null) {
@@ -65,6 +64,17 @@ public final class LogSetup {
             oldFile.stop();
         }
         if (config.file().isPresent()) root.addAppender(file(ctx, config.file().get(), json, sizeCheckMillis));
+    }
+
+    /** The started console appender (stderr), text in {@code pattern} or JSON lines. */
+    static ConsoleAppender<ILoggingEvent> console(LoggerContext ctx, boolean json, String pattern) {
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(ctx);
+        console.setName(CONSOLE);
+        console.setTarget("System.err");
+        console.setEncoder(encoder(ctx, json, pattern));
+        console.start();
+        return console;
     }
 
     private static void replace(Logger root, Appender<ILoggingEvent> appender) {
@@ -89,7 +99,7 @@ public final class LogSetup {
         PatternLayoutEncoder e = new PatternLayoutEncoder();
         e.setContext(ctx);
         e.setPattern(pattern);
-        // %syslogPriority is ours; the rule must be known to this encoder's layout, not only to logback.xml's.
+        // %syslogPriority is ours: registered in the context, where every pattern layout looks its rules up.
         @SuppressWarnings("unchecked")
         Map<String, String> rules = (Map<String, String>) ctx.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY);
         if (rules == null) {

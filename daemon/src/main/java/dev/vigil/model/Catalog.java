@@ -42,9 +42,9 @@ public record Catalog<E extends Artifact>(String what, Map<String, E> entries) {
         return entry;
     }
 
-    public static Catalog<ModelEntry> builtinModels() { return Builtin.MODELS; }
+    public static Catalog<ModelEntry> builtinModels() { return BuiltinModels.CATALOG; }
 
-    public static Catalog<ImageEntry> builtinImages() { return Builtin.IMAGES; }
+    public static Catalog<ImageEntry> builtinImages() { return BuiltinImages.CATALOG; }
 
     public static Catalog<ModelEntry> models(String yaml, String source) { return CatalogYaml.models(yaml, source); }
 
@@ -62,20 +62,24 @@ public record Catalog<E extends Artifact>(String what, Map<String, E> entries) {
         }
     }
 
-    // Loaded once, on first use: the jar's copies never change while it runs.
-    private static final class Builtin {
-        static final Catalog<ModelEntry> MODELS = models(resource(MODELS_RESOURCE), "jar:" + MODELS_RESOURCE);
-        static final Catalog<ImageEntry> IMAGES = images(resource(IMAGES_RESOURCE), "jar:" + IMAGES_RESOURCE);
+    // Each read once, on first use (the jar's copies never change while it runs), and apart: a `detect` on a photo
+    // never needs the test images' catalog.
+    private static final class BuiltinModels {
+        static final Catalog<ModelEntry> CATALOG = models(resource(MODELS_RESOURCE), "jar:" + MODELS_RESOURCE);
+    }
 
-        private static String resource(String name) {
-            try (InputStream in = Catalog.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    throw new IllegalStateException(name + " is missing from the classpath; rebuild the jar (mvn package)");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    private static final class BuiltinImages {
+        static final Catalog<ImageEntry> CATALOG = images(resource(IMAGES_RESOURCE), "jar:" + IMAGES_RESOURCE);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Catalog.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath; rebuild the jar (mvn package)");
             }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

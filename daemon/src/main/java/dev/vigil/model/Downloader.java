@@ -94,7 +94,7 @@ public final class Downloader {
                 ch.force(true);
             }
             long size = Files.size(tmp);
-            String actual = Sha256.of(tmp);
+            String actual = Sha256.compute(tmp);
             if (!actual.equals(a.sha256())) {
                 throw CatalogException.unavailable(what + ": sha256 " + actual + " (" + size + " bytes), expected "
                         + a.sha256() + " (" + a.size() + " bytes); nothing was installed, the source serves other bytes"

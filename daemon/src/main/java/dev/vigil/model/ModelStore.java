@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the catalog URL, downloaded into the store by {@link Downloader}.</li>
  * </ol>
  * A model may also be given as a path, used as is; if its bytes match a catalog entry it is treated as that entry.
+ * A passed sha256 check is remembered for the file's exact state ({@link VerifiedFiles}); {@link #verify} always hashes.
  */
 public final class ModelStore {
 
@@ -28,8 +30,9 @@ public final class ModelStore {
     private final Path home;
     private final Mirror mirror;
     private final Catalog<ModelEntry> models;
-    private final Catalog<ImageEntry> images;
+    private final Supplier<Catalog<ImageEntry>> images;
     private final Downloader downloader;
+    private final VerifiedFiles verified;
 
     /** A mirror folder and the setting it came from, named in messages so a wrong path is easy to fix. */
     public record Mirror(Path dir, String setting) {}
@@ -48,11 +51,17 @@ public final class ModelStore {
 
     /** @param mirror null when there is none */
     public ModelStore(Path home, Mirror mirror, Catalog<ModelEntry> models, Catalog<ImageEntry> images, Downloader downloader) {
+        this(home, mirror, models, () -> images, downloader);
+    }
+
+    private ModelStore(Path home, Mirror mirror, Catalog<ModelEntry> models, Supplier<Catalog<ImageEntry>> images,
+                       Downloader downloader) {
         this.home = home;
         this.mirror = mirror;
         this.models = models;
         this.images = images;
         this.downloader = downloader;
+        this.verified = new VerifiedFiles(home);
     }
 
     /**
@@ -61,7 +70,7 @@ public final class ModelStore {
      * {@code VIGIL_MIRROR}; the catalogs packaged in the jar.
      */
     public static ModelStore fromEnvironment() {
-        return new ModelStore(defaultHome(), environmentMirror(), Catalog.builtinModels(), Catalog.builtinImages(),
+        return new ModelStore(defaultHome(), environmentMirror(), Catalog.builtinModels(), Catalog::builtinImages,
                 Downloader.standard());
     }
 
@@ -98,7 +107,7 @@ public final class ModelStore {
 
     public Catalog<ModelEntry> models() { return models; }
 
-    public Catalog<ImageEntry> images() { return images; }
+    public Catalog<ImageEntry> images() { return images.get(); }
 
     /** The detector used when no model is given. */
     public ModelEntry defaultModel() {
@@ -136,7 +145,7 @@ public final class ModelStore {
 
     /** A test image by catalog name, fetched if needed. */
     public Path image(String name) {
-        return fetch(images.get(name));
+        return fetch(images().get(name));
     }
 
     /**
@@ -144,10 +153,10 @@ public final class ModelStore {
      * {@code vigil detect}. Returns the folder.
      */
     public Path pullAllImages(Path dir) {
-        for (ImageEntry image : images.entries().values()) {
+        for (ImageEntry image : images().entries().values()) {
             Path found = fetch(image);
             Path wanted = dir.resolve(image.file());
-            if (!same(found, wanted) && !Sha256.matches(wanted, image.size(), image.sha256())) {
+            if (!same(found, wanted) && !verified.matches(wanted, image.size(), image.sha256())) {
                 downloader.copy(image, found, dir);
             }
         }
@@ -183,13 +192,13 @@ public final class ModelStore {
         for (Path candidate : mirrorCandidates(a)) {
             if (Files.isRegularFile(candidate) && copies.stream().noneMatch(p -> same(p, candidate))) copies.add(candidate);
         }
-        return copies.stream().map(p -> new Check(a, p, Sha256.of(p))).toList();
+        return copies.stream().map(p -> new Check(a, p, Sha256.compute(p))).toList();
     }
 
     private Optional<Path> installed(Artifact a) {
         Path stored = storeDir(a).resolve(a.file());
         if (!Files.exists(stored)) return Optional.empty();
-        if (Sha256.matches(stored, a.size(), a.sha256())) return Optional.of(stored);
+        if (verified.matches(stored, a.size(), a.sha256())) return Optional.of(stored);
         log.warn("{} is damaged (size or sha256 differs from the catalog); removing it and fetching it again", stored);
         try {
             Files.deleteIfExists(stored);
@@ -203,7 +212,7 @@ public final class ModelStore {
     private Optional<Path> mirrored(Artifact a) {
         for (Path candidate : mirrorCandidates(a)) {
             if (!Files.isRegularFile(candidate)) continue;
-            if (Sha256.matches(candidate, a.size(), a.sha256())) return Optional.of(candidate);
+            if (verified.matches(candidate, a.size(), a.sha256())) return Optional.of(candidate);
             log.warn("skipping mirror copy {}: its size or sha256 differs from the catalog ({} bytes, sha256 {})",
                     candidate, a.size(), a.sha256());
         }
@@ -235,16 +244,15 @@ public final class ModelStore {
         }
         List<ModelEntry> sameSize = models.entries().values().stream().filter(e -> e.size() == size).toList();
         if (sameSize.isEmpty()) return Optional.empty();
-        String sha = Sha256.of(model);
-        return sameSize.stream().filter(e -> e.sha256().equals(sha)).findFirst();
+        return sameSize.stream().filter(e -> verified.matches(model, e.size(), e.sha256())).findFirst();
     }
 
     // A plain path never triggers a download: the user pointed at a local file and may be offline.
     private Optional<Path> knownLabels(Path model, ModelEntry.Labels labels) {
         Path beside = siblingOf(model, labels.file());
-        if (Sha256.matches(beside, labels.size(), labels.sha256())) return Optional.of(beside);
+        if (verified.matches(beside, labels.size(), labels.sha256())) return Optional.of(beside);
         Path stored = storeDir(labels).resolve(labels.file());
-        if (Sha256.matches(stored, labels.size(), labels.sha256())) return Optional.of(stored);
+        if (verified.matches(stored, labels.size(), labels.sha256())) return Optional.of(stored);
         return mirror == null || !Files.isDirectory(mirror.dir()) ? Optional.empty() : mirrored(labels);
     }
 

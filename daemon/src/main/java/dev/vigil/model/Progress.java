@@ -23,9 +23,23 @@ public interface Progress {
         };
     }
 
-    /** A bar when stderr is a terminal, percentage lines otherwise. */
+    /**
+     * A bar when stderr is a terminal, percentage lines otherwise. Asked at the first transfer, not when the store is
+     * made: most starts download nothing, and the question costs a native call's set-up.
+     */
     static Progress stderr() {
-        return Terminal.stderrIsTerminal() ? bar(System.err) : lines(System.err);
+        return new Progress() {
+            private Progress chosen;
+
+            private Progress chosen() {
+                if (chosen == null) chosen = Terminal.stderrIsTerminal() ? bar(System.err) : lines(System.err);
+                return chosen;
+            }
+
+            @Override public void update(String file, long done, long total) { chosen().update(file, done, total); }
+
+            @Override public void end(String file, long done, long total) { chosen().end(file, done, total); }
+        };
     }
 
     static Progress bar(PrintStream out) {

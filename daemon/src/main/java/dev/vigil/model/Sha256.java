@@ -8,13 +8,43 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Lowercase hex sha256 of a file, the form the catalogs use. */
+/**
+ * Lowercase hex sha256 of a file, the form the catalogs use. {@link #of} reads a file once per process and state:
+ * the store verifies a model, then the metrics label it with the same hash, and that was two reads of the whole model
+ * before the first frame. {@link #compute} always reads.
+ */
 public final class Sha256 {
+
+    private record Known(VerifiedFiles.Stamp stamp, String sha256) {}
+
+    private static final Map<String, Known> KNOWN = new ConcurrentHashMap<>();
 
     private Sha256() {}
 
+    /** The hash; not read again when this file, in exactly this state (size, times, inode), was hashed before. */
     public static String of(Path file) {
+        VerifiedFiles.Stamp before = VerifiedFiles.Stamp.of(file);
+        String key = file.toAbsolutePath().normalize().toString();
+        Known k = before == null ? null : KNOWN.get(key);
+        if (k != null && k.stamp().equals(before)) return k.sha256();
+        String sha = compute(file);
+        boolean settled = before != null && before.settled(VerifiedFiles.WALL_CLOCK.getAsLong());
+        if (settled && before.equals(VerifiedFiles.Stamp.of(file))) {
+            KNOWN.put(key, new Known(before, sha));
+        }
+        return sha;
+    }
+
+    /** Records a hash checked elsewhere (a remembered check of the store) for the file in this state. */
+    static void known(Path file, VerifiedFiles.Stamp stamp, String sha256) {
+        KNOWN.put(file.toAbsolutePath().normalize().toString(), new Known(stamp, sha256));
+    }
+
+    /** The hash, read from the file now. */
+    public static String compute(Path file) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");

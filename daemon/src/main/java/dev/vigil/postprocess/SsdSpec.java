@@ -61,9 +61,12 @@ public record SsdSpec(
         float minScore,
         int maxDetections) {
 
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    // Built on first read, not with the class: every detector uses SsdSpec, few read one from YAML.
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = YAMLMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
 
     /** Validates; a message names the key, e.g. {@code strides: has 5 values, num_layers is 6}. */
     public SsdSpec {
@@ -123,7 +126,7 @@ public record SsdSpec(
      */
     public static SsdSpec load(Path yaml) {
         try {
-            return YAML.readValue(yaml.toFile(), SsdSpec.class);
+            return Yaml.MAPPER.readValue(yaml.toFile(), SsdSpec.class);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(yaml + ": " + cause.getMessage(), e);
@@ -146,7 +149,7 @@ public record SsdSpec(
     /** A spec given as a map (a catalog entry's {@code decoding}); errors name {@code where} and the key. */
     public static SsdSpec fromMap(java.util.Map<String, Object> map, String where) {
         try {
-            return YAML.convertValue(map, SsdSpec.class);
+            return Yaml.MAPPER.convertValue(map, SsdSpec.class);
         } catch (IllegalArgumentException e) {
             String m = e.getMessage() == null ? e.toString() : e.getMessage();
             throw new IllegalArgumentException(where + ": " + firstLine(m), e);

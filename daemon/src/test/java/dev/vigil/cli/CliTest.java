@@ -32,7 +32,7 @@ class CliTest {
     }
 
     static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
+        CommandLine cli = Main.commandLine(args); // as Main.execute builds it
         StringWriter out = new StringWriter(), err = new StringWriter();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
@@ -172,5 +172,20 @@ class CliTest {
         assertTrue(v.out().startsWith("vigil "), v.out());
         Run d = run("doctor");
         assertTrue(d.out().contains("tensorflow lite") && d.out().contains("2.20"), d.out());
+    }
+
+    @Test
+    void onlyTheInvokedSubcommandIsBuiltAndHelpListsThemAll() {
+        assertEquals(List.of("detect"), List.copyOf(Main.commandLine(new String[] {"detect", "--json"}).getSubcommands().keySet()));
+        assertEquals(List.of("run", "classify", "detect", "bench", "models", "images", "check-config", "doctor", "gpio", "aot-train"),
+                List.copyOf(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet()));
+        assertTrue(Main.commandLine(new String[] {"--version"}).getSubcommands().isEmpty());
+        Run version = run("--version");
+        assertTrue(version.out().startsWith("vigil "), version.out());
+        Run typo = run("detetc");
+        assertEquals(Main.EXIT_USAGE, typo.code());
+        assertTrue(typo.err().startsWith("vigil: Unmatched argument at index 0: 'detetc'"), typo.err());
+        Run help = run("--help");
+        assertTrue(help.out().contains("check-config") && !help.out().contains("aot-train"), help.out());
     }
 }

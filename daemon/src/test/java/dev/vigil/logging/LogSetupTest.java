@@ -1,9 +1,17 @@
 package dev.vigil.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.LoggingConfig;
@@ -15,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,5 +103,33 @@ class LogSetupTest {
         var e = assertThrows(IllegalArgumentException.class, () -> LogSetup.apply(
                 new LoggingConfig("info", "text", Optional.of(new LoggingConfig.FileLog(blocker.resolve("vigil.log"), 1 << 20, 3))), Map.of()));
         assertTrue(e.getMessage().startsWith("logging.file.path: cannot create " + blocker), e.getMessage());
+    }
+
+    @Test
+    void logbackStartsWithTheDefaultConsoleBuiltInCode() {
+        assertTrue(ServiceLoader.load(Configurator.class).stream().anyMatch(p -> p.type() == DefaultLogging.class),
+                "registered in META-INF/services");
+        LoggerContext ctx = new LoggerContext();
+        DefaultLogging d = new DefaultLogging();
+        d.setContext(ctx);
+        assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, d.configure(ctx));
+        ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        assertEquals(Level.INFO, root.getLevel());
+        ConsoleAppender<?> console = assertInstanceOf(ConsoleAppender.class, root.getAppender(LogSetup.CONSOLE));
+        assertEquals("System.err", console.getTarget());
+        assertEquals(ConsolePattern.pattern(System.getenv()), ((PatternLayoutEncoder) console.getEncoder()).getPattern());
+        assertEquals(Level.OFF, ctx.getLogger("com.pi4j.boardinfo").getLevel());
+        assertEquals(Level.WARN, ctx.getLogger("ai.djl").getLevel());
+    }
+
+    @Test
+    void theConsoleIsBuiltAgainOnlyWhenTheConfigAsksForAnotherOne() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        LogSetup.apply(LoggingConfig.DEFAULT, Map.of());
+        var console = root.getAppender(LogSetup.CONSOLE);
+        LogSetup.apply(LoggingConfig.DEFAULT, Map.of());
+        assertSame(console, root.getAppender(LogSetup.CONSOLE), "the same text console: kept");
+        LogSetup.apply(LoggingConfig.DEFAULT, Map.of("JOURNAL_STREAM", "8:1"));
+        assertNotSame(console, root.getAppender(LogSetup.CONSOLE), "another pattern: a new console");
     }
 }
