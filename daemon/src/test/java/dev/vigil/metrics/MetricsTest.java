@@ -105,7 +105,8 @@ class MetricsTest {
             f.accept(gated, null);
             f.accept(failed, null);
             System.out.printf("frame meters: %.0f ns and %.3f bytes per processed+skipped frame%n", (double) nanos / n, (double) bytes / n);
-            assertTrue(bytes < n / 100, "allocated " + bytes + " bytes over " + n + " frames");
+            // Nothing per frame: even one 16-byte object per frame would be 1.6 MB here; a few KB are the JIT's one-offs.
+            assertTrue(bytes < 16 * 1024, "allocated " + bytes + " bytes over " + n + " frames");
             String text = m.scrape();
             assertEquals(2.0 * n, value(text, "vigil_frames_processed_total{camera=\"door\"}"));
             assertEquals(2.0 * n, value(text, "vigil_frames_motion_skipped_total{camera=\"door\"}"));
