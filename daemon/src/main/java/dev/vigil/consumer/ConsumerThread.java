@@ -81,6 +81,12 @@ final class ConsumerThread {
         }
     }
 
+    /** Counts an outcome this consumer could not be given (its pixels were over the bus's budget). */
+    void drop() {
+        offered.incrementAndGet();
+        dropped.incrementAndGet();
+    }
+
     /** Lets the queue drain (at most {@code waitMs}), then closes the consumer. */
     void close(long waitMs) {
         closing = true;

@@ -13,6 +13,9 @@ public interface FrameConsumer extends AutoCloseable {
     /** A short name: the thread is {@code consumer-<name>} and the drop counter's tag. */
     String name();
 
+    /** How many outcomes may wait for this consumer; one that keeps pixels should keep few. */
+    default int capacity() { return ResultBus.DEFAULT_CAPACITY; }
+
     /**
      * Asked on the inference thread for each outcome, before it is queued: true when {@link #accept} needs the frame's
      * pixels (one copy is made and shared by every consumer that wants it). Must be quick and must not block.

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -17,25 +18,36 @@ import java.util.function.BiConsumer;
  */
 public final class ResultBus implements MeterBinder, AutoCloseable {
 
-    /** Outcomes a consumer may fall behind by: at 30 fps, several seconds of a slow disk. */
+    /** Outcomes a consumer without pixels may fall behind by: at 30 fps, several seconds. */
     public static final int DEFAULT_CAPACITY = 256;
+    /**
+     * Native memory all waiting frame copies may hold together: a consumer behind a slow disk keeps at most this much
+     * of copies alive (a 1080p frame is 6 MB, 640x480 0.9 MB); past it, outcomes that need pixels are dropped and counted.
+     */
+    public static final long DEFAULT_PIXEL_BUDGET = 64L << 20;
     private static final long CLOSE_WAIT_MS = 5000;
 
     private final List<ConsumerThread> threads = new ArrayList<>();
     private final BiConsumer<String, Throwable> onDeath;
-    private final int capacity;
+    private final long pixelBudget;
+    private final AtomicLong pixelBytes = new AtomicLong();
+    private final AtomicLong overBudget = new AtomicLong();
     private boolean started, closed;
 
-    /** @param onDeath told when a consumer's thread dies (the health model) */
-    public ResultBus(int capacity, BiConsumer<String, Throwable> onDeath) {
-        this.capacity = capacity;
+    /**
+     * @param pixelBudget the bytes of frame copies that may wait at once
+     * @param onDeath     told when a consumer's thread dies (the health model)
+     */
+    public ResultBus(long pixelBudget, BiConsumer<String, Throwable> onDeath) {
+        this.pixelBudget = pixelBudget;
         this.onDeath = onDeath;
     }
 
-    /** Adds a consumer; before {@link #start} only. */
+    /** Adds a consumer with its own queue of {@link FrameConsumer#capacity()}; before {@link #start} only. */
     public ResultBus add(FrameConsumer c) {
         if (started) throw new IllegalStateException("consumers are added before the bus starts");
-        threads.add(new ConsumerThread(c, capacity, onDeath));
+        if (threads.size() == 63) throw new IllegalStateException("at most 63 consumers");
+        threads.add(new ConsumerThread(c, Math.max(1, c.capacity()), onDeath));
         return this;
     }
 
@@ -56,8 +68,22 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
                 want++;
             }
         }
-        SharedPixels pixels = want == 0 ? null : new SharedPixels(frame.bgr(), want);
-        for (int i = 0; i < n; i++) threads.get(i).offer(o, (mask & (1L << i)) != 0 ? pixels : null);
+        SharedPixels pixels = null;
+        if (want > 0) {
+            long bytes = frame.bgr().total() * frame.bgr().elemSize();
+            if (pixelBytes.addAndGet(bytes) <= pixelBudget) {
+                pixels = new SharedPixels(frame.bgr(), want, bytes, pixelBytes);
+            } else {
+                pixelBytes.addAndGet(-bytes); // over budget: those who needed the pixels miss this outcome
+                overBudget.incrementAndGet();
+                for (int i = 0; i < n; i++) if ((mask & (1L << i)) != 0) threads.get(i).drop();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            boolean wants = (mask & (1L << i)) != 0;
+            if (!wants) threads.get(i).offer(o, null);
+            else if (pixels != null) threads.get(i).offer(o, pixels);
+        }
     }
 
     /** Outcomes dropped for a consumer because its queue was full (-1 for an unknown name). */
@@ -67,6 +93,9 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
     }
 
     public List<String> names() { return threads.stream().map(t -> t.consumer().name()).toList(); }
+
+    /** Bytes of frame copies waiting now. */
+    public long pixelBytes() { return pixelBytes.get(); }
 
     /** {@code vigil.consumer.dropped}, {@code .failures} and {@code .queue} per consumer. */
     @Override
@@ -80,6 +109,8 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
             Gauge.builder("vigil.consumer.queue", t, ConsumerThread::depth).strongReference(true)
                     .description("Frame outcomes waiting for a consumer").tag("consumer", name).register(r);
         }
+        Gauge.builder("vigil.consumer.pixels", pixelBytes, AtomicLong::get).baseUnit("bytes").strongReference(true)
+                .description("Native memory held by frame copies waiting for consumers").register(r);
     }
 
     /** Drains every queue (a few seconds at most), then closes the consumers in the order they were added. */

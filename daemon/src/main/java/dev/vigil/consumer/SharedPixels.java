@@ -1,6 +1,7 @@
 package dev.vigil.consumer;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -11,16 +12,24 @@ final class SharedPixels {
 
     private final Mat mat;
     private final AtomicInteger users;
+    private final long bytes;
+    private final AtomicLong budget;
 
-    SharedPixels(Mat source, int users) {
+    /** Copies {@code source}, counting its bytes against {@code budget} until the last user is done. */
+    SharedPixels(Mat source, int users, long bytes, AtomicLong budget) {
         this.mat = source.clone();
         this.users = new AtomicInteger(users);
+        this.bytes = bytes;
+        this.budget = budget;
     }
 
     Mat mat() { return mat; }
 
     /** One user is done (or its queue refused the outcome); the native memory goes with the last. */
     void release() {
-        if (users.decrementAndGet() == 0) mat.close();
+        if (users.decrementAndGet() == 0) {
+            mat.close();
+            budget.addAndGet(-bytes);
+        }
     }
 }

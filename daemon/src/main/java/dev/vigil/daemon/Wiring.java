@@ -184,7 +184,7 @@ public final class Wiring {
         Map<String, List<String>> groups = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) groups.put(c.name(), List.copyOf(c.rules().groups().keySet()));
         FrameMeters frames = new FrameMeters(metrics.registry(), groups);
-        ResultBus bus = new ResultBus(ResultBus.DEFAULT_CAPACITY, health::threadDied)
+        ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, health::threadDied)
                 .add(new EventRecorder(events)).add(live).add(frames);
         parts.consumers().forEach(bus::add);
         bus.start();

@@ -27,6 +27,10 @@ public final class EventRecorder implements FrameConsumer {
     @Override
     public String name() { return "events"; }
 
+    /** Each waiting event holds its frame's copy: a few seconds of triggers, not minutes of a stalled disk. */
+    @Override
+    public int capacity() { return 32; }
+
     @Override
     public boolean wantsPixels(FrameOutcome o) {
         return store != null && o instanceof FrameResult r && !r.triggers().isEmpty();

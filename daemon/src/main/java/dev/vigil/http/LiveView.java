@@ -49,6 +49,10 @@ public final class LiveView implements FrameConsumer {
     @Override
     public String name() { return "live"; }
 
+    /** Only the newest picture matters: a viewer holding a slot makes older copies worthless. */
+    @Override
+    public int capacity() { return 2; }
+
     /**
      * On the inference thread: a frame is wanted a few times a second while someone watches the camera, once a second
      * otherwise. Deciding here (not in {@link #accept}) is what keeps the bus from copying every frame.

@@ -34,6 +34,8 @@ class ResultBusTest {
 
         @Override public String name() { return pixels ? "slow-pixels" : "slow"; }
 
+        @Override public int capacity() { return 2; }
+
         @Override public boolean wantsPixels(FrameOutcome o) { return pixels; }
 
         @Override public void accept(FrameOutcome o, Mat m) {
@@ -53,7 +55,7 @@ class ResultBusTest {
         CountDownLatch release = new CountDownLatch(1);
         Slow slow = new Slow(release, true);
         Slow fast = new Slow(new CountDownLatch(0), false);
-        ResultBus bus = new ResultBus(2, (t, e) -> { });
+        ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, (t, e) -> { });
         bus.add(slow).add(fast).start();
         try (Mat m = new Mat(4, 4, opencv_core.CV_8UC3, new Scalar(7, 7, 7, 0))) {
             Frame f = new Frame("door", 1, m, 0, Instant.EPOCH, "x");
@@ -76,9 +78,33 @@ class ResultBusTest {
     }
 
     @Test
+    void frameCopiesStayWithinThePixelBudgetAndAreFreedWhenDone() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Slow slow = new Slow(release, true);
+        Slow plain = new Slow(new CountDownLatch(0), false);
+        long frameBytes = 4 * 4 * 3;
+        ResultBus bus = new ResultBus(2 * frameBytes, (t, e) -> { }); // room for two copies
+        bus.add(slow).add(plain).start();
+        try (Mat m = new Mat(4, 4, opencv_core.CV_8UC3, new Scalar(1, 1, 1, 0))) {
+            bus.publish(skipped(1), new Frame("door", 1, m, 0, Instant.EPOCH, "x"));
+            assertTrue(slow.first.await(5, TimeUnit.SECONDS));
+            bus.publish(skipped(2), new Frame("door", 2, m, 0, Instant.EPOCH, "x"));
+            assertEquals(2 * frameBytes, bus.pixelBytes(), "two copies held: one in hand, one queued");
+            bus.publish(skipped(3), new Frame("door", 3, m, 0, Instant.EPOCH, "x")); // over budget: no copy
+            assertEquals(2 * frameBytes, bus.pixelBytes());
+            assertEquals(1, bus.dropped("slow-pixels"));
+            release.countDown();
+            bus.close();
+        }
+        assertEquals(0, bus.pixelBytes(), "every copy freed");
+        assertEquals(List.of(1L, 2L), slow.seen);
+        assertEquals(3, plain.seen.size() + bus.dropped("slow"), "the consumer without pixels is not held back by the budget");
+    }
+
+    @Test
     void aConsumerThreadThatDiesIsReported() throws Exception {
         CountDownLatch died = new CountDownLatch(1);
-        ResultBus bus = new ResultBus(4, (t, e) -> died.countDown());
+        ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, (t, e) -> died.countDown());
         bus.add(new FrameConsumer() {
             @Override public String name() { return "dies"; }
 
