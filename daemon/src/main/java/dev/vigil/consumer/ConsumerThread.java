@@ -5,6 +5,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +49,28 @@ final class ConsumerThread {
         if (closing || queue.remainingCapacity() <= 1 || !queue.offer(new Item(o, pixels))) {
             dropped.incrementAndGet();
             if (pixels != null) pixels.release();
+            return;
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * The next item, parking while there is none. Park and unpark instead of the queue's blocking take: a take that
+     * waits allocates a condition node each time, which at 30 fps and a few consumers was most of the frame path's garbage.
+     */
+    private Item next() throws InterruptedException {
+        while (true) {
+            Item it = queue.poll();
+            if (it != null) return it;
+            LockSupport.park(this);
+            if (Thread.interrupted()) throw new InterruptedException();
         }
     }
 
     private void run() {
         try {
             while (true) {
-                Item it = queue.take();
+                Item it = next();
                 if (it == END) break;
                 try {
                     consumer.accept(it.outcome(), it.pixels() == null ? null : it.pixels().mat());
@@ -91,6 +107,7 @@ final class ConsumerThread {
     void close(long waitMs) {
         closing = true;
         queue.offer(END);
+        LockSupport.unpark(thread);
         try {
             thread.join(waitMs);
             if (thread.isAlive()) {
