@@ -69,6 +69,10 @@ class RelayNeverWaitsForTheDiskTest {
 
     record Figures(LatencyLog relay, LatencyLog decided, long events) {}
 
+    /** {@code -Dvigil.relay.model=ssd_mobilenet_v1_coco_quant}: the real detector and 100 samples, for the benchmark figures. */
+    static final String REAL_MODEL = System.getProperty("vigil.relay.model");
+    static final int SAMPLES = REAL_MODEL != null ? 100 : 20;
+
     Figures run(EventFiles files, String name) throws Exception {
         String yaml = """
                 model: %s
@@ -84,17 +88,17 @@ class RelayNeverWaitsForTheDiskTest {
                 gpio:
                   outputs: { relay: { pin: 24, kind: relay } }
                   actions: [ { group: person, output: relay, pulse_ms: 20 } ]
-                """.formatted(FakeEngine.modelFile(tmp), tmp.resolve(name), TestData.images().toAbsolutePath());
+                """.formatted(REAL_MODEL != null ? REAL_MODEL : FakeEngine.modelFile(tmp), tmp.resolve(name), TestData.images().toAbsolutePath());
         VigilConfig cfg = ConfigLoader.parse(yaml, tmp, Map.of());
         Decided decided = new Decided();
         Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withEventFiles(files)
                 .withPins(c -> Pi4jPins.mock("test")).withConsumer(decided)
-                .withAnalyzers(FakeEngine.detectorSeeing("person", 0.9f).analyzers());
+                .withAnalyzers(REAL_MODEL != null ? dev.vigil.pipeline.Analyzer::open : FakeEngine.detectorSeeing("person", 0.9f).analyzers());
         try (Vigil v = Wiring.start(cfg, parts)) {
             LatencyLog relay = v.gpio().latency().log();
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (relay.count() < 20 && System.nanoTime() < deadline) Thread.sleep(100);
-            assertTrue(relay.count() >= 20, "20 relay pulses within 60 s: " + relay.count());
+            while (relay.count() < SAMPLES && System.nanoTime() < deadline) Thread.sleep(100);
+            assertTrue(relay.count() >= SAMPLES, SAMPLES + " relay pulses within 60 s: " + relay.count());
             long events = v.events().stats().recorded();
             // Measured; now the backlog of events drains at close instead of waiting out the consumers' shutdown limit.
             if (files instanceof SlowDisk d) d.slow = false;
