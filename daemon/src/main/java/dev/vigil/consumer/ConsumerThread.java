@@ -29,11 +29,13 @@ final class ConsumerThread {
     private final Thread thread;
     private final AtomicLong offered = new AtomicLong(), dropped = new AtomicLong(), failures = new AtomicLong();
     private final BiConsumer<String, Throwable> onDeath;
+    private final long delayNanos;
     private volatile boolean closing;
     private long lastLogged;
 
     ConsumerThread(FrameConsumer consumer, int capacity, BiConsumer<String, Throwable> onDeath) {
         this.consumer = consumer;
+        this.delayNanos = Math.max(0, consumer.maxDelay().toNanos());
         this.queue = new ArrayBlockingQueue<>(capacity + 1); // +1: room for END however full
         this.onDeath = onDeath;
         this.thread = Thread.ofPlatform().name("consumer-" + consumer.name()).daemon().unstarted(this::run);
@@ -51,7 +53,7 @@ final class ConsumerThread {
             if (pixels != null) pixels.release();
             return;
         }
-        LockSupport.unpark(thread);
+        if (delayNanos == 0) LockSupport.unpark(thread);
     }
 
     /**
@@ -62,7 +64,8 @@ final class ConsumerThread {
         while (true) {
             Item it = queue.poll();
             if (it != null) return it;
-            LockSupport.park(this);
+            if (delayNanos == 0) LockSupport.park(this);
+            else LockSupport.parkNanos(this, delayNanos);
             if (Thread.interrupted()) throw new InterruptedException();
         }
     }

@@ -17,6 +17,19 @@ public interface FrameConsumer extends AutoCloseable {
     default int capacity() { return ResultBus.DEFAULT_CAPACITY; }
 
     /**
+     * Asked on the inference thread first: false when this outcome is of no interest (the event journal wants only
+     * frames that fired), so it is neither queued nor counted. Must be quick and must not block.
+     */
+    default boolean wants(FrameOutcome outcome) { return true; }
+
+    /**
+     * How long an outcome may wait before this consumer's thread is woken for it. Zero: at once. More: the thread
+     * wakes that often and takes what came in between, which spares the inference threads a context switch per
+     * frame on a two-core board (the metrics take every frame but may be a tenth of a second late).
+     */
+    default java.time.Duration maxDelay() { return java.time.Duration.ZERO; }
+
+    /**
      * Asked on the inference thread for each outcome, before it is queued: true when {@link #accept} needs the frame's
      * pixels (one copy is made and shared by every consumer that wants it). Must be quick and must not block.
      */

@@ -60,10 +60,13 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
     public void publish(FrameOutcome o, Frame frame) {
         int want = 0;
         int n = threads.size();
-        // A bit set is enough: a daemon has a handful of consumers.
-        long mask = 0;
+        // Bit sets are enough: a daemon has a handful of consumers.
+        long mask = 0, interested = 0;
         for (int i = 0; i < n; i++) {
-            if (frame != null && threads.get(i).consumer().wantsPixels(o)) {
+            FrameConsumer c = threads.get(i).consumer();
+            if (!c.wants(o)) continue;
+            interested |= 1L << i;
+            if (frame != null && c.wantsPixels(o)) {
                 mask |= 1L << i;
                 want++;
             }
@@ -80,6 +83,7 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
             }
         }
         for (int i = 0; i < n; i++) {
+            if ((interested & (1L << i)) == 0) continue;
             boolean wants = (mask & (1L << i)) != 0;
             if (!wants) threads.get(i).offer(o, null);
             else if (pixels != null) threads.get(i).offer(o, pixels);

@@ -31,9 +31,15 @@ public final class EventRecorder implements FrameConsumer {
     @Override
     public int capacity() { return 32; }
 
+    /** Only frames that fired: the rest never wake this thread. */
+    @Override
+    public boolean wants(FrameOutcome o) {
+        return o instanceof FrameResult r && !r.triggers().isEmpty();
+    }
+
     @Override
     public boolean wantsPixels(FrameOutcome o) {
-        return store != null && o instanceof FrameResult r && !r.triggers().isEmpty();
+        return store != null;
     }
 
     @Override

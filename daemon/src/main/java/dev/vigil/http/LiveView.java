@@ -58,7 +58,7 @@ public final class LiveView implements FrameConsumer {
      * otherwise. Deciding here (not in {@link #accept}) is what keeps the bus from copying every frame.
      */
     @Override
-    public boolean wantsPixels(FrameOutcome o) {
+    public boolean wants(FrameOutcome o) {
         if (o instanceof FrameOutcome.Failed || closed) return false;
         Slot s = slots.get(o.camera());
         if (s == null) return false;
@@ -69,6 +69,10 @@ public final class LiveView implements FrameConsumer {
         s.requestedAt = now;
         return true;
     }
+
+    /** Every outcome it {@link #wants} it keeps a picture of. */
+    @Override
+    public boolean wantsPixels(FrameOutcome o) { return true; }
 
     /** On the consumer's thread: keeps the copy; a viewer rendering the slot holds it up, never the frame path. */
     @Override

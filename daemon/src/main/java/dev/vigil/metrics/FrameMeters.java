@@ -45,6 +45,10 @@ public final class FrameMeters implements FrameConsumer {
     @Override
     public String name() { return "metrics"; }
 
+    /** Counters a tenth of a second late cost nothing; a wake-up per frame costs the inference threads a context switch. */
+    @Override
+    public java.time.Duration maxDelay() { return java.time.Duration.ofMillis(100); }
+
     @Override
     public void accept(FrameOutcome o, Mat pixels) {
         Camera c = camera(o.camera());

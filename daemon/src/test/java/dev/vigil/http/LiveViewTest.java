@@ -38,29 +38,29 @@ class LiveViewTest {
     void asksForAFrameASecondUnwatchedAndFiveASecondWatched() {
         try (Mat img = TestData.read("grace_hopper.bmp"); LiveView live = new LiveView(List.of("door"), 5, clock::get)) {
             assertNull(live.latest("door"), "nothing before the first frame");
-            assertTrue(live.wantsPixels(result(1)));
+            assertTrue(live.wants(result(1)));
             live.accept(result(1), img);
             assertEquals(1, live.version("door"));
             clock.addAndGet(500_000_000L);
-            assertFalse(live.wantsPixels(result(2)), "unwatched: at most one frame a second");
+            assertFalse(live.wants(result(2)), "unwatched: at most one frame a second");
             clock.addAndGet(500_000_000L);
             var skipped = new FrameOutcome.Skipped("door", 3, 0, 0, "motion");
-            assertTrue(live.wantsPixels(skipped), "a frame without inference is still a picture of the door");
+            assertTrue(live.wants(skipped), "a frame without inference is still a picture of the door");
             live.accept(skipped, img);
             assertEquals(2, live.version("door"));
             live.watch("door");
             clock.addAndGet(200_000_000L);
-            assertTrue(live.wantsPixels(result(4)), "watched: five a second");
+            assertTrue(live.wants(result(4)), "watched: five a second");
             live.accept(result(4), img);
             assertEquals(3, live.version("door"));
-            assertFalse(live.wantsPixels(new FrameOutcome.Failed("door", 5, 0, 0, "inference", "x")));
+            assertFalse(live.wants(new FrameOutcome.Failed("door", 5, 0, 0, "inference", "x")));
             LiveView.Picture p = live.latest("door");
             assertNotNull(p);
             assertTrue((p.jpeg()[0] & 0xff) == 0xff && (p.jpeg()[1] & 0xff) == 0xd8, "a JPEG");
             assertSame(p, live.latest("door"), "rendered once per frame, however many viewers");
             assertEquals(-1, live.version("yard"));
             assertNull(live.latest("yard"));
-            assertFalse(live.wantsPixels(new FrameOutcome.Skipped("yard", 1, 0, 0, "motion")), "an unknown camera is ignored");
+            assertFalse(live.wants(new FrameOutcome.Skipped("yard", 1, 0, 0, "motion")), "an unknown camera is ignored");
             live.accept(new FrameOutcome.Skipped("yard", 1, 0, 0, "motion"), img);
         }
     }
