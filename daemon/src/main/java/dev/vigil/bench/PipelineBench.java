@@ -59,6 +59,10 @@ public final class PipelineBench {
         @Override
         public String name() { return "bench-latency"; }
 
+        /** Like the metrics: late by a tenth of a second, never a wake-up per frame (the measurement must not cost). */
+        @Override
+        public java.time.Duration maxDelay() { return java.time.Duration.ofMillis(100); }
+
         @Override
         public void accept(FrameOutcome o, org.bytedeco.opencv.opencv_core.Mat pixels) {
             if (o instanceof FrameResult r) byCamera.computeIfAbsent(r.camera(), c -> new LatencyLog(1 << 14)).record(r.doneNanos() - r.captureNanos());
