@@ -12,7 +12,7 @@
 # A training that fails leaves FILE.failed and CACHE_DIR/train.log; the next start says so in one line on stderr and
 # that key is not trained again. A training without a model on the machine (a service's first start pulls it) leaves
 # FILE.partial: once the model store or the mirror's models folder changed, one start trains again in the background. The JVM checks the jars itself too (a mismatch means no cache, never a wrong one).
-# VIGIL_AOT=off: neither use nor make a cache. VIGIL_CLASSPATH_EXTRA: jars the launcher puts on the class path beside
+# VIGIL_AOT=off: neither use nor make a cache. VIGIL_AOT_NICE: the training's niceness (19, the lowest priority). VIGIL_CLASSPATH_EXTRA: jars the launcher puts on the class path beside
 # JAR (engine djl's), space-separated: then the class path is JAR:EXTRA with dev.vigil.cli.Main, for training too.
 
 vigil_aot_key() { # JAVA JAR JVM_OPTION...: the hash naming the cache
@@ -82,7 +82,7 @@ vigil_aot_train() {
     tmp="$cache.$$.tmp"
     # The same class path as the starts that will use the cache (the JVM refuses a cache made on another).
     if [ -n "${VIGIL_CLASSPATH_EXTRA:-}" ]; then run=(-cp "$jar:${VIGIL_CLASSPATH_EXTRA// /:}" dev.vigil.cli.Main); else run=(-jar "$jar"); fi
-    env -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID nice -n 19 "$java" "$@" -XX:AOTCacheOutput="$tmp" \
+    env -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID nice -n "${VIGIL_AOT_NICE:-19}" "$java" "$@" -XX:AOTCacheOutput="$tmp" \
       "${run[@]}" aot-train > "$dir/train.log" 2>&1
     rc=$?
     if [ "$rc" -eq 0 ] && [ -s "$tmp" ]; then
