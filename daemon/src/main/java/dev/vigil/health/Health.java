@@ -160,7 +160,7 @@ public final class Health {
         String s = stuck();
         if (s != null) return s;
         for (CameraView v : cameras()) {
-            if (v.health() != CameraHealth.FLOWING && v.health() != CameraHealth.ENDED) return "camera " + v.camera() + ": " + v.reason();
+            if (v.health() != CameraHealth.FLOWING && v.reason() != null) return "camera " + v.camera() + ": " + v.reason();
         }
         return null;
     }
@@ -178,7 +178,8 @@ public final class Health {
         CameraState s = c.state;
         long last = c.lastFlow;
         CaptureProbe p = c.probe;
-        if (s == CameraState.ENDED) return new CameraView(c.name, CameraHealth.ENDED, s, null, last);
+        // A finite source that delivered everything ended well; one that failed (a folder that is not there) did not.
+        if (s == CameraState.ENDED) return new CameraView(c.name, CameraHealth.ENDED, s, c.reason == null ? null : "ended: " + c.reason, last);
         if (p != null && p.blockedFor().compareTo(CAPTURE_LIMIT) > 0)
             return new CameraView(c.name, CameraHealth.STUCK, s, "capture stuck in one call for " + p.blockedFor().toSeconds() + " s", last);
         if (s == CameraState.DOWN) return new CameraView(c.name, CameraHealth.DOWN, s, "down" + (c.reason == null ? "" : ": " + c.reason), last);

@@ -160,6 +160,13 @@ class HealthTest {
         h.loopTurned(now.get());
         assertNull(h.problem());
         assertEquals(Health.CameraHealth.ENDED, h.camera("replay").health());
+        // A finite source that could not even start ended too, but that is worth a 503.
+        Health h2 = health("replay", Duration.ofSeconds(10));
+        h2.modelLoaded();
+        h2.loopTurned(now.get());
+        h2.cameraState("replay", CameraState.ENDED, "folder /nowhere does not exist");
+        assertEquals("camera replay: ended: folder /nowhere does not exist", h2.problem());
+        assertNull(h2.stuck(), "nothing a restart would fix");
     }
 
     @Test
