@@ -31,7 +31,6 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
     private final BiConsumer<String, Throwable> onDeath;
     private final long pixelBudget;
     private final AtomicLong pixelBytes = new AtomicLong();
-    private final AtomicLong overBudget = new AtomicLong();
     private boolean started, closed;
 
     /**
@@ -75,12 +74,15 @@ public final class ResultBus implements MeterBinder, AutoCloseable {
         if (want > 0) {
             long bytes = frame.bgr().total() * frame.bgr().elemSize();
             if (pixelBytes.addAndGet(bytes) <= pixelBudget) {
-                pixels = new SharedPixels(frame.bgr(), want, bytes, pixelBytes);
+                try {
+                    pixels = new SharedPixels(frame.bgr(), want, bytes, pixelBytes);
+                } catch (RuntimeException e) { // native memory refused the copy: as over budget, never the loop's end
+                    pixelBytes.addAndGet(-bytes);
+                }
             } else {
                 pixelBytes.addAndGet(-bytes); // over budget: those who needed the pixels miss this outcome
-                overBudget.incrementAndGet();
-                for (int i = 0; i < n; i++) if ((mask & (1L << i)) != 0) threads.get(i).drop();
             }
+            if (pixels == null) for (int i = 0; i < n; i++) if ((mask & (1L << i)) != 0) threads.get(i).drop();
         }
         for (int i = 0; i < n; i++) {
             if ((interested & (1L << i)) == 0) continue;
