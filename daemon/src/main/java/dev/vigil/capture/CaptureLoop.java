@@ -157,7 +157,7 @@ final class CaptureLoop implements Runnable {
                     } else {
                         log.debug("camera {}: {}", name, Redact.text(e.getMessage()));
                     }
-                    if (time.nanoTime() - lastGood > MAX_UNDECODABLE_NANOS)
+                    if (source.reopenAfterUndecodable() && time.nanoTime() - lastGood > MAX_UNDECODABLE_NANOS)
                         return "nothing decodable for " + seconds(Duration.ofNanos(time.nanoTime() - lastGood)) + ": " + Redact.text(message(e));
                     continue;
                 } catch (Exception e) {

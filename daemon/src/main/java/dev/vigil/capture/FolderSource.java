@@ -60,7 +60,15 @@ final class FolderSource implements FrameSource {
         Path file = files.get(next++);
         // imread into a Mat insists on the Mat's size, and leaves it untouched when decoding fails: start empty.
         dst.release();
-        imread(file.toString(), dst, IMREAD_COLOR);
+        // One bad file is skipped and counted, never the end of the folder: OpenCV throws (rather than returning an
+        // empty Mat) past its own pixel limit, and allocates whatever a header claims below it.
+        ImageHeader.check(file, spec.maxImagePixels());
+        try {
+            imread(file.toString(), dst, IMREAD_COLOR);
+        } catch (RuntimeException e) {
+            dst.release();
+            throw new CorruptFrameException("cannot decode " + file + ": " + e.getMessage());
+        }
         if (dst.empty()) throw new CorruptFrameException("cannot decode " + file);
         return file.getFileName().toString();
     }
@@ -82,6 +90,11 @@ final class FolderSource implements FrameSource {
 
     @Override
     public void abort() {}
+
+    @Override
+    public boolean reopenAfterUndecodable() {
+        return false;
+    }
 
     @Override
     public String describe() {

@@ -50,6 +50,14 @@ public interface FrameSource extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Whether a long run of undecodable frames is a reason to open the source again (a stream joined mid-GOP), or
+     * each frame stands alone (a folder's files: reopening would only start the folder over).
+     */
+    default boolean reopenAfterUndecodable() {
+        return true;
+    }
+
     /** One frame that could not be decoded: counted and skipped. */
     final class CorruptFrameException extends IOException {
         public CorruptFrameException(String message) {

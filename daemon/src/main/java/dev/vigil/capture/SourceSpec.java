@@ -86,12 +86,17 @@ public sealed interface SourceSpec {
         }
     }
 
-    /** Images replayed in name order at fps. */
-    record Folder(Path path, double fps, boolean loop) implements SourceSpec {
+    /** Images replayed in name order at fps; a file whose header claims more than maxImagePixels is skipped. */
+    record Folder(Path path, double fps, boolean loop, long maxImagePixels) implements SourceSpec {
         public Folder {
             if (path == null) throw ConfigException.at("folder", "missing; give a folder of images");
             Check.within("fps", fps, 0, 1000);
             if (fps == 0) throw ConfigException.at("fps", "0 must be above 0");
+            if (maxImagePixels < 1) throw ConfigException.at("max_image_pixels", maxImagePixels + " must be at least 1 (default " + ImageHeader.DEFAULT_MAX_PIXELS + ")");
+        }
+
+        public Folder(Path path, double fps, boolean loop) {
+            this(path, fps, loop, ImageHeader.DEFAULT_MAX_PIXELS);
         }
     }
 

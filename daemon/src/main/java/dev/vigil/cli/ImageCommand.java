@@ -5,6 +5,8 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.capture.FrameSource;
+import dev.vigil.capture.ImageHeader;
 import dev.vigil.pipeline.Analyzer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,6 +35,10 @@ abstract class ImageCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per image on stdout.")
     boolean json;
 
+    @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "" + dev.vigil.capture.ImageHeader.DEFAULT_MAX_PIXELS,
+            description = "Skip (with an error line) an image whose header claims more pixels than this (default: ${DEFAULT-VALUE}, fits 4K).")
+    long maxImagePixels;
+
     @Parameters(paramLabel = "IMAGE", arity = "0..*",
             description = "Image files or folders of images (default: every photo of the test-images catalog).")
     List<Path> images;
@@ -58,18 +64,29 @@ abstract class ImageCommand implements Callable<Integer> {
         List<Path> files = images == null || images.isEmpty() ? catalogImages() : expand(images);
         PrintWriter out = spec.commandLine().getOut();
         int failed = 0;
+        if (maxImagePixels < 1) throw new Main.UsageException("--max-image-pixels " + maxImagePixels + ": must be at least 1");
         Analyzer.Options options = model.analyzerOptions(kind(), top()); // usage errors before any model is fetched
         float minScore = minScore();
         try (Analyzer a = Analyzer.open(model.spec(kind()), options)) {
             for (Path f : files) {
                 ObjectNode line = JSON.objectNode();
                 line.put("image", f.toString());
-                String error = null;
-                Mat bgr = Files.isRegularFile(f) ? imread(f.toString(), IMREAD_COLOR) : null;
+                String error = Files.isRegularFile(f) ? null : "no such file";
+                Mat bgr = null;
+                if (error == null) {
+                    // The header first: OpenCV allocates whatever it claims, and throws past its own limit.
+                    try {
+                        ImageHeader.check(f, maxImagePixels);
+                        bgr = imread(f.toString(), IMREAD_COLOR);
+                    } catch (FrameSource.CorruptFrameException e) {
+                        error = e.getMessage().startsWith(f + ": ") ? e.getMessage().substring(f.toString().length() + 2) : e.getMessage();
+                    } catch (RuntimeException e) {
+                        error = "cannot decode image: " + e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+                    }
+                }
+                if (error == null && (bgr == null || bgr.empty())) error = "cannot decode image (not an image file, or corrupt)";
                 try {
-                    if (!Files.isRegularFile(f)) error = "no such file";
-                    else if (bgr == null || bgr.empty()) error = "cannot decode image (not an image file, or corrupt)";
-                    else {
+                    if (error == null) {
                         a.analyze(bgr, minScore);
                         result(a, line);
                         line.put("inference_ms", round(a.invokeNanos() / 1e6, 2));
@@ -115,7 +132,8 @@ abstract class ImageCommand implements Callable<Integer> {
     static boolean looksLikeImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp")
-                || n.endsWith(".webp") || n.endsWith(".tif") || n.endsWith(".tiff") || n.endsWith(".ppm");
+                || n.endsWith(".webp") || n.endsWith(".tif") || n.endsWith(".tiff") || n.endsWith(".ppm")
+                || n.endsWith(".pgm") || n.endsWith(".pnm");
     }
 
     static double round(double v, int digits) {

@@ -17,7 +17,7 @@ final class SourceReader {
         KINDS.put("device", List.of("device", "width", "height", "fps", "pixel_format"));
         KINDS.put("stream", List.of("stream", "transport", "connect_timeout_s", "read_timeout_s"));
         KINDS.put("file", List.of("file", "loop", "fps"));
-        KINDS.put("folder", List.of("folder", "fps", "loop"));
+        KINDS.put("folder", List.of("folder", "fps", "loop", "max_image_pixels"));
         KINDS.put("command", List.of("command", "restart"));
     }
 
@@ -50,7 +50,8 @@ final class SourceReader {
                 Path folder = n.get("folder").path(null);
                 double fps = n.get("fps").number(5);
                 boolean loop = n.get("loop").bool(false);
-                yield n.make(() -> new SourceSpec.Folder(folder, fps, loop));
+                long maxPixels = n.get("max_image_pixels").integer((int) dev.vigil.capture.ImageHeader.DEFAULT_MAX_PIXELS);
+                yield n.make(() -> new SourceSpec.Folder(folder, fps, loop, maxPixels));
             }
             default -> command(n);
         };
