@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,10 +35,10 @@ public record ImageHeader(String format, long width, long height) {
         try {
             h = read(file);
         } catch (IOException e) {
-            throw new FrameSource.CorruptFrameException(file + ": " + e.getMessage());
+            throw new FrameSource.CorruptFrameException(file + ": cannot decode image (" + e.getMessage() + ")");
         }
         if (h.width <= 0 || h.height <= 0) {
-            throw new FrameSource.CorruptFrameException(file + ": " + h.format + " header gives " + h.width + "x" + h.height);
+            throw new FrameSource.CorruptFrameException(file + ": cannot decode image (" + h.format + " header gives " + h.width + "x" + h.height + ")");
         }
         if (h.pixels() > maxPixels) {
             throw new FrameSource.CorruptFrameException(file + ": " + h.format + " of " + h.width + "x" + h.height + " = "
@@ -67,8 +68,8 @@ public record ImageHeader(String format, long width, long height) {
             return new ImageHeader("BMP", Math.abs((long) b.getInt(18)), Math.abs((long) b.getInt(22)));
         }
         if (starts(head, 'R', 'I', 'F', 'F') && head.length >= 16 && ascii(head, 8, "WEBP")) return webp(b.order(ByteOrder.LITTLE_ENDIAN));
-        if (starts(head, 'I', 'I', 42, 0)) return tiff(b.order(ByteOrder.LITTLE_ENDIAN));
-        if (starts(head, 'M', 'M', 0, 42)) return tiff(b.order(ByteOrder.BIG_ENDIAN));
+        if (starts(head, 'I', 'I', 42, 0)) return tiff(file, b.order(ByteOrder.LITTLE_ENDIAN));
+        if (starts(head, 'M', 'M', 0, 42)) return tiff(file, b.order(ByteOrder.BIG_ENDIAN));
         if (head.length > 2 && head[0] == 'P' && head[1] >= '1' && head[1] <= '6') return pnm(head);
         throw new IOException("not a PNG, JPEG, BMP, WebP, TIFF or PNM image");
     }
@@ -103,13 +104,19 @@ public record ImageHeader(String format, long width, long height) {
         throw new IOException("WebP with an unknown chunk");
     }
 
-    private static ImageHeader tiff(ByteBuffer b) throws IOException {
-        long ifd = u32(b, 4);
-        if (ifd + 2 > b.limit()) throw new IOException("TIFF directory beyond the first " + HEAD + " bytes");
-        int n = b.getShort((int) ifd) & 0xFFFF;
+    /** The first directory's width and height tags; writers such as libtiff put the directory after the pixels. */
+    private static ImageHeader tiff(Path file, ByteBuffer head) throws IOException {
+        long ifd = u32(head, 4);
+        ByteBuffer b = ByteBuffer.allocate(2 + 12 * 0xFFFF).order(head.order());
+        try (FileChannel ch = FileChannel.open(file)) {
+            while (b.hasRemaining() && ch.read(b, ifd + b.position()) > 0) {}
+        }
+        b.flip();
+        if (b.limit() < 2) throw new IOException("TIFF directory beyond the end of the file");
+        int n = b.getShort(0) & 0xFFFF;
         long w = -1, h = -1;
         for (int i = 0; i < n; i++) {
-            int e = (int) ifd + 2 + 12 * i;
+            int e = 2 + 12 * i;
             if (e + 12 > b.limit()) break;
             int tag = b.getShort(e) & 0xFFFF, type = b.getShort(e + 2) & 0xFFFF;
             long v = type == 3 ? b.getShort(e + 8) & 0xFFFF : u32(b, e + 8);

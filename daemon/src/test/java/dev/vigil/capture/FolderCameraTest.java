@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.testing.BadImages;
 import dev.vigil.testing.TestData;
 import dev.vigil.testing.VirtualTime;
 import java.nio.file.Files;
@@ -129,6 +130,48 @@ class FolderCameraTest {
         try (Camera cam = Camera.start("x", new SourceSpec.Folder(dir, 100, false), options().withLossless(true))) {
             assertEquals(List.of("a.bmp", "c.jpg"), Fixtures.drain(cam, Duration.ofSeconds(5), 10));
             assertTrue(Fixtures.await(Duration.ofSeconds(2), cam::ended));
+            assertEquals(1, cam.stats().decodeErrors());
+        }
+    }
+
+    @Test
+    void oversizedBombAndTruncatedImagesAreSkippedAndCountedWithoutReopeningTheFolder(@TempDir Path dir) throws Exception {
+        BadImages.corpus(dir);
+        List<CameraState> states = new CopyOnWriteArrayList<>();
+        try (Camera cam = Camera.start("x", new SourceSpec.Folder(dir, 100, false),
+                options().withLossless(true).withListener((c, from, to, why) -> states.add(to)))) {
+            assertEquals(BadImages.GOOD, Fixtures.drain(cam, Duration.ofSeconds(10), 20));
+            assertTrue(Fixtures.await(Duration.ofSeconds(2), cam::ended));
+            assertEquals(BadImages.BAD.size(), cam.stats().decodeErrors());
+            assertEquals(0, cam.stats().reconnects());
+            assertEquals(List.of(CameraState.CONNECTING, CameraState.UP, CameraState.ENDED), states);
+        }
+    }
+
+    @Test
+    void aFolderOfOnlyBadFilesAtSlowFpsKeepsGoingPastTheStreamsUndecodableLimit(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 3; i++) Files.write(dir.resolve("bad" + i + ".png"), new byte[] {1, 2, 3});
+        Files.copy(TestData.image("cat.bmp"), dir.resolve("good.bmp"));
+        // 0.1 fps: the three bad files take 30 s of virtual time, past the 10 s after which a stream is reopened.
+        try (Camera cam = Camera.start("slow", new SourceSpec.Folder(dir, 0.1, false), options().withTime(time, null))) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Duration.ofMillis(10_000), parked());
+                advanceMs(10_000);
+            }
+            Frame f = cam.acquire(Duration.ofSeconds(5));
+            assertNotNull(f, "the good file after 30 s of bad ones");
+            assertEquals("good.bmp", f.sourceRef());
+            cam.release(f);
+            assertEquals(3, cam.stats().decodeErrors());
+            assertEquals(0, cam.stats().reconnects());
+        }
+    }
+
+    @Test
+    void aLowerPixelCapSkipsPhotosAboveIt(@TempDir Path dir) throws Exception {
+        Files.copy(TestData.image("cat.bmp"), dir.resolve("a.bmp"));
+        try (Camera cam = Camera.start("x", new SourceSpec.Folder(dir, 100, false, 100), options().withLossless(true))) {
+            assertEquals(List.of(), Fixtures.drain(cam, Duration.ofSeconds(5), 10));
             assertEquals(1, cam.stats().decodeErrors());
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.testing.BadImages;
 import dev.vigil.testing.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -85,6 +86,37 @@ class CliTest {
         assertTrue(lines.get(0).get("error").asText().contains("cannot decode"));
         assertTrue(lines.get(1).get("detections").size() >= 1);
         assertTrue(lines.get(2).get("error").asText().contains("no such file"));
+    }
+
+    @Test
+    void oversizedBombAndTruncatedImagesGetOneErrorLineEachAndTheBatchGoesOn() throws Exception {
+        BadImages.corpus(tmp);
+        Run r = run("classify", "--model", TestData.model(TestData.CLASSIFIER).toString(), "--json", tmp.toString());
+        assertEquals(1, r.code(), r.err());
+        List<JsonNode> lines = r.lines();
+        assertEquals(BadImages.GOOD.size() + BadImages.BAD.size(), lines.size());
+        for (JsonNode l : lines) {
+            String name = Path.of(l.get("image").asText()).getFileName().toString();
+            if (BadImages.BAD.contains(name)) {
+                assertTrue(l.has("error") && !l.has("top"), l.toString());
+                assertEquals(1, l.get("error").asText().lines().count(), l.toString());
+            } else {
+                assertTrue(BadImages.GOOD.contains(name), name);
+                assertTrue(l.get("top").size() >= 1, l.toString());
+            }
+        }
+        assertTrue(lines.get(1).get("error").asText().contains("100000x100000"), lines.get(1).toString());
+        assertTrue(lines.get(7).get("error").asText().contains("over the limit of 16777216"), lines.get(7).toString());
+        assertTrue(lines.get(5).get("error").asText().startsWith("cannot decode image"), lines.get(5).toString());
+    }
+
+    @Test
+    void theCliPixelCapIsAnOption() throws Exception {
+        Run r = run("detect", "--model", TestData.model(TestData.DETECTOR).toString(), "--json", "--max-image-pixels", "1000",
+                TestData.image("cat.bmp").toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.lines().getFirst().get("error").asText().contains("over the limit of 1000"), r.out());
+        assertEquals(2, run("detect", "--max-image-pixels", "0", TestData.image("cat.bmp").toString()).code());
     }
 
     @Test
