@@ -44,6 +44,12 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void folderPixelCapBelowOne() {
+        assertEquals("cameras.door.source.max_image_pixels: 0 must be at least 1 (default 16777216)",
+                error(camera("{ folder: x, max_image_pixels: 0 }", "")));
+    }
+
+    @Test
     void threadsBelowOne() {
         assertEquals("threads: 0 must be at least 1", error("threads: 0\n" + camera("{ folder: x }", "")));
         assertEquals("threads: -3 must be at least 1", error("threads: -3\n" + camera("{ folder: x }", "")));
@@ -78,7 +84,7 @@ class ConfigErrorsTest {
 
     @Test
     void anOptionOfAnotherSourceKind() {
-        assertEquals("cameras.door.source.transport: unknown key for a folder source; expected one of folder, fps, loop",
+        assertEquals("cameras.door.source.transport: unknown key for a folder source; expected one of folder, fps, loop, max_image_pixels",
                 error(camera("{ folder: x, transport: tcp }", "")));
         assertEquals("cameras.door.source.url: unknown key for a device source; expected one of device, width, height, fps, pixel_format",
                 error(camera("{ device: /dev/video0, url: x }", "")));

@@ -107,6 +107,8 @@ class ConfigLoaderTest {
         assertEquals(new dev.vigil.events.Retention(10_000, 1L << 30, Duration.ofDays(30)), c.events().retention());
         CameraConfig door = c.cameras().get("door");
         assertEquals(new SourceSpec.Folder(BASE.resolve("imgs"), 5, false), door.source());
+        assertEquals(new SourceSpec.Folder(BASE.resolve("imgs"), 5, false, 1920 * 1080),
+                parse(camera("{ folder: imgs, max_image_pixels: 2073600 }", "")).cameras().get("door").source());
         assertEquals(Confirm.ONE_OF_ONE, door.rules().confirm());
         assertTrue(door.rules().tracking(), "tracking is on unless switched off");
         assertEquals(Duration.ZERO, door.rules().cooldown());
