@@ -30,7 +30,7 @@ public final class Bench {
 
     private Bench() {}
 
-    /** Decodes every image of {@code dir} (sorted) into 640x480 BGR frames; unreadable files are skipped. */
+    /** Decodes every image of {@code dir} (sorted) into 640x480 BGR frames; unreadable or oversized files are skipped. */
     public static List<Mat> frames(Path dir) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.of(dir)) {
@@ -39,6 +39,12 @@ public final class Bench {
         List<Mat> frames = new ArrayList<>();
         try (Size size = new Size(FRAME_WIDTH, FRAME_HEIGHT)) {
             for (Path f : files) {
+                // Same guard as the folder source: OpenCV allocates what a header claims, and throws past its limit.
+                try {
+                    dev.vigil.capture.ImageHeader.check(f, dev.vigil.capture.ImageHeader.DEFAULT_MAX_PIXELS);
+                } catch (IOException e) {
+                    continue;
+                }
                 try (Mat img = imread(f.toString(), IMREAD_COLOR)) {
                     if (img == null || img.empty()) continue;
                     Mat frame = new Mat();
