@@ -21,7 +21,7 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
     /** A model file with what it carries itself (metadata) and what lies next to it. */
     public static ModelSpec forFile(Path model) {
         ModelMetadata meta = ModelMetadata.read(model);
-        Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0)).or(() -> sidecarLabels(model));
+        Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0).from(model.getFileName() + " metadata")).or(() -> sidecarLabels(model));
         Optional<SsdSpec> decoding = Files.isRegularFile(SsdSpec.sidecar(model)) ? SsdSpec.forModel(model) : Optional.empty();
         return new ModelSpec(model, model.getFileName().toString(), labels, meta.inputNormalization(), Optional.empty(), decoding);
     }
