@@ -51,18 +51,17 @@ public final class CheckConfigCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         for (String w : config.warnings()) err.println(file + ": warning: " + w);
-        LabelCheck.Offline model = LabelCheck.resolveOffline(config, store != null ? store : ModelStore.fromEnvironment());
-        if (model.spec().isEmpty()) err.println(file + ": warning: " + model.skipped());
-        err.flush();
-        if (model.spec().flatMap(ModelSpec::labels).isPresent()) {
-            try {
-                LabelCheck.check(config, model.spec().get().labels().get(), model.spec().get().name());
-            } catch (ConfigException e) {
-                err.println(e.in(file).located());
-                err.flush();
-                return e.exitCode();
-            }
+        try {
+            LabelCheck.Offline model = LabelCheck.resolveOffline(config, store != null ? store : ModelStore.fromEnvironment());
+            if (model.spec().isEmpty()) err.println(file + ": warning: " + model.skipped());
+            ModelSpec m = model.spec().orElse(null);
+            if (m != null && m.labels().isPresent()) LabelCheck.check(config, m.labels().get(), m.name());
+        } catch (ConfigException e) {
+            err.println(e.in(file).located());
+            err.flush();
+            return e.exitCode();
         }
+        err.flush();
         out.println(file + ": ok (" + ConfigLoader.summary(config) + ")");
         if (print) out.print(ConfigLoader.toYaml(config));
         out.flush();

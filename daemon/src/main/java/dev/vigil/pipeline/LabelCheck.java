@@ -10,6 +10,7 @@ import dev.vigil.model.ModelStore;
 import dev.vigil.model.ResolvedModel;
 import dev.vigil.postprocess.Labels;
 import dev.vigil.rules.GroupRule;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -91,7 +92,8 @@ public final class LabelCheck {
 
     /**
      * The config's model and labels as {@code run} would resolve them, from local files only: a catalog model neither
-     * installed nor in the mirror is skipped with the reason (check-config never downloads).
+     * installed nor in the mirror is skipped with the reason (check-config never downloads). A config {@code labels:}
+     * file that cannot be read is a {@link ConfigException}.
      */
     public static Offline resolveOffline(VigilConfig cfg, ModelStore store) {
         String m = cfg.inference().model();
@@ -110,7 +112,13 @@ public final class LabelCheck {
                 }
                 spec = ModelSpec.of(new ResolvedModel(model.path().get(), labels.path(), entry));
             }
-            if (cfg.inference().labels().isPresent()) spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
+            if (cfg.inference().labels().isPresent()) {
+                try {
+                    spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
+                } catch (UncheckedIOException | IllegalArgumentException e) {
+                    throw new ConfigException("labels: " + e.getMessage()); // run would stop on the same file
+                }
+            }
             return new Offline(Optional.of(spec), null);
         } catch (CatalogException e) {
             return new Offline(Optional.empty(), e.getMessage() + "; labels not checked");
