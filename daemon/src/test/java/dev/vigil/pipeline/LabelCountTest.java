@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vigil.inference.ModelLoadException;
+import dev.vigil.model.ModelEntry;
 import dev.vigil.model.ModelStore;
+import dev.vigil.model.ResolvedModel;
 import dev.vigil.model.PostprocessOptions;
 import dev.vigil.postprocess.Labels;
 import dev.vigil.testing.TestData;
@@ -99,5 +101,24 @@ class LabelCountTest {
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> open("ssd_mobilenet_v2_oidv4", more));
         assertEquals(true, e.getMessage().startsWith("labels " + more + " name 25 classes but model ssd_mobilenet_v2_oidv4 has 24;"),
                 e.getMessage());
+    }
+
+    @Test
+    void aCatalogSkipFirstIsTheOffsetTheCountIsCheckedWith() throws Exception {
+        ModelEntry e = STORE.models().find("mobilenet_v2_quant").orElseThrow();
+        ModelEntry.Labels l = e.labels();
+        ModelEntry skipping = new ModelEntry(e.name(), e.file(), e.url(), e.sha256(), e.size(), e.license(), e.kind(), e.description(),
+                new ModelEntry.Labels(l.file(), l.url(), l.origin(), l.sha256(), l.size(), 1, l.background(), l.unused()),
+                e.input(), e.edgetpu(), e.cpuModel(), e.decoding(), e.isDefault());
+        Path labels = tmp.resolve("with-header.txt");
+        List<String> all = new java.util.ArrayList<>(Files.readAllLines(TestData.model("imagenet_labels.txt")));
+        all.addFirst("# ImageNet, background first");
+        Files.write(labels, all);
+        ModelSpec spec = ModelSpec.of(new ResolvedModel(TestData.model(TestData.CLASSIFIER), java.util.Optional.of(labels),
+                java.util.Optional.of(skipping)));
+        assertEquals(1001, spec.labels().orElseThrow().size());
+        try (Analyzer a = Analyzer.open(spec, Analyzer.Options.defaults(1))) {
+            assertEquals("background", a.label(0));
+        }
     }
 }
