@@ -3,6 +3,9 @@ package dev.vigil.cli;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.model.ModelStore;
+import dev.vigil.pipeline.LabelCheck;
+import dev.vigil.pipeline.ModelSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vigil check-config FILE}: loads a config the way {@code vigil run} does and prints
  * {@code FILE: ok (N cameras: ...)} (after {@code FILE: warning: ...} lines on stderr for deprecated keys), or the
- * one-line error and exit 2. Credentials never appear in the output.
+ * one-line error and exit 2. The group and QC labels are checked against the model's (from local files only: a model
+ * not downloaded yet is a warning, not an error). Credentials never appear in the output.
  */
 @Command(name = "check-config",
         description = "Check a configuration file: every key, value and $${VAR}; prints its cameras, or the error (exit 2).")
@@ -29,6 +33,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Option(names = "--print", description = "Also print the configuration with every default filled in (credentials masked).")
     boolean print;
+
+    /** Where the model's labels are looked up; tests give their own, otherwise the environment's. */
+    ModelStore store;
 
     @Override
     public Integer call() {
@@ -44,6 +51,16 @@ public final class CheckConfigCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         for (String w : config.warnings()) err.println(file + ": warning: " + w);
+        try {
+            LabelCheck.Offline model = LabelCheck.resolveOffline(config, store != null ? store : ModelStore.fromEnvironment());
+            if (model.spec().isEmpty()) err.println(file + ": warning: " + model.skipped());
+            ModelSpec m = model.spec().orElse(null);
+            if (m != null && m.labels().isPresent()) LabelCheck.check(config, m.labels().get(), m.name());
+        } catch (ConfigException e) {
+            err.println(e.in(file).located());
+            err.flush();
+            return e.exitCode();
+        }
         err.flush();
         out.println(file + ": ok (" + ConfigLoader.summary(config) + ")");
         if (print) out.print(ConfigLoader.toYaml(config));

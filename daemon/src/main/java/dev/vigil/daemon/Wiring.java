@@ -28,6 +28,7 @@ import dev.vigil.model.ModelStore;
 import dev.vigil.model.Sha256;
 import dev.vigil.motion.MotionGate;
 import dev.vigil.pipeline.Analyzer;
+import dev.vigil.pipeline.LabelCheck;
 import dev.vigil.pipeline.ModelId;
 import dev.vigil.pipeline.ModelSpec;
 import dev.vigil.postprocess.Labels;
@@ -132,6 +133,13 @@ public final class Wiring {
         for (String w : cfg.warnings()) log.warn("config: {}", w);
         ModelSpec spec = ModelSpec.of(parts.store().resolve(cfg.inference().model()));
         if (cfg.inference().labels().isPresent()) spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
+        if (spec.labels().isPresent()) {
+            try {
+                LabelCheck.check(cfg, spec.labels().get(), spec.name()); // before the engine opens and anything is recorded
+            } catch (dev.vigil.config.ConfigException e) {
+                throw cfg.file().map(e::in).orElse(e);
+            }
+        }
         Analyzer analyzer = parts.analyzers().open(spec, new Analyzer.Options(cfg.inference().engine().word(),
                 cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100));
         List<AutoCloseable> built = new ArrayList<>();
@@ -167,11 +175,6 @@ public final class Wiring {
                 gpio != null ? gpio.timers() : ownTimers, parts.time());
         built.add(decisions);
         if (gpio != null) gpio.connect(decisions, health);
-        if (analyzer.labels() != null) {
-            List<String> labels = new ArrayList<>();
-            for (int i = 0; i < analyzer.labels().size(); i++) labels.add(analyzer.label(i));
-            decisions.qc().values().forEach(s -> s.checkLabels(labels, spec.name()));
-        }
 
         EventStore events = null;
         try {

@@ -10,6 +10,8 @@ import dev.vigil.inference.EdgeTpu;
 import dev.vigil.inference.Engines;
 import dev.vigil.model.ModelEntry;
 import dev.vigil.model.ModelStore;
+import dev.vigil.pipeline.LabelCheck;
+import dev.vigil.pipeline.ModelSpec;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -140,6 +142,7 @@ public final class Doctor {
         for (String w : cfg.warnings()) out.add(Check.ok("config", "warning: " + w));
         for (CameraConfig cam : cfg.enabledCameras()) out.add(camera(host, cam));
         out.add(model(host, cfg, store));
+        out.add(labels(cfg, store));
         out.add(eventsDir(host, cfg.events().dir()));
         out.add(port(host, cfg.http().host(), cfg.http().port()));
         return out;
@@ -194,6 +197,20 @@ public final class Doctor {
             case MISSING -> Check.ok("model", m + " not in " + store.storeDir(entry.get())
                     + "; pulled on the first start (needs the network), or now with `vigil models pull " + m + "`");
         };
+    }
+
+    /** The group and QC labels against the model's, as check-config and run check them (local files only). */
+    static Check labels(VigilConfig cfg, ModelStore store) {
+        try {
+            LabelCheck.Offline m = LabelCheck.resolveOffline(cfg, store);
+            if (m.spec().isEmpty()) return Check.absent("labels", m.skipped());
+            ModelSpec spec = m.spec().get();
+            if (spec.labels().isEmpty()) return Check.absent("labels", "model " + spec.name() + " names no labels; group labels not checked");
+            LabelCheck.check(cfg, spec.labels().get(), spec.name());
+            return Check.ok("labels", "every group and QC label is one of the " + spec.labels().get().size() + " of " + spec.name());
+        } catch (ConfigException e) {
+            return Check.fail("labels", e.getMessage(), "use the model's own names (`vigil check-config` says the same)");
+        }
     }
 
     static Check eventsDir(Host host, Path dir) {

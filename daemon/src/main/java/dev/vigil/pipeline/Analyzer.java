@@ -8,6 +8,7 @@ import dev.vigil.postprocess.DetectionDecoder;
 import dev.vigil.postprocess.Detections;
 import dev.vigil.inference.ModelLoadException;
 import dev.vigil.postprocess.Labels;
+import dev.vigil.model.PostprocessOptions;
 import dev.vigil.postprocess.PostprocessOpDecoder;
 import dev.vigil.postprocess.RawSsdDecoder;
 import dev.vigil.postprocess.TopK;
@@ -78,7 +79,25 @@ public final class Analyzer implements AutoCloseable {
         TensorSpec in = engine.inputs().get(0);
         if (k == Kind.CLASSIFIER && outs.size() != 1)
             throw new ModelLoadException("model " + spec.name() + " has " + outs.size() + " outputs; a classifier has one");
+        if (labels != null) checkLabelCount(spec, labels, k == Kind.CLASSIFIER ? outs.getFirst().dim(-1)
+                : decoder instanceof RawSsdDecoder raw ? raw.classes()
+                : PostprocessOptions.numClasses(spec.model()).orElse(-1));
         preprocessor = new ImagePreprocessor(in, engine.input(0), spec.normalization().orElse(null), o.resize());
+    }
+
+    /**
+     * A label file that does not fit the model's outputs names every class wrongly without a word (a 1001-line
+     * ImageNet file on a 965-class model): refused. {@link Labels#size()} already leaves out the lines before the
+     * offset, so a file with a background line the model does not count fits when read with offset 1. For a detector
+     * whose graph decodes itself the class count is the post-processing op's {@code num_classes}.
+     *
+     * @param classes the model's class count, or -1 when the model does not tell
+     */
+    static void checkLabelCount(ModelSpec spec, Labels labels, int classes) {
+        if (classes < 0 || labels.size() == classes) return;
+        throw new ModelLoadException("labels " + labels.source().orElse("given") + " name " + labels.size() + " classes but model "
+                + spec.name() + " has " + classes + "; give its own label file (one line per output class"
+                + (labels.hasBackgroundLine() || classes > labels.size() ? ", the background line included" : "") + ")");
     }
 
     public static Analyzer open(ModelSpec spec, Options o) {

@@ -21,7 +21,7 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
     /** A model file with what it carries itself (metadata) and what lies next to it. */
     public static ModelSpec forFile(Path model) {
         ModelMetadata meta = ModelMetadata.read(model);
-        Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0)).or(() -> sidecarLabels(model));
+        Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0).from(model.getFileName() + " metadata")).or(() -> sidecarLabels(model));
         Optional<SsdSpec> decoding = Files.isRegularFile(SsdSpec.sidecar(model)) ? SsdSpec.forModel(model) : Optional.empty();
         return new ModelSpec(model, model.getFileName().toString(), labels, meta.inputNormalization(), Optional.empty(), decoding);
     }
@@ -35,6 +35,9 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
         if (r.labels().isPresent()) s = s.withLabels(Labels.read(r.labels().get()));
         if (r.entry().isEmpty()) return s;
         ModelEntry e = r.entry().get();
+        // The catalog's skip_first: lines before the model's index 0 (a background line the model does not count).
+        if (r.labels().isPresent() && e.labels() != null && e.labels().skipFirst() > 0)
+            s = s.withLabels(s.labels().orElseThrow().withOffset(e.labels().skipFirst()));
         s = s.withName(e.name()).withKind(e.kind() == ModelEntry.Kind.CLASSIFIER ? Analyzer.Kind.CLASSIFIER : Analyzer.Kind.DETECTOR);
         if (e.input() != null) s = s.withNormalization(Normalization.of((float) e.input().mean(), (float) e.input().std()));
         if (!e.decoding().isEmpty()) s = s.withDecoding(SsdSpec.fromMap(e.decoding(), "catalog entry " + e.name() + ".decoding"));

@@ -47,10 +47,13 @@ public final class Labels {
 
     private final String[] byKey;
     private final int offset;
+    /** Where the labels came from (a file, a model's metadata), for messages; null when given in code. */
+    private final String source;
 
-    private Labels(String[] byKey, int offset) {
+    private Labels(String[] byKey, int offset, String source) {
         this.byKey = byKey;
         this.offset = offset;
+        this.source = source;
     }
 
     /** Reads a label file with offset 0 (see the class comment). */
@@ -69,7 +72,7 @@ public final class Labels {
                     + "); check the labels path", e);
         }
         try {
-            return parse(lines, offset);
+            return parse(lines, offset).from(file.toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -82,10 +85,10 @@ public final class Labels {
         for (String line : lines) clean.add(line.replace("\uFEFF", "").strip());
         while (!clean.isEmpty() && clean.getLast().isEmpty()) clean.removeLast();
         String[] pairs = pairs(clean);
-        if (pairs != null) return new Labels(pairs, offset);
+        if (pairs != null) return new Labels(pairs, offset, null);
         String[] plain = new String[clean.size()];
         for (int k = 0; k < plain.length; k++) plain[k] = clean.get(k).isEmpty() ? null : clean.get(k);
-        return new Labels(plain, offset);
+        return new Labels(plain, offset, null);
     }
 
     /** Labels given in order, key = position, offset 0. */
@@ -129,8 +132,14 @@ public final class Labels {
     /** The same labels with another offset. */
     public Labels withOffset(int offset) {
         if (offset < 0) throw new IllegalArgumentException("label offset " + offset + " must be 0 or more");
-        return new Labels(byKey, offset);
+        return new Labels(byKey, offset, source);
     }
+
+    /** The same labels, saying where they came from (a file, {@code x.tflite metadata}) in messages. */
+    public Labels from(String source) { return new Labels(byKey, offset, source); }
+
+    /** Where the labels came from, when known. */
+    public Optional<String> source() { return Optional.ofNullable(source); }
 
     public int offset() { return offset; }
 

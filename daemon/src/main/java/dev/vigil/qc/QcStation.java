@@ -125,13 +125,6 @@ public final class QcStation {
         finish(judged, d, copy, result.captureNanos(), result.sourceRef());
     }
 
-    /** Warns once when the station's OK/NG labels match no label of the model (a typo, or the wrong model). */
-    public void checkLabels(List<String> modelLabels, String model) {
-        List<String> unknown = rules.unknown(modelLabels);
-        if (!unknown.isEmpty()) log.warn("qc {}: {} match no label of model {}; check qc.{}.ok_labels/ng_labels",
-                config.camera(), unknown, model, config.camera());
-    }
-
     private boolean keepSnapshot(Verdict v) {
         return switch (config.snapshots()) {
             case ALL -> true;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.model.Catalog;
+import dev.vigil.model.Downloader;
+import dev.vigil.model.ModelStore;
 import dev.vigil.testing.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,5 +111,67 @@ class CheckConfigCommandTest {
         Run r = run("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("every key, value and ${VAR}"), r.out());
+    }
+
+    static Run run(ModelStore store, String... args) {
+        CheckConfigCommand cmd = new CheckConfigCommand();
+        cmd.store = store;
+        CommandLine cli = new CommandLine(cmd);
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    Path doorbell(String labels) throws Exception {
+        return Files.writeString(tmp.resolve("door.yaml"), """
+                model: ssd_mobilenet_v1_coco_quant
+                cameras:
+                  door:
+                    source: { folder: yard }
+                    groups: { person: { labels: %s } }
+                """.formatted(labels));
+    }
+
+    @Test
+    void aLabelTheModelDoesNotHaveIsRefusedWithTheClosestOne() throws Exception {
+        Path file = doorbell("[persn]");
+        Run r = run(file.toString());
+        assertEquals(2, r.code());
+        assertEquals("", r.out());
+        assertEquals(file + ": cameras.door.groups.person.labels: \"persn\" is not a label of ssd_mobilenet_v1_coco_quant;"
+                + " did you mean \"person\"?\n", r.err());
+        Run fixed = run(doorbell("[person]").toString());
+        assertEquals(0, fixed.code(), fixed.err());
+        assertEquals("", fixed.err());
+    }
+
+    @Test
+    void aModelNotDownloadedYetIsAWarningAndTheLabelsAreNotChecked() throws Exception {
+        ModelStore empty = new ModelStore(tmp.resolve("home"), null, Catalog.builtinModels(), Catalog.builtinImages(), Downloader.standard());
+        Path file = doorbell("[persn]");
+        Run r = run(empty, file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(file + ": warning: model ssd_mobilenet_v1_coco_quant is not downloaded yet"
+                + " (`vigil models pull ssd_mobilenet_v1_coco_quant`); its labels are not checked\n", r.err());
+        assertFalse(Files.exists(tmp.resolve("home/models")), "check-config downloads nothing");
+    }
+
+    @Test
+    void aLabelsFileInTheConfigIsTheOneChecked() throws Exception {
+        Path labels = Files.write(tmp.resolve("mine.txt"), java.util.List.of("persn", "car"));
+        Path file = Files.writeString(tmp.resolve("mine.yaml"), """
+                model: ssd_mobilenet_v1_coco_quant
+                labels: %s
+                cameras:
+                  door:
+                    source: { folder: yard }
+                    groups: { person: { labels: [person] } }
+                """.formatted(labels));
+        Run r = run(file.toString());
+        assertEquals(2, r.code());
+        assertEquals(file + ": cameras.door.groups.person.labels: \"person\" is not a label of ssd_mobilenet_v1_coco_quant;"
+                + " did you mean \"persn\"?\n", r.err());
     }
 }

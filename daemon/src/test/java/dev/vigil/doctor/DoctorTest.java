@@ -218,4 +218,22 @@ class DoctorTest {
         assertEquals(Status.OK, m.status());
         assertTrue(m.detail().startsWith("ssd_mobilenet_v1_coco_quant (") && m.detail().endsWith("ssd_mobilenet_v1_coco_quant_postprocess.tflite)"), m.detail());
     }
+
+    @Test
+    void aLabelTheModelDoesNotHaveFailsWithTheClosestOne() {
+        Check ok = Doctor.labels(config("cpu", "{ device: /dev/video0 }"), ModelStore.fromEnvironment());
+        assertEquals(Status.OK, ok.status(), ok.detail());
+        assertEquals("every group and QC label is one of the 90 of ssd_mobilenet_v1_coco_quant", ok.detail());
+        VigilConfig typo = ConfigLoader.parse("""
+                model: ssd_mobilenet_v1_coco_quant
+                cameras:
+                  door:
+                    source: { device: /dev/video0 }
+                    groups: { person: { labels: [persn] } }
+                """, tmp, Map.of());
+        Check bad = Doctor.labels(typo, ModelStore.fromEnvironment());
+        assertEquals(Status.FAIL, bad.status());
+        assertEquals("cameras.door.groups.person.labels: \"persn\" is not a label of ssd_mobilenet_v1_coco_quant; did you mean \"person\"?",
+                bad.detail());
+    }
 }

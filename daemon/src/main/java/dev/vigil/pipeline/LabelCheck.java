@@ -1,0 +1,135 @@
+package dev.vigil.pipeline;
+
+import dev.vigil.config.CameraConfig;
+import dev.vigil.config.ConfigException;
+import dev.vigil.config.QcConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.model.CatalogException;
+import dev.vigil.model.ModelEntry;
+import dev.vigil.model.ModelStore;
+import dev.vigil.model.ResolvedModel;
+import dev.vigil.postprocess.Labels;
+import dev.vigil.rules.GroupRule;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.text.similarity.LevenshteinDistance;
+
+/**
+ * The config's labels against the model's: a group label ({@code cameras.<cam>.groups.<group>.labels}) or a QC label
+ * ({@code qc.<cam>.ok_labels/ng_labels}) the model never emits is a trigger that can never fire, so it is refused
+ * with the closest label of the model. Used by {@code check-config} and by the wiring before the analyzer opens, so
+ * both refuse the same configs with the same line. Lives here, not in {@code config}, to keep the config free of
+ * models.
+ */
+public final class LabelCheck {
+
+    private LabelCheck() {}
+
+    /** Closest label is suggested only within this many edits, and never more than a third of the word. */
+    private static final int MAX_EDITS = 3;
+
+    /**
+     * Throws a {@link ConfigException} naming the key path of the first label the model does not have, e.g.
+     * {@code cameras.door.groups.person.labels: "persn" is not a label of ssd_mobilenet_v1_coco_quant; did you mean "person"?}.
+     */
+    public static void check(VigilConfig cfg, Labels labels, String model) {
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> qcNames = new LinkedHashSet<>();
+        for (int i = 0; i < labels.size(); i++) {
+            Optional<String> l = labels.find(i);
+            if (l.isEmpty()) continue;
+            names.add(l.get());
+            qcNames.add(l.get());
+            // QC matches one name of a comma-separated ImageNet label (hotdog of "hotdog, hot dog, red hot").
+            if (l.get().indexOf(',') >= 0) for (String part : l.get().split(",")) qcNames.add(part.strip());
+        }
+        for (CameraConfig c : cfg.cameras().values()) {
+            for (GroupRule g : c.rules().groups().values()) {
+                // The rule engine compares labels exactly.
+                for (String l : g.labels()) {
+                    if (!names.contains(l)) throw unknown("cameras." + c.name() + ".groups." + g.name() + ".labels", l, names, model);
+                }
+            }
+        }
+        for (QcConfig q : cfg.qc().values()) {
+            for (String l : q.okLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ok_labels", l, qcNames, model);
+            for (String l : q.ngLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ng_labels", l, qcNames, model);
+        }
+    }
+
+    private static ConfigException unknown(String key, String label, Set<String> names, String model) {
+        String msg = key + ": \"" + label + "\" is not a label of " + model;
+        Optional<String> near = closest(label, names);
+        msg += near.map(n -> "; did you mean \"" + n + "\"?").orElse("; see the model's label file for its names");
+        return new ConfigException(msg);
+    }
+
+    /** The model label nearest to {@code label} by edit distance ignoring case, when it is near enough to be a typo. */
+    static Optional<String> closest(String label, Set<String> names) {
+        String wanted = label.toLowerCase(Locale.ROOT);
+        int limit = Math.min(MAX_EDITS, Math.max(1, wanted.length() / 3));
+        LevenshteinDistance distance = new LevenshteinDistance(limit);
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String n : names) {
+            int d = distance.apply(wanted, n.toLowerCase(Locale.ROOT));
+            if (d >= 0 && d < bestD) {
+                best = n;
+                bestD = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** What {@code check-config} could find of the model without the network: its spec, or why it was skipped. */
+    public record Offline(Optional<ModelSpec> spec, String skipped) {}
+
+    /**
+     * The config's model and labels as {@code run} would resolve them, from local files only: a catalog model neither
+     * installed nor in the mirror is skipped with the reason (check-config never downloads). A config {@code labels:}
+     * file that cannot be read is a {@link ConfigException}.
+     */
+    public static Offline resolveOffline(VigilConfig cfg, ModelStore store) {
+        String m = cfg.inference().model();
+        if (cfg.inference().mirror().isPresent()) store = store.withMirror(cfg.inference().mirror().get(), "models.mirror");
+        try {
+            ModelSpec spec;
+            Optional<ModelEntry> entry = store.models().find(m);
+            if (isFile(m) || entry.isEmpty()) {
+                spec = ModelSpec.of(store.resolve(m));
+            } else {
+                ModelStore.Location model = store.locate(entry.get());
+                ModelStore.Location labels = store.locate(entry.get().labels());
+                if (model.path().isEmpty() || labels.path().isEmpty()) {
+                    return new Offline(Optional.empty(), "model " + m + " is not downloaded yet (`vigil models pull " + m
+                            + "`); its labels are not checked");
+                }
+                spec = ModelSpec.of(new ResolvedModel(model.path().get(), labels.path(), entry));
+            }
+            if (cfg.inference().labels().isPresent()) {
+                try {
+                    spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
+                } catch (UncheckedIOException | IllegalArgumentException e) {
+                    throw new ConfigException("labels: " + e.getMessage()); // run would stop on the same file
+                }
+            }
+            return new Offline(Optional.of(spec), null);
+        } catch (CatalogException e) {
+            return new Offline(Optional.empty(), e.getMessage() + "; labels not checked");
+        }
+    }
+
+    private static boolean isFile(String m) {
+        try {
+            return Files.isRegularFile(Path.of(m));
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+}
