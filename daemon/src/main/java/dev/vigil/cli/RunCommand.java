@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    /** How long a stop asked during start waits for start to return: within systemd's and the 5 s. */
+    private static final Duration START_GRACE = Duration.ofSeconds(3);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file (default: the embedded demo).")
     Path config;
@@ -31,14 +34,21 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Handlers first: a SIGTERM while the config is read or the model loads is a clean stop (exit 0).
+        CountDownLatch terminated = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        installSignalHandlers(terminated, started);
         ModelStore store = ModelStore.fromEnvironment();
         if (mirror != null) store = store.withMirror(mirror, "--mirror");
-        VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages(store));
-        // Handlers first: a SIGTERM while the model loads is a clean stop (exit 0) as soon as start returns.
-        CountDownLatch terminated = new CountDownLatch(1);
-        installSignalHandlers(terminated);
-        // Every stage is built by the wiring, logging first; a failure closes what was built (GPIO outputs safe).
-        Vigil vigil = Wiring.start(cfg, Wiring.Parts.real(store, once));
+        Vigil vigil;
+        try {
+            VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages(store));
+            // Every stage is built by the wiring, logging first; a failure closes what was built (GPIO outputs safe).
+            vigil = Wiring.start(cfg, Wiring.Parts.real(store, once));
+        } finally {
+            started.countDown();
+        }
+        VigilConfig cfg = vigil.config();
         try {
             if (once) {
                 while (!vigil.awaitStopped(Duration.ofSeconds(1))) {
@@ -46,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             } else {
                 log.info("running; events in {}; stop with Ctrl-C or SIGTERM", cfg.events().dir().toAbsolutePath());
-                while (!terminated.await(1, java.util.concurrent.TimeUnit.SECONDS) && !vigil.awaitStopped(Duration.ZERO)) {
+                while (!terminated.await(1, TimeUnit.SECONDS) && !vigil.awaitStopped(Duration.ZERO)) {
                     // the daemon runs on its own threads
                 }
             }
@@ -72,19 +82,43 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
+     * A stop asked while start is still under way after a few seconds: the wiring loads the model first (a pull over a
+     * slow link, a file that does not come) and builds the rest, outputs included, in well under a second after it; so a
+     * start that slow is in the model, before any output exists, and exiting leaves nothing unsafe. Once start returns,
+     * the normal stop closes everything in order.
+     */
+    private static void exitIfStillStarting(CountDownLatch started) {
+        try {
+            if (started.await(START_GRACE.toMillis(), TimeUnit.MILLISECONDS)) return;
+        } catch (InterruptedException e) {
+            return;
+        }
+        log.warn("stopping while still starting (after {} s the model has not loaded); exiting without it",
+                START_GRACE.toSeconds());
+        System.exit(Main.EXIT_OK);
+    }
+
+    /**
      * SIGTERM and SIGINT stop the daemon cleanly and exit 0, as systemd expects of a normal stop. A JVM shutdown hook
      * alone would exit 143; sun.misc.Signal (jdk.unsupported, present in every JDK) lets the command return normally.
+     * SIGHUP (the JVM's default: shut down) and SIGUSR1/SIGUSR2 (the OS default: die without a word) never stop it:
+     * each is logged as ignored until a later version gives SIGHUP its usual meaning, a reload.
      */
     @SuppressWarnings("removal")
-    private static void installSignalHandlers(CountDownLatch terminated) {
-        sun.misc.SignalHandler h = sig -> {
+    private static void installSignalHandlers(CountDownLatch terminated, CountDownLatch started) {
+        sun.misc.SignalHandler stop = sig -> {
             log.info("SIG{}: stopping", sig.getName());
             terminated.countDown();
+            if (started.getCount() > 0) Thread.ofPlatform().name("vigil-stop").daemon(true).start(() -> exitIfStillStarting(started));
         };
-        for (String s : new String[] {"TERM", "INT"}) {
+        sun.misc.SignalHandler ignore = sig -> log.warn("SIG{}: ignored ({})", sig.getName(),
+                sig.getName().equals("HUP") ? "reload comes with a later version; restart vigil to apply a new config"
+                        : "vigil gives it no meaning");
+        for (String s : new String[] {"TERM", "INT", "HUP", "USR1", "USR2"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(s), h);
+                sun.misc.Signal.handle(new sun.misc.Signal(s), s.equals("TERM") || s.equals("INT") ? stop : ignore);
             } catch (IllegalArgumentException e) {
+                // The JVM keeps some signals for itself (SIGUSR2 on some platforms); it then handles them without dying.
                 log.debug("cannot handle SIG{}: {}", s, e.getMessage());
             }
         }

@@ -36,6 +36,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     /** The longest idle wait: the loop turns at least this often, which is what the health model watches. */
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+    /** Above a camera's own close limit (1.9 s), so only a close that hangs outside the capture thread is left. */
+    private static final Duration CAMERAS_CLOSE_LIMIT = Duration.ofMillis(2500);
 
     private final List<CameraPipeline> cameras;
     private final Analyzer analyzer;
@@ -164,13 +166,7 @@ public final class Daemon implements AutoCloseable {
      */
     void stop() {
         running = false;
-        for (CameraPipeline c : cameras) {
-            try {
-                c.camera.close();
-            } catch (RuntimeException e) {
-                log.warn("camera {}: close failed: {}", c.name(), e.getMessage());
-            }
-        }
+        closeCameras();
         signal.signal();
         try {
             if (inference.isAlive() && !stopped.await(3, TimeUnit.SECONDS)) {
@@ -179,6 +175,37 @@ public final class Daemon implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Closes every camera at once: a camera stuck in connect or read takes up to its close limit (1.9 s) to give up,
+     * and one after another ten of them would outlast systemd's stop timeout. Platform threads, not virtual ones: a
+     * close that waits inside a native call pins its carrier, and there are only as many carriers as cores.
+     */
+    private void closeCameras() {
+        List<Thread> closing = new ArrayList<>(cameras.size());
+        for (CameraPipeline c : cameras) {
+            closing.add(Thread.ofPlatform().name("close-" + c.name()).daemon(true).start(() -> {
+                try {
+                    c.camera.close();
+                } catch (RuntimeException e) {
+                    log.warn("camera {}: close failed: {}", c.name(), e.getMessage());
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + CAMERAS_CLOSE_LIMIT.toNanos();
+        try {
+            for (Thread t : closing) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) t.join(Duration.ofNanos(left));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int i = 0; i < closing.size(); i++) {
+            if (closing.get(i).isAlive()) log.warn("camera {}: still closing after {} ms; stopping without it",
+                    cameras.get(i).name(), CAMERAS_CLOSE_LIMIT.toMillis());
         }
     }
 

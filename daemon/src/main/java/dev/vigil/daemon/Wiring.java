@@ -11,6 +11,8 @@ import dev.vigil.decision.DecisionStage;
 import dev.vigil.events.EventFiles;
 import dev.vigil.events.EventRecorder;
 import dev.vigil.events.EventStore;
+import dev.vigil.config.ConfigException;
+import dev.vigil.events.EventDirectoryLockedException;
 import dev.vigil.events.EventStoreException;
 import dev.vigil.gpio.GpioPins;
 import dev.vigil.gpio.GpioStage;
@@ -179,6 +181,9 @@ public final class Wiring {
         EventStore events = null;
         try {
             events = EventStore.open(cfg.events().dir(), cfg.events().retention(), parts.eventFiles());
+        } catch (EventDirectoryLockedException e) {
+            // Running on without events would hide that the other vigil's record is the only one; stop here instead.
+            throw new ConfigException("events.dir: " + e.getMessage());
         } catch (EventStoreException e) {
             // Detection, alarms and metrics still run; only the record is missing until the directory is fixed.
             log.error("events: {}; running without recording events", e.getMessage());

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * ({@link EventRetention}) removes the oldest events (their lines first, through a rewritten journal that replaces the
  * old one by rename, then their snapshots) on a background thread when a limit is passed. A full disk makes room by
  * removing the oldest events and retries once; an event that still cannot be written is logged as lost and the daemon
- * goes on.
+ * goes on. One store writes to a directory: {@link EventDirectoryLock} refuses a second, in this process or another.
  *
  * <p>Thread-safe: the cameras' inference threads record concurrently; the HTTP API reads {@link #recent} and
  * {@link #snapshot}. One lock guards {@link KeptEvents} and the files.
@@ -54,6 +54,7 @@ public final class EventStore implements AutoCloseable {
     private final KeptEvents kept = new KeptEvents();
     private final EventJournal journal;
     private final EventRetention retention;
+    private EventDirectoryLock dirLock;
 
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong recorded = new AtomicLong();
@@ -101,15 +102,23 @@ public final class EventStore implements AutoCloseable {
                                    ExecutorService owned) {
         Path d = dir.toAbsolutePath().normalize();
         EventDirectory.checkUsable(d);
-        EventStore store = new EventStore(d, retention, files, clock, maintenance, owned);
+        // Before the journal is read: loading repairs and cleans the directory, which only its one writer may do.
+        EventDirectoryLock dirLock = EventDirectoryLock.acquire(d);
+        EventStore store = null;
         try {
+            store = new EventStore(d, retention, files, clock, maintenance, owned);
+            store.dirLock = dirLock;
             store.sequence.set(store.journal.load(store.kept));
+            store.maintain();
+            return store;
         } catch (IOException e) {
-            store.renderer.close();
+            store.close();
             throw new EventStoreException(d, "reading " + JOURNAL + " failed (" + EventDirectory.describe(e) + ")", e);
+        } catch (RuntimeException e) {
+            if (store != null) store.close();
+            else dirLock.close();
+            throw e;
         }
-        store.maintain();
-        return store;
     }
 
     public Path dir() { return dir; }
@@ -225,6 +234,7 @@ public final class EventStore implements AutoCloseable {
             }
         }
         renderer.close();
+        if (dirLock != null) dirLock.close();
     }
 
     private Optional<Event> lostEvent(Event event, IOException e) {

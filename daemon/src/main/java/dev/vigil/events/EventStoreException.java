@@ -8,9 +8,11 @@ public class EventStoreException extends RuntimeException {
     private final Path dir;
 
     EventStoreException(Path dir, String reason, Throwable cause) {
-        super("events directory " + dir + " cannot be used: " + reason
-                + "; fix: create it with write access for the user running vigil, or set events.dir to such a directory",
-                cause);
+        this(dir, reason, cause, "create it with write access for the user running vigil, or set events.dir to such a directory");
+    }
+
+    EventStoreException(Path dir, String reason, Throwable cause, String fix) {
+        super("events directory " + dir + " cannot be used: " + reason + "; fix: " + fix, cause);
         this.dir = dir;
     }
 
