@@ -4,6 +4,7 @@ import dev.vigil.postprocess.Classification;
 import dev.vigil.postprocess.Detection;
 import dev.vigil.rules.Trigger;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -23,10 +24,14 @@ public record FrameResult(String camera, long sequence, Instant frameTime, Strin
                           Analyzer.Kind kind, List<Detection> detections, List<Classification> top, List<Trigger> triggers,
                           StageTimings timings, long doneNanos) implements FrameOutcome {
 
+    /**
+     * The lists are handed over, not shared: the analysis builds them fresh for this frame and keeps no reference, so a
+     * read-only view makes the value immutable without copying each list again on the inference thread, every frame.
+     */
     public FrameResult {
-        detections = List.copyOf(detections);
-        top = List.copyOf(top);
-        triggers = List.copyOf(triggers);
+        detections = Collections.unmodifiableList(detections);
+        top = Collections.unmodifiableList(top);
+        triggers = Collections.unmodifiableList(triggers);
     }
 
     /** Detections for a detector, else each class as a whole-frame detection (what rules, snapshots and QC judge). */
