@@ -3,10 +3,12 @@ package dev.vigil.cli;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.daemon.Preflight;
 import dev.vigil.model.ModelStore;
 import dev.vigil.pipeline.LabelCheck;
 import dev.vigil.pipeline.ModelSpec;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Spec;
  * {@code vigil check-config FILE}: loads a config the way {@code vigil run} does and prints
  * {@code FILE: ok (N cameras: ...)} (after {@code FILE: warning: ...} lines on stderr for deprecated keys), or the
  * one-line error and exit 2. The group and QC labels are checked against the model's (from local files only: a model
- * not downloaded yet is a warning, not an error). Credentials never appear in the output.
+ * not downloaded yet is a warning, not an error), then what {@code run} would refuse on this machine ({@link Preflight}:
+ * the events directory, camera folders and files, the HTTP address), one line per problem, exit 2. Credentials never
+ * appear in the output.
  */
 @Command(name = "check-config",
         description = "Check a configuration file: every key, value and $${VAR}; prints its cameras, or the error (exit 2).")
@@ -61,7 +65,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
             err.flush();
             return e.exitCode();
         }
+        // What run would refuse on this machine: every problem, one line each.
+        List<String> problems = Preflight.problems(config, true);
+        for (String p : problems) err.println(file + ": " + p);
         err.flush();
+        if (!problems.isEmpty()) return ConfigException.EXIT_CODE;
         out.println(file + ": ok (" + ConfigLoader.summary(config) + ")");
         if (print) out.print(ConfigLoader.toYaml(config));
         out.flush();

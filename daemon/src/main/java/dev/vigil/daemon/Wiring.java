@@ -127,12 +127,15 @@ public final class Wiring {
 
     /**
      * Builds and starts everything. A model that cannot load, a GPIO pin that cannot be claimed or an HTTP address that
-     * cannot be bound fails here in one line, with what was already built closed again; an unusable events directory
-     * is one error line and the rest runs.
+     * cannot be bound fails here in one line, with what was already built closed again. An events directory, camera
+     * folder or HTTP address that cannot work ({@link Preflight}) fails before the model loads; an events directory that
+     * breaks between that check and its opening is one error line and the rest runs.
      */
     public static Vigil start(VigilConfig cfg, Parts parts) {
         if (parts.logging()) LogSetup.apply(cfg.logging()); // before anything logs
         for (String w : cfg.warnings()) log.warn("config: {}", w);
+        // Before the model loads and anything is recorded; a --once batch beside a running daemon only warns of the port.
+        Preflight.check(cfg, parts.sources().keySet(), parts.http() && !parts.once());
         ModelSpec spec = ModelSpec.of(parts.store().resolve(cfg.inference().model()));
         if (cfg.inference().labels().isPresent()) spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
         if (spec.labels().isPresent()) {

@@ -10,10 +10,13 @@ import dev.vigil.model.Downloader;
 import dev.vigil.model.ModelStore;
 import dev.vigil.testing.TestData;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,6 +37,13 @@ class CheckConfigCommandTest {
 
     @TempDir
     Path tmp;
+
+    /** The camera folders the configs below name exist, as they must for check-config to pass. */
+    @BeforeEach
+    void cameraFolders() throws Exception {
+        Files.createDirectories(tmp.resolve("yard"));
+        Files.createDirectories(tmp.resolve("x"));
+    }
 
     @Test
     void aGoodFileIsOkWithItsCameras() {
@@ -173,5 +183,64 @@ class CheckConfigCommandTest {
         assertEquals(2, r.code());
         assertEquals(file + ": cameras.door.groups.person.labels: \"person\" is not a label of ssd_mobilenet_v1_coco_quant;"
                 + " did you mean \"persn\"?\n", r.err());
+    }
+
+    // ---- what run would refuse on this machine (Preflight)
+
+    @Test
+    void anEventsDirWithAFileInItsPlaceAMissingFolderAndATakenPortAreOneLineEachAndExit2() throws Exception {
+        Path notADir = Files.writeString(tmp.resolve("events"), "a file where the events directory should be");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Path file = Files.writeString(tmp.resolve("three.yaml"), """
+                    http: { listen: "127.0.0.1:%d" }
+                    events: { dir: %s }
+                    cameras:
+                      door:
+                        source: { folder: %s }
+                        groups: { person: { labels: [person] } }
+                    """.formatted(port, notADir, tmp.resolve("no-such-folder")));
+            Run r = run(file.toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("", r.out());
+            assertEquals(file + ": events.dir: " + notADir + " is a file, not a directory; remove the file or set events.dir to a directory\n"
+                    + file + ": cameras.door.source.folder: " + tmp.resolve("no-such-folder") + " does not exist; create it or set the folder of a camera that exists\n"
+                    + file + ": http.listen: 127.0.0.1:" + port + " is in use by another process (a vigil already running?); stop it or set http.listen to a free port\n",
+                    r.err());
+        }
+    }
+
+    @Test
+    void anEventsDirUnderAFileCannotBeCreated() throws Exception {
+        Path blocker = Files.writeString(tmp.resolve("blocker"), "x");
+        Path file = Files.writeString(tmp.resolve("under.yaml"), """
+                http: { listen: "127.0.0.1:0" }
+                events: { dir: %s }
+                cameras:
+                  door:
+                    source: { folder: yard }
+                    groups: { person: { labels: [person] } }
+                """.formatted(blocker.resolve("events")));
+        Run r = run(file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(file + ": events.dir: " + blocker.resolve("events") + " cannot be created: " + blocker
+                + " is a file, not a directory; remove the file or set events.dir elsewhere\n", r.err());
+        assertFalse(Files.isDirectory(blocker), "nothing was changed");
+    }
+
+    @Test
+    void aMissingVideoFileIsRefusedAndACreatableEventsDirIsNotCreated() throws Exception {
+        Path file = Files.writeString(tmp.resolve("video.yaml"), """
+                http: { listen: "127.0.0.1:0" }
+                events: { dir: %s }
+                cameras:
+                  door:
+                    source: { file: gone.mp4 }
+                    groups: { person: { labels: [person] } }
+                """.formatted(tmp.resolve("new/events")));
+        Run r = run(file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(file + ": cameras.door.source.file: " + tmp.resolve("gone.mp4") + " does not exist; give an existing video file\n", r.err());
+        assertFalse(Files.exists(tmp.resolve("new")), "check-config creates nothing");
     }
 }
