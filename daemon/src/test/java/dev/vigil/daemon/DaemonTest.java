@@ -196,9 +196,11 @@ class DaemonTest {
     }
 
     @Test
-    void anUnusableEventsDirectoryIsOneErrorAndDetectionGoesOn() throws Exception {
-        Path notADir = Files.writeString(tmp.resolve("file"), "x");
-        String yaml = DOORBELL.replace("events: { dir: %s }", "events: { dir: " + notADir.resolve("events") + " }")
+    void anEventsDirectoryThatFailsToOpenAfterThePreflightIsOneErrorAndDetectionGoesOn() throws Exception {
+        // Writable, so the preflight passes (RunPreflightTest: a file in its place stops the start); its journal is a
+        // folder, which only the store's own opening finds.
+        Path dir = Files.createDirectories(tmp.resolve("events-broken").resolve("events.jsonl")).getParent();
+        String yaml = DOORBELL.replace("events: { dir: %s }", "events: { dir: " + dir + " }")
                 .formatted("{ folder: " + TestData.images().toAbsolutePath() + ", fps: 20, loop: false }");
         try (Vigil d = Wiring.start(ConfigLoader.parse(yaml, tmp, Map.of()), parts(true))) {
             assertTrue(d.awaitStopped(Duration.ofSeconds(60)));
