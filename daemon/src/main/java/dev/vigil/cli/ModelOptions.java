@@ -38,13 +38,17 @@ public final class ModelOptions {
     @Option(names = "--letterbox", description = "Keep the aspect ratio (pad) instead of stretching the image.")
     boolean letterbox;
 
+    @Option(names = "--allow-modified-model", description = "Load a model file named like a catalog model whose sha256 differs"
+            + " (warned; by default refused: a damaged model reports wrong classes).")
+    boolean allowModifiedModel;
+
     @Option(names = {"-v", "--verbose"}, description = "Log what happens (to stderr).")
     boolean verbose;
 
     static final String DEFAULT_CLASSIFIER = "mobilenet_v2_quant";
 
     ModelStore store() {
-        ModelStore s = ModelStore.fromEnvironment();
+        ModelStore s = ModelStore.fromEnvironment().allowingModifiedModels(allowModifiedModel);
         return mirror == null ? s : s.withMirror(mirror, "--mirror");
     }
 

@@ -5,6 +5,7 @@ import dev.vigil.model.ModelEntry;
 import dev.vigil.model.ModelStore;
 import dev.vigil.model.ModelStore.Location;
 import dev.vigil.model.ModelStore.Status;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,24 +104,61 @@ public final class ModelsCommand extends CatalogCommand {
         }
     }
 
-    @Command(name = "verify",             description = "Check the sha256 of the installed and mirror copies (all models, or the ones named). Exit 1 on a mismatch.")
+    @Command(name = "verify",             description = "Check the sha256 of the installed and mirror copies (all models, or the ones named),"
+            + " or of model FILEs against the catalog entry of the same name. Exit 1 on a mismatch.")
     static final class Verify implements Callable<Integer> {
         @Mixin HelpOption help;
         @ParentCommand ModelsCommand parent;
         @Spec CommandSpec spec;
 
-        @Parameters(arity = "0..*", paramLabel = "NAME", description = "Catalog names; default: all.")
+        @Parameters(arity = "0..*", paramLabel = "NAME|FILE", description = "Catalog names or model files; default: all catalog models.")
         List<String> names = List.of();
 
         @Override public Integer call() {
             ModelStore store = parent.store();
-            List<ModelEntry> entries = selected(store.models(), names);
-            var report = new VerifyReport(spec.commandLine().getOut());
-            for (ModelEntry e : entries) {
-                report.add(e.name(), store.verify(e));
-                report.add(e.name() + " labels", store.verify(e.labels()));
+            var out = spec.commandLine().getOut();
+            List<String> catalogNames = new ArrayList<>();
+            int bad = 0;
+            for (String n : names) {
+                if (store.models().find(n).isPresent() || !looksLikeFile(n)) {
+                    catalogNames.add(n);
+                    continue;
+                }
+                Path file = Path.of(n);
+                if (!Files.isRegularFile(file)) throw CatalogException.unknown("model file " + n + " does not exist; give an existing file or a catalog name");
+                bad += verifyFile(store.check(file), out) ? 0 : 1;
             }
-            return report.finish();
+            if (!catalogNames.isEmpty() || names.isEmpty()) {
+                List<ModelEntry> entries = selected(store.models(), catalogNames);
+                var report = new VerifyReport(out);
+                for (ModelEntry e : entries) {
+                    report.add(e.name(), store.verify(e));
+                    report.add(e.name() + " labels", store.verify(e.labels()));
+                }
+                bad += report.finish();
+            }
+            out.flush();
+            return bad == 0 ? 0 : 1;
+        }
+
+        private static boolean looksLikeFile(String n) {
+            return n.contains("/") || n.contains("\\") || n.endsWith(".tflite") || Files.isRegularFile(Path.of(n));
+        }
+
+        /** One line: ok, MISMATCH or "not in catalog"; false on a mismatch. */
+        private static boolean verifyFile(ModelStore.FileCheck c, java.io.PrintWriter out) {
+            if (c.byBytes().isPresent()) {
+                ModelEntry e = c.byBytes().get();
+                out.println("ok        " + c.file() + ": sha256 " + c.sha256() + " is catalog model " + e.name()
+                        + (c.byName().isPresent() && c.byName().get() != e ? " (though named like " + c.byName().get().name() + ")" : ""));
+                return true;
+            }
+            if (c.mismatch()) {
+                out.println("MISMATCH  " + c.mismatchLine() + "; pull the catalog copy (`vigil models pull " + c.byName().get().name() + "`)");
+                return false;
+            }
+            out.println("unknown   " + c.file() + ": sha256 " + c.sha256() + " is not in the catalog (no entry has its name or its bytes)");
+            return true;
         }
     }
 }

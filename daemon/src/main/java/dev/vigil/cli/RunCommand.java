@@ -32,13 +32,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--mirror", paramLabel = "DIR", description = "Folder tried for models and images before downloading.")
     Path mirror;
 
+    @Option(names = "--allow-modified-model", description = "Load a model file named like a catalog model whose sha256 differs"
+            + " (warned; by default refused: a damaged model reports wrong classes).")
+    boolean allowModifiedModel;
+
     @Override
     public Integer call() throws Exception {
         // Handlers first: a SIGTERM while the config is read or the model loads is a clean stop (exit 0).
         CountDownLatch terminated = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         installSignalHandlers(terminated, started);
-        ModelStore store = ModelStore.fromEnvironment();
+        ModelStore store = ModelStore.fromEnvironment().allowingModifiedModels(allowModifiedModel);
         if (mirror != null) store = store.withMirror(mirror, "--mirror");
         Vigil vigil;
         try {

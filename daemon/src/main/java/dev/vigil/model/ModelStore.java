@@ -33,6 +33,7 @@ public final class ModelStore {
     private final Supplier<Catalog<ImageEntry>> images;
     private final Downloader downloader;
     private final VerifiedFiles verified;
+    private final boolean allowModified;
 
     /** A mirror folder and the setting it came from, named in messages so a wrong path is easy to fix. */
     public record Mirror(Path dir, String setting) {}
@@ -51,11 +52,12 @@ public final class ModelStore {
 
     /** @param mirror null when there is none */
     public ModelStore(Path home, Mirror mirror, Catalog<ModelEntry> models, Catalog<ImageEntry> images, Downloader downloader) {
-        this(home, mirror, models, () -> images, downloader);
+        this(home, mirror, models, () -> images, downloader, false);
     }
 
     private ModelStore(Path home, Mirror mirror, Catalog<ModelEntry> models, Supplier<Catalog<ImageEntry>> images,
-                       Downloader downloader) {
+                       Downloader downloader, boolean allowModified) {
+        this.allowModified = allowModified;
         this.home = home;
         this.mirror = mirror;
         this.models = models;
@@ -71,7 +73,7 @@ public final class ModelStore {
      */
     public static ModelStore fromEnvironment() {
         return new ModelStore(defaultHome(), environmentMirror(), Catalog.builtinModels(), Catalog::builtinImages,
-                Downloader.standard());
+                Downloader.standard(), false);
     }
 
     static Path defaultHome() {
@@ -98,7 +100,15 @@ public final class ModelStore {
 
     /** The same store with another mirror, e.g. from a config key; {@code setting} names it in messages. */
     public ModelStore withMirror(Path dir, String setting) {
-        return new ModelStore(home, dir == null ? null : new Mirror(dir, setting), models, images, downloader);
+        return new ModelStore(home, dir == null ? null : new Mirror(dir, setting), models, images, downloader, allowModified);
+    }
+
+    /**
+     * The same store, loading a model file named like a catalog model whose bytes differ (see {@link #resolve(String)})
+     * with a warning instead of refusing it: for a catalog network changed on purpose (metadata added, re-quantized).
+     */
+    public ModelStore allowingModifiedModels(boolean allow) {
+        return new ModelStore(home, mirror, models, images, downloader, allow);
     }
 
     public Path home() { return home; }
@@ -117,7 +127,9 @@ public final class ModelStore {
 
     /**
      * A model given as an existing file path or a catalog name (fetched if needed).
-     * Anything else is an error listing the catalog names.
+     * Anything else is an error listing the catalog names. A file named like a catalog model (its {@code file}, or its
+     * name with {@code .tflite}) whose sha256 differs is refused (exit 3) unless {@link #allowingModifiedModels}: a
+     * bit-flipped detector loads and reports "class 0" where it should say "person".
      */
     public ResolvedModel resolve(String nameOrPath) {
         Path path = asPath(nameOrPath);
@@ -230,8 +242,51 @@ public final class ModelStore {
 
     private ResolvedModel resolvePlain(Path model) {
         Optional<ModelEntry> entry = recognize(model);
+        if (entry.isEmpty()) {
+            Optional<ModelEntry> named = namedLike(model);
+            if (named.isPresent()) {
+                String why = modified(model, named.get(), Sha256.of(model));
+                if (!allowModified) throw CatalogException.unavailable(why + "; pull the catalog copy (`vigil models pull "
+                        + named.get().name() + "`), rename the file if it is another model, or pass --allow-modified-model");
+                log.warn("{}; loading it as {} because modified models are allowed", why, named.get().name());
+                entry = named;
+            }
+        }
         Optional<Path> labels = entry.flatMap(e -> knownLabels(model, e.labels())).or(() -> labelsNextTo(model));
         return new ResolvedModel(model, labels, entry);
+    }
+
+    /** What a model file is to the catalog: see {@link FileCheck}. Always hashes the file. */
+    public FileCheck check(Path file) {
+        String sha = Sha256.compute(file);
+        Optional<ModelEntry> byBytes = models.entries().values().stream().filter(e -> e.sha256().equals(sha)).findFirst();
+        return new FileCheck(file, sha, byBytes, namedLike(file));
+    }
+
+    /**
+     * A model file against the catalog.
+     *
+     * @param byBytes the entry with exactly these bytes
+     * @param byName  the entry whose file name (or name with {@code .tflite}) the file has
+     */
+    public record FileCheck(Path file, String sha256, Optional<ModelEntry> byBytes, Optional<ModelEntry> byName) {
+
+        /** Named like a catalog model but not its bytes: damaged, or changed since it was published. */
+        public boolean mismatch() { return byBytes.isEmpty() && byName.isPresent(); }
+
+        /** The one line saying so, as the load refusal and {@code models verify} give it. */
+        public String mismatchLine() { return modified(file, byName.orElseThrow(), sha256); }
+    }
+
+    static String modified(Path file, ModelEntry e, String actual) {
+        return "model file " + file + " is named like catalog model " + e.name() + " but its sha256 is " + actual
+                + ", expected " + e.sha256() + ": it may be corrupt or modified";
+    }
+
+    /** The entry this file is named like, whatever its bytes. */
+    private Optional<ModelEntry> namedLike(Path file) {
+        String n = file.getFileName().toString();
+        return models.entries().values().stream().filter(e -> n.equals(e.file()) || n.equals(e.name() + ".tflite")).findFirst();
     }
 
     /** The catalog entry with exactly these bytes; sizes are compared first, so most files are never hashed. */
