@@ -60,6 +60,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             if (model.spec().isEmpty()) err.println(file + ": warning: " + model.skipped());
             ModelSpec m = model.spec().orElse(null);
             if (m != null && m.labels().isPresent()) LabelCheck.check(config, m.labels().get(), m.name());
+            if (m != null) for (String w : LabelCheck.scoreFloorWarnings(config, m)) err.println(file + ": warning: " + w);
         } catch (ConfigException e) {
             err.println(e.in(file).located());
             err.flush();

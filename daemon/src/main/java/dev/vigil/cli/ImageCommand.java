@@ -68,6 +68,8 @@ abstract class ImageCommand implements Callable<Integer> {
         Analyzer.Options options = model.analyzerOptions(kind(), top()); // usage errors before any model is fetched
         float minScore = minScore();
         try (Analyzer a = Analyzer.open(model.spec(kind()), options)) {
+            if (kind() == Analyzer.Kind.DETECTOR) a.spec().belowScoreFloor("--min-score", minScore)
+                    .ifPresent(w -> spec.commandLine().getErr().println("vigil: warning: " + w));
             for (Path f : files) {
                 ObjectNode line = JSON.objectNode();
                 line.put("image", f.toString());

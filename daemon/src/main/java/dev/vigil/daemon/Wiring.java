@@ -145,6 +145,7 @@ public final class Wiring {
                 throw cfg.file().map(e::in).orElse(e);
             }
         }
+        for (String w : LabelCheck.scoreFloorWarnings(cfg, spec)) log.warn("config: {}", w);
         Analyzer analyzer = parts.analyzers().open(spec, new Analyzer.Options(cfg.inference().engine().word(),
                 cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100));
         List<AutoCloseable> built = new ArrayList<>();

@@ -14,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +63,17 @@ public final class LabelCheck {
             for (String l : q.okLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ok_labels", l, qcNames, model);
             for (String l : q.ngLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ng_labels", l, qcNames, model);
         }
+    }
+
+    /** Each group threshold below the model's decoding floor, as a warning line naming the key (see ModelSpec#belowScoreFloor). */
+    public static List<String> scoreFloorWarnings(VigilConfig cfg, ModelSpec spec) {
+        List<String> out = new ArrayList<>();
+        for (CameraConfig c : cfg.enabledCameras()) {
+            for (GroupRule g : c.rules().groups().values()) {
+                spec.belowScoreFloor("cameras." + c.name() + ".groups." + g.name() + ".min_score", g.minScore()).ifPresent(out::add);
+            }
+        }
+        return out;
     }
 
     private static ConfigException unknown(String key, String label, Set<String> names, String model) {

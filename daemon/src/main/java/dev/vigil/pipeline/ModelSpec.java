@@ -54,6 +54,18 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
         return Optional.empty();
     }
 
+    /**
+     * A detection threshold below the decoding's {@code min_score} is honoured (the decoder uses the caller's); this is
+     * the warning line saying so, e.g. {@code --min-score 0.2 is below 0.4, ...}, or empty when it is not below.
+     *
+     * @param setting where the threshold was set, named in the line ({@code --min-score}, a config key)
+     */
+    public Optional<String> belowScoreFloor(String setting, float threshold) {
+        if (decoding.isEmpty() || threshold >= decoding.get().minScore()) return Optional.empty();
+        return Optional.of(setting + " " + threshold + " is below " + decoding.get().minScore() + ", the decoding min_score of "
+                + name + ": honoured, though this raw SSD's scores under it are mostly noise and take longer to decode");
+    }
+
     public ModelSpec withLabels(Labels l) { return new ModelSpec(model, name, Optional.of(l), normalization, kind, decoding); }
 
     public ModelSpec withKind(Analyzer.Kind k) { return new ModelSpec(model, name, labels, normalization, Optional.ofNullable(k), decoding); }

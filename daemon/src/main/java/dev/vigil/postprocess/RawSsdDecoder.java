@@ -134,7 +134,8 @@ public final class RawSsdDecoder implements DetectionDecoder {
     @Override
     public void decode(InferenceEngine engine, Detections out, float minScore) {
         out.clear();
-        float threshold = Math.max(minScore, spec.minScore());
+        // The caller's threshold as given, also below the spec's min_score: where it is set, ModelSpec.belowScoreFloor warns.
+        float threshold = minScore;
         if (threshold != lastThreshold) {
             lastThreshold = threshold;
             rawThreshold = spec.sigmoid() ? logit(threshold) : threshold;

@@ -42,7 +42,10 @@ import java.util.stream.Collectors;
  *
  * @param inputSize  the model's (square) input side in pixels; a layer has ceil(input_size / stride) cells a side
  * @param boxScales  divisors of the box encodings (y, x, h, w), as the SSD box coder's scale factors
- * @param minScore   the lowest score the decoder reports (a caller's higher threshold wins)
+ * @param minScore   the threshold of the model's reference decoding (MediaPipe's min_score_thresh): below it a raw
+ *                   SSD's scores are mostly noise and every one of them is a candidate to sort. A caller's threshold
+ *                   is what the decoder uses, also a lower one; where it is set, a lower one is warned of
+ *                   ({@code ModelSpec.belowScoreFloor}), never silently raised
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SsdSpec(

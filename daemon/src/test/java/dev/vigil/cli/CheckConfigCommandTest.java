@@ -243,4 +243,21 @@ class CheckConfigCommandTest {
         assertEquals(file + ": cameras.door.source.file: " + tmp.resolve("gone.mp4") + " does not exist; give an existing video file\n", r.err());
         assertFalse(Files.exists(tmp.resolve("new")), "check-config creates nothing");
     }
+
+    @Test
+    void aGroupThresholdBelowTheDetectorsDecodingFloorIsAWarningNotAChange() throws Exception {
+        Path file = Files.writeString(tmp.resolve("oid.yaml"), """
+                model: ssd_mobilenet_v2_oidv4
+                http: { listen: "127.0.0.1:0" }
+                cameras:
+                  door:
+                    source: { folder: yard }
+                    groups: { person: { labels: [Person], min_score: 0.3 }, car: { labels: [Car], min_score: 0.5 } }
+                """);
+        Run r = run(file.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(file + ": warning: cameras.door.groups.person.min_score 0.3 is below 0.4, the decoding min_score of"
+                + " ssd_mobilenet_v2_oidv4: honoured, though this raw SSD's scores under it are mostly noise and take longer to decode\n",
+                r.err());
+    }
 }

@@ -69,13 +69,16 @@ class RawSsdDecoderTest {
     }
 
     @Test
-    void backgroundAndLowScoresAreNotReportedAndTheCallersHigherThresholdWins() {
+    void backgroundIsNotReportedAndTheCallersThresholdIsTheOneUsedBelowOrAboveTheSpecs() {
         Fake f = new Fake();
         f.box(0, 0.25f, 0.25f, 0.2f, 0.2f).score(0, 0, 0.99f).score(0, 1, 0.5f);
         f.box(3, 0.75f, 0.75f, 0.2f, 0.2f).score(3, 2, 0.29f);
-        Detections out = decode(spec(0.5f, 10, true), f, 0.0f); // spec min_score 0.3
-        assertEquals(1, out.count());
-        assertDetection(out, 0, 1, 0.5f, 0.15f, 0.15f, 0.35f, 0.35f);
+        // spec min_score 0.3: a lower threshold is honoured, never raised to it
+        Detections low = decode(spec(0.5f, 10, true), f, 0.2f);
+        assertEquals(2, low.count());
+        assertDetection(low, 0, 1, 0.5f, 0.15f, 0.15f, 0.35f, 0.35f);
+        assertEquals(0.29f, low.score(1), 1e-5f);
+        assertEquals(1, decode(spec(0.5f, 10, true), f, 0.3f).count());
         assertEquals(0, decode(spec(0.5f, 10, true), f, 0.6f).count());
     }
 
