@@ -23,6 +23,10 @@ public final class ModelOptions {
     @Option(names = "--labels", paramLabel = "FILE", description = "Label file (default: the model's metadata or catalog entry).")
     Path labels;
 
+    @Option(names = "--labels-locale", paramLabel = "LOCALE", defaultValue = "en",
+            description = "Of a model whose metadata packs label files per locale (IDs, display names), the names of this locale (default: ${DEFAULT-VALUE}).")
+    String labelsLocale;
+
     @Option(names = {"-t", "--threads"}, defaultValue = "2", description = "CPU threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -70,7 +74,7 @@ public final class ModelOptions {
         ModelStore store = store();
         String name = model != null ? model
                 : kind == Analyzer.Kind.CLASSIFIER ? DEFAULT_CLASSIFIER : store.defaultModel().name();
-        ModelSpec s = ModelSpec.of(store.resolve(name));
+        ModelSpec s = ModelSpec.of(store.resolve(name), labelsLocale);
         if (labels != null) {
             try {
                 s = s.withLabels(Labels.read(labels));

@@ -20,7 +20,7 @@ final class ConfigReader {
 
     /** The top-level keys; a later section (mqtt) is added here and read in {@link #read}. */
     static final List<String> TOP_KEYS = List.of("model", "threads", "engine", "delegate", "edgetpu_device", "labels",
-            "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging");
+            "labels_locale", "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging");
 
     private ConfigReader() {}
 
@@ -59,6 +59,7 @@ final class ConfigReader {
         ConfigNode tpu = root.get("edgetpu_device");
         Optional<String> edgetpuDevice = tpu.missing() ? Optional.empty() : Optional.of(tpu.text("").strip());
         Optional<Path> labels = Optional.ofNullable(root.get("labels").path(null));
+        String locale = root.get("labels_locale").text(InferenceConfig.DEFAULT_LABELS_LOCALE).strip();
         ConfigNode models = root.get("models");
         Optional<Path> mirror = Optional.empty();
         if (!models.missing()) {
@@ -67,7 +68,7 @@ final class ConfigReader {
         }
         String theModel = model;
         Optional<Path> theMirror = mirror;
-        return root.make(() -> new InferenceConfig(theModel, threads, engine, delegate, edgetpuDevice, labels, theMirror));
+        return root.make(() -> new InferenceConfig(theModel, threads, engine, delegate, edgetpuDevice, labels, theMirror, locale));
     }
 
     private static HttpConfig http(ConfigNode n) {

@@ -9,21 +9,33 @@ import java.util.Optional;
 
 /**
  * The model and how it runs (top-level keys {@code model}, {@code threads}, {@code engine}, {@code delegate},
- * {@code edgetpu_device}, {@code labels} and {@code models.mirror}).
+ * {@code edgetpu_device}, {@code labels}, {@code labels_locale} and {@code models.mirror}).
  *
  * @param model         a catalog name, or a model file (resolved against the config's folder); not checked here,
  *                      {@code ModelStore.resolve} does that with the catalog at hand
  * @param edgetpuDevice Edge TPU device (usb, pci, usb:N, pci:N or a path); empty for the first found
  * @param labels        a label file overriding the model's own
  * @param mirror        a folder tried for models before downloading
+ * @param labelsLocale  of a model whose metadata packs label files per locale (IDs, then display names), the locale
+ *                      whose names are used ({@code labels_locale}, default {@code en})
  */
 public record InferenceConfig(String model, int threads, Engine engine, Delegate delegate, Optional<String> edgetpuDevice,
-                              Optional<Path> labels, Optional<Path> mirror) {
+                              Optional<Path> labels, Optional<Path> mirror, String labelsLocale) {
 
     public static final String DEFAULT_MODEL = "ssd_mobilenet_v1_coco_quant";
     public static final int DEFAULT_THREADS = 2;
+    public static final String DEFAULT_LABELS_LOCALE = "en";
+    private static final java.util.regex.Pattern LOCALE = java.util.regex.Pattern.compile("[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*");
+
+    /** With the default labels locale. */
+    public InferenceConfig(String model, int threads, Engine engine, Delegate delegate, Optional<String> edgetpuDevice,
+                           Optional<Path> labels, Optional<Path> mirror) {
+        this(model, threads, engine, delegate, edgetpuDevice, labels, mirror, DEFAULT_LABELS_LOCALE);
+    }
 
     public InferenceConfig {
+        if (labelsLocale == null || !LOCALE.matcher(labelsLocale).matches())
+            throw ConfigException.at("labels_locale", "\"" + labelsLocale + "\" is not a locale; give a language tag such as en or de-CH");
         if (model == null || model.isBlank()) throw ConfigException.at("model", "is empty; give a catalog name (see vigil models list) or a .tflite file");
         Check.atLeast("threads", threads, 1);
         if (edgetpuDevice.isPresent() && edgetpuDevice.get().isBlank()) {

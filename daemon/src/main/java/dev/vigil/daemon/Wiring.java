@@ -136,7 +136,7 @@ public final class Wiring {
         for (String w : cfg.warnings()) log.warn("config: {}", w);
         // Before the model loads and anything is recorded; a --once batch beside a running daemon only warns of the port.
         Preflight.check(cfg, parts.sources().keySet(), parts.http() && !parts.once());
-        ModelSpec spec = ModelSpec.of(parts.store().resolve(cfg.inference().model()));
+        ModelSpec spec = ModelSpec.of(parts.store().resolve(cfg.inference().model()), cfg.inference().labelsLocale());
         if (cfg.inference().labels().isPresent()) spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
         if (spec.labels().isPresent()) {
             try {

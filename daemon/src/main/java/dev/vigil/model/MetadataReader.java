@@ -20,7 +20,7 @@ final class MetadataReader {
 
     private static final Logger log = LoggerFactory.getLogger(MetadataReader.class);
 
-    static ModelMetadata read(Path model) {
+    static ModelMetadata read(Path model, String locale) {
         // The file is mapped, not copied, and unmapped when the arena closes: models are megabytes, the
         // metadata a few hundred bytes of them. Everything kept is copied out before the arena closes.
         try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(model, StandardOpenOption.READ)) {
@@ -32,7 +32,7 @@ final class MetadataReader {
             if (metadata == null || !FlatTable.hasIdentifier(metadata, MetadataSchema.IDENTIFIER)) {
                 return ModelMetadata.none(model);
             }
-            return parse(model, FlatTable.root(metadata));
+            return parse(model, FlatTable.root(metadata), locale);
         } catch (Exception e) {
             // A damaged or foreign file: offsets out of range, bad UTF-8, an unreadable path.
             log.debug("{}: no readable TFLite metadata ({})", model, e.toString());
@@ -62,7 +62,7 @@ final class MetadataReader {
         return null;
     }
 
-    private static ModelMetadata parse(Path model, FlatTable root) {
+    private static ModelMetadata parse(Path model, FlatTable root, String locale) {
         List<TensorInfo> inputs = List.of();
         List<TensorInfo> outputs = List.of();
         List<AssociatedFile> files = new ArrayList<>(files(root, MetadataSchema.MODEL_FILES));
@@ -73,7 +73,7 @@ final class MetadataReader {
             outputs = tensors(main, MetadataSchema.SUBGRAPH_OUTPUTS);
             files.addAll(files(main, MetadataSchema.SUBGRAPH_FILES));
         }
-        Optional<String> labelFile = labelFile(outputs);
+        Optional<String> labelFile = labelFile(outputs, locale);
         Optional<List<String>> labels = labelFile.flatMap(name -> {
             Optional<List<String>> lines = AppendedZip.lines(model, name);
             if (lines.isEmpty()) log.warn("{}: metadata names label file {} but the model has no such packed file", model, name);
@@ -86,16 +86,30 @@ final class MetadataReader {
                 inputs, outputs, files, labelFile, labels);
     }
 
-    private static Optional<String> labelFile(List<TensorInfo> outputs) {
+    /**
+     * The schema: "If multiple files of the same type are present, the first one is used by default; additional ones
+     * are to be distinguished from one another by their specified locale." The first is typically machine IDs
+     * ({@code /m/0jbk}) and a later one the display names ({@code Animal}, locale {@code en}), as the TFLite Task
+     * library reads them: the file of the wanted locale (exactly, then by language) wins, else the first.
+     */
+    private static Optional<String> labelFile(List<TensorInfo> outputs, String locale) {
         for (AssociatedFile.Type wanted : List.of(AssociatedFile.Type.TENSOR_AXIS_LABELS, AssociatedFile.Type.TENSOR_VALUE_LABELS)) {
             for (TensorInfo t : outputs) {
-                for (AssociatedFile f : t.files()) {
-                    // Several files of one type differ by locale; the schema makes the first the default.
-                    if (f.type() == wanted && !f.name().isEmpty()) return Optional.of(f.name());
-                }
+                List<AssociatedFile> files = t.files().stream().filter(f -> f.type() == wanted && !f.name().isEmpty()).toList();
+                if (files.isEmpty()) continue;
+                String want = normalized(locale);
+                String language = want.split("-")[0];
+                return files.stream().filter(f -> normalized(f.locale()).equals(want)).findFirst()
+                        .or(() -> files.stream().filter(f -> !f.locale().isEmpty() && normalized(f.locale()).split("-")[0].equals(language)).findFirst())
+                        .or(() -> Optional.of(files.getFirst()))
+                        .map(AssociatedFile::name);
             }
         }
         return Optional.empty();
+    }
+
+    private static String normalized(String locale) {
+        return locale == null ? "" : locale.strip().replace('_', '-').toLowerCase(java.util.Locale.ROOT);
     }
 
     private static List<TensorInfo> tensors(FlatTable subgraph, int field) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param outputs   metadata of the main subgraph's output tensors, in the graph's order
  * @param files     model- and subgraph-level associated files
  * @param labelFile the label file of the first output that names one ({@code TENSOR_AXIS_LABELS} first,
- *                  then {@code TENSOR_VALUE_LABELS})
+ *                  then {@code TENSOR_VALUE_LABELS}); of several, the one of the locale read with
  * @param labels    that file's lines, read from the appended ZIP archive; empty when the archive lacks it
  */
 public record ModelMetadata(
@@ -41,9 +41,20 @@ public record ModelMetadata(
         labels = labels.map(List::copyOf);
     }
 
-    /** Reads the metadata of {@code model}; never throws (see the class comment). */
+    /** The locale whose label file is used when several are packed and none is configured. */
+    public static final String DEFAULT_LOCALE = "en";
+
+    /** Reads the metadata of {@code model} with the labels of {@link #DEFAULT_LOCALE}; never throws (see the class comment). */
     public static ModelMetadata read(Path model) {
-        return MetadataReader.read(model);
+        return MetadataReader.read(model, DEFAULT_LOCALE);
+    }
+
+    /**
+     * Reads the metadata of {@code model}; of several label files for one output (machine IDs first, display names by
+     * locale after), {@link #labelFile()} is the one of {@code locale} (e.g. {@code en}, {@code de-CH}), else the first.
+     */
+    public static ModelMetadata read(Path model, String locale) {
+        return MetadataReader.read(model, locale);
     }
 
     /** The metadata of a model that has none. */

@@ -115,7 +115,7 @@ public final class LabelCheck {
             ModelSpec spec;
             Optional<ModelEntry> entry = store.models().find(m);
             if (isFile(m) || entry.isEmpty()) {
-                spec = ModelSpec.of(store.resolve(m));
+                spec = ModelSpec.of(store.resolve(m), cfg.inference().labelsLocale());
             } else {
                 ModelStore.Location model = store.locate(entry.get());
                 ModelStore.Location labels = store.locate(entry.get().labels());
@@ -123,7 +123,7 @@ public final class LabelCheck {
                     return new Offline(Optional.empty(), "model " + m + " is not downloaded yet (`vigil models pull " + m
                             + "`); its labels are not checked");
                 }
-                spec = ModelSpec.of(new ResolvedModel(model.path().get(), labels.path(), entry));
+                spec = ModelSpec.of(new ResolvedModel(model.path().get(), labels.path(), entry), cfg.inference().labelsLocale());
             }
             if (cfg.inference().labels().isPresent()) {
                 try {

@@ -18,9 +18,14 @@ import java.util.Optional;
 public record ModelSpec(Path model, String name, Optional<Labels> labels, Optional<Normalization> normalization,
                         Optional<Analyzer.Kind> kind, Optional<SsdSpec> decoding) {
 
-    /** A model file with what it carries itself (metadata) and what lies next to it. */
+    /** A model file with what it carries itself (metadata, its labels in English) and what lies next to it. */
     public static ModelSpec forFile(Path model) {
-        ModelMetadata meta = ModelMetadata.read(model);
+        return forFile(model, ModelMetadata.DEFAULT_LOCALE);
+    }
+
+    /** As {@link #forFile(Path)}, the metadata's label file of {@code locale} when it packs one per locale. */
+    public static ModelSpec forFile(Path model, String locale) {
+        ModelMetadata meta = ModelMetadata.read(model, locale);
         Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0).from(model.getFileName() + " metadata")).or(() -> sidecarLabels(model));
         Optional<SsdSpec> decoding = Files.isRegularFile(SsdSpec.sidecar(model)) ? SsdSpec.forModel(model) : Optional.empty();
         return new ModelSpec(model, model.getFileName().toString(), labels, meta.inputNormalization(), Optional.empty(), decoding);
@@ -31,7 +36,12 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
      * carries; the file's metadata and sidecars fill the rest.
      */
     public static ModelSpec of(ResolvedModel r) {
-        ModelSpec s = forFile(r.model());
+        return of(r, ModelMetadata.DEFAULT_LOCALE);
+    }
+
+    /** As {@link #of(ResolvedModel)}, the metadata's labels in {@code locale}. */
+    public static ModelSpec of(ResolvedModel r, String locale) {
+        ModelSpec s = forFile(r.model(), locale);
         if (r.labels().isPresent()) s = s.withLabels(Labels.read(r.labels().get()));
         if (r.entry().isEmpty()) return s;
         ModelEntry e = r.entry().get();
