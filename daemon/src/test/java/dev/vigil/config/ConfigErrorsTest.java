@@ -67,8 +67,8 @@ class ConfigErrorsTest {
     void unknownKeysAtEveryLevel() {
         assertEquals("cameras.door.groupz: unknown key; expected one of source, groups, zones, masks, confirm, cooldown_s,"
                 + " tracking, track_iou, motion, enabled, min_score", error(door("source: { folder: x }\ngroupz: {}\n" + GROUPS)));
-        assertEquals("mqtt: unknown key; expected one of model, threads, engine, delegate, edgetpu_device, labels, models,"
-                + " http, events, cameras, " + String.join(", ", ConfigLoader.TOP_KEYS.subList(10, ConfigLoader.TOP_KEYS.size())),
+        assertEquals("mqtt: unknown key; expected one of model, threads, engine, delegate, edgetpu_device, labels, labels_locale, models,"
+                + " http, events, cameras, " + String.join(", ", ConfigLoader.TOP_KEYS.subList(11, ConfigLoader.TOP_KEYS.size())),
                 error("mqtt: { host: x }\n" + camera("{ folder: x }", "")));
         assertEquals("cameras.door.groups.person.min_scor: unknown key; expected one of labels, min_score, min_area, max_area",
                 error(door("source: { folder: x }\ngroups: { person: { labels: [person], min_scor: 0.5 } }")));
@@ -104,8 +104,8 @@ class ConfigErrorsTest {
         assertEquals("cameras.door.source.folder: expected text, got a mapping", error(camera("{ folder: { path: x } }", "")));
         assertEquals("cameras: expected a mapping of camera name to settings, e.g. door: {source: {stream: rtsp://...},"
                 + " groups: {person: {labels: [person]}}}, got a list of 1 item", error("cameras: [door]"));
-        assertEquals("config: expected a mapping of settings (model, threads, engine, delegate, edgetpu_device, labels, models,"
-                + " http, events, cameras, " + String.join(", ", ConfigLoader.TOP_KEYS.subList(10, ConfigLoader.TOP_KEYS.size()))
+        assertEquals("config: expected a mapping of settings (model, threads, engine, delegate, edgetpu_device, labels, labels_locale, models,"
+                + " http, events, cameras, " + String.join(", ", ConfigLoader.TOP_KEYS.subList(11, ConfigLoader.TOP_KEYS.size()))
                 + "), got a list of 2 items", error("- a\n- b"));
     }
 
