@@ -38,6 +38,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Option(names = "--print", description = "Also print the configuration with every default filled in (credentials masked).")
     boolean print;
 
+    @Option(names = "--allow-modified-model", description = "Accept a model file named like a catalog model whose sha256 differs, as run --allow-modified-model does.")
+    boolean allowModifiedModel;
+
     /** Where the model's labels are looked up; tests give their own, otherwise the environment's. */
     ModelStore store;
 
@@ -56,7 +59,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         for (String w : config.warnings()) err.println(file + ": warning: " + w);
         try {
-            LabelCheck.Offline model = LabelCheck.resolveOffline(config, store != null ? store : ModelStore.fromEnvironment());
+            LabelCheck.Offline model = LabelCheck.resolveOffline(config,
+                    (store != null ? store : ModelStore.fromEnvironment()).allowingModifiedModels(allowModifiedModel));
             if (model.spec().isEmpty()) err.println(file + ": warning: " + model.skipped());
             ModelSpec m = model.spec().orElse(null);
             if (m != null && m.labels().isPresent()) LabelCheck.check(config, m.labels().get(), m.name());

@@ -106,7 +106,8 @@ public final class LabelCheck {
     /**
      * The config's model and labels as {@code run} would resolve them, from local files only: a catalog model neither
      * installed nor in the mirror is skipped with the reason (check-config never downloads). A config {@code labels:}
-     * file that cannot be read is a {@link ConfigException}.
+     * file that cannot be read, and a model run could not have (a missing or modified file, an unknown name), is a
+     * {@link ConfigException}.
      */
     public static Offline resolveOffline(VigilConfig cfg, ModelStore store) {
         String m = cfg.inference().model();
@@ -134,7 +135,8 @@ public final class LabelCheck {
             }
             return new Offline(Optional.of(spec), null);
         } catch (CatalogException e) {
-            return new Offline(Optional.empty(), e.getMessage() + "; labels not checked");
+            // A missing or modified model file, an unknown name, a bad mirror: run stops on each, so this is the error.
+            throw new ConfigException("model: " + e.getMessage());
         }
     }
 

@@ -116,4 +116,24 @@ class ModifiedModelTest {
             logger.detachAppender(logged);
         }
     }
+
+    @Test
+    void checkConfigRefusesTheFlippedModelAsRunWouldAndAMissingFileToo() throws Exception {
+        Files.createDirectories(tmp.resolve("yard"));
+        String camera = "http: { listen: \"127.0.0.1:0\" }\ncameras: { door: { source: { folder: yard }, groups: { person: { labels: [person] } } } }\n";
+        Path cfg = Files.writeString(tmp.resolve("flipped.yaml"), "model: " + flipped + "\n" + camera);
+        Run r = run("check-config", cfg.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals(cfg + ": model: model file " + flipped + " is named like catalog model ssd_mobilenet_v1_coco_quant but its"
+                + " sha256 is " + flippedSha + ", expected " + EXPECTED + ": it may be corrupt or modified; pull the catalog copy"
+                + " (`vigil models pull ssd_mobilenet_v1_coco_quant`), rename the file if it is another model, or pass"
+                + " --allow-modified-model\n", r.err());
+        Run allowed = run("check-config", "--allow-modified-model", cfg.toString());
+        assertEquals(0, allowed.code(), allowed.err());
+
+        Path missing = Files.writeString(tmp.resolve("missing.yaml"), "model: gone/detector.tflite\n" + camera);
+        Run m = run("check-config", missing.toString());
+        assertEquals(2, m.code(), m.err());
+        assertTrue(m.err().startsWith(missing + ": model: model file " + tmp.resolve("gone/detector.tflite") + " does not exist;"), m.err());
+    }
 }
