@@ -4,11 +4,13 @@ import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Preflight;
+import dev.vigil.events.EventStore;
 import dev.vigil.model.ModelStore;
 import dev.vigil.pipeline.LabelCheck;
 import dev.vigil.pipeline.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +73,13 @@ public final class CheckConfigCommand implements Callable<Integer> {
             return e.exitCode();
         }
         // What run would refuse on this machine: every problem, one line each.
-        List<String> problems = Preflight.problems(config, true);
+        // A vigil already running on this config holds its events directory and its port: the usual case when a config
+        // is checked before a restart, which frees both. Checking the port then would fail every such deploy.
+        OptionalLong running = EventStore.writerOf(config.events().dir());
+        if (running.isPresent()) err.println(file + ": note: a vigil (pid " + (running.getAsLong() < 0 ? "unknown" : running.getAsLong())
+                + ") runs on events.dir " + config.events().dir() + "; its port " + config.http().listen()
+                + " is not checked (a restart frees both)");
+        List<String> problems = Preflight.problems(config, running.isEmpty());
         for (String p : problems) err.println(file + ": " + p);
         err.flush();
         if (!problems.isEmpty()) return ConfigException.EXIT_CODE;

@@ -75,6 +75,36 @@ final class EventDirectoryLock implements AutoCloseable {
         }
     }
 
+    /**
+     * The pid of the vigil that writes to {@code dir} now, without taking its place: empty when nobody holds the lock
+     * (or the directory has none yet). Used by {@code check-config}, which runs beside the daemon it checks.
+     */
+    static java.util.OptionalLong heldBy(Path dir) {
+        Path key;
+        try {
+            key = dir.toRealPath();
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        }
+        Long mine = HELD.get(key);
+        if (mine != null) return java.util.OptionalLong.of(mine); // opening a channel here would release our own lock
+        Path file = key.resolve(FILE);
+        if (!Files.isRegularFile(file)) return java.util.OptionalLong.empty();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l != null) {
+                l.release();
+                return java.util.OptionalLong.empty();
+            }
+            long pid = holder(file);
+            return pid < 0 ? java.util.OptionalLong.of(-1) : java.util.OptionalLong.of(pid);
+        } catch (OverlappingFileLockException e) {
+            return java.util.OptionalLong.of(holder(file)); // only a test holds it in this JVM outside HELD
+        } catch (IOException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** The pid the holder wrote, or -1 when it cannot be read (the holder may be between its lock and its write). */
     private static long holder(Path file) {
         try {

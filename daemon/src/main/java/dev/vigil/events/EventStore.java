@@ -77,6 +77,11 @@ public final class EventStore implements AutoCloseable {
      *
      * @throws EventStoreException (one line naming the directory and the fix) when it cannot be created, read or written
      */
+    /** The pid of the vigil writing to {@code dir} now (-1 when it has not written its pid yet), or empty. */
+    public static java.util.OptionalLong writerOf(Path dir) {
+        return EventDirectoryLock.heldBy(dir);
+    }
+
     public static EventStore open(Path dir, Retention retention) {
         return open(dir, retention, EventFiles.local());
     }

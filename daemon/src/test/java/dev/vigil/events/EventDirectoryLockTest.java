@@ -86,4 +86,37 @@ class EventDirectoryLockTest {
             }
         }
     }
+
+    @Test
+    void checkConfigBesideTheRunningVigilNotesItInsteadOfFailingOnItsPort() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("events"));
+        try (java.net.ServerSocket port = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path cfg = tmp.resolve("run.yaml");
+            Files.writeString(cfg, CONFIG.formatted(dir, "{ folder: " + TestData.images().toAbsolutePath() + " }")
+                    .replace("127.0.0.1:0", "127.0.0.1:" + port.getLocalPort()));
+            Path log = tmp.resolve("check.log");
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder check = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
+                    "-Dvigil.mirror=" + TestData.shared().toAbsolutePath(), "-Dvigil.home=" + tmp.resolve("home"),
+                    "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main", "check-config", cfg.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            // nobody holds the events directory: the port held by something else is the error
+            Process p = check.start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "still running");
+            assertEquals(2, p.exitValue(), Files.readString(log));
+            assertTrue(Files.readString(log).contains("127.0.0.1:" + port.getLocalPort() + " is in use by another process"),
+                    Files.readString(log));
+            // the vigil that holds the directory (pid written, as a foreign holder would) also holds the port
+            try (FileChannel ch = FileChannel.open(dir.resolve(EventDirectoryLock.FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+                ch.write(java.nio.ByteBuffer.wrap("424242\n".getBytes(UTF_8)));
+                p = check.start();
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "still running");
+                String out = Files.readString(log);
+                assertEquals(0, p.exitValue(), out);
+                assertTrue(out.contains("note: a vigil (pid 424242) runs on events.dir " + dir + "; its port 127.0.0.1:"
+                        + port.getLocalPort() + " is not checked (a restart frees both)"), out);
+            }
+        }
+    }
 }
