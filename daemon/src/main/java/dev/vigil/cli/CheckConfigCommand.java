@@ -37,11 +37,14 @@ public final class CheckConfigCommand implements Callable<Integer> {
     /** Where the model's labels are looked up; tests give their own, otherwise the environment's. */
     ModelStore store;
 
+    /** What {@code ${VAR}} reads; tests give their own, otherwise the process environment. */
+    java.util.Map<String, String> env;
+
     @Override
     public Integer call() {
         VigilConfig config;
         try {
-            config = ConfigLoader.load(file);
+            config = ConfigLoader.load(file, env != null ? env : System.getenv());
         } catch (ConfigException e) {
             var err = spec.commandLine().getErr();
             err.println(e.located());
