@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.Redaction;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.model.ModelStore;
 import dev.vigil.pipeline.LabelCheck;
@@ -47,20 +48,20 @@ public final class CheckConfigCommand implements Callable<Integer> {
             config = ConfigLoader.load(file, env != null ? env : System.getenv());
         } catch (ConfigException e) {
             var err = spec.commandLine().getErr();
-            err.println(e.located());
+            err.println(Redaction.redact(e.located()));
             err.flush();
             return e.exitCode();
         }
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        for (String w : config.warnings()) err.println(file + ": warning: " + w);
+        for (String w : config.warnings()) err.println(file + ": warning: " + Redaction.redact(w));
         try {
             LabelCheck.Offline model = LabelCheck.resolveOffline(config, store != null ? store : ModelStore.fromEnvironment());
             if (model.spec().isEmpty()) err.println(file + ": warning: " + model.skipped());
             ModelSpec m = model.spec().orElse(null);
             if (m != null && m.labels().isPresent()) LabelCheck.check(config, m.labels().get(), m.name());
         } catch (ConfigException e) {
-            err.println(e.in(file).located());
+            err.println(Redaction.redact(e.in(file).located()));
             err.flush();
             return e.exitCode();
         }

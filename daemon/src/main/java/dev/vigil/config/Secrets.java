@@ -64,7 +64,9 @@ public final class Secrets {
         String percent = form.replace("+", "%20");
         out.add(percent);
         out.add(lowerHex(percent));
-        out.add(new String(JsonStringEncoder.getInstance().quoteAsString(value)));
+        String json = new String(JsonStringEncoder.getInstance().quoteAsString(value));
+        out.add(json);
+        out.add(json.replace("/", "\\/")); // Logback's JsonEncoder escapes the slash too
         if (value.contains("%")) {
             // A variable may hold the password already percent-encoded for its URL; FFmpeg's messages show it decoded.
             try {
