@@ -97,7 +97,7 @@ public final class ConfigLoader {
         Map<JsonNode, EnvSubstitution.Substituted> substituted = new IdentityHashMap<>();
         EnvSubstitution.apply(tree, env, substituted);
         Effective effective = new Effective();
-        ConfigNode root = ConfigNode.root(tree, new ConfigNode.Context(baseDir.toAbsolutePath().normalize(), substituted, effective));
+        ConfigNode root = ConfigNode.root(tree, new ConfigNode.Context(baseDir.toAbsolutePath().normalize(), substituted, effective, env));
         return ConfigReader.read(root, effective);
     }
 

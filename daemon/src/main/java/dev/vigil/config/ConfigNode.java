@@ -26,8 +26,11 @@ import java.util.Map;
  */
 final class ConfigNode {
 
-    /** What every node of one parse shares: where relative paths start, the text as written, what was read. */
-    record Context(Path baseDir, Map<JsonNode, EnvSubstitution.Substituted> substituted, Effective effective) {}
+    /**
+     * What every node of one parse shares: where relative paths start, the text as written, what was read, and the
+     * environment {@code ${VAR}} read (a command's {@code env: [NAME]} reads it too).
+     */
+    record Context(Path baseDir, Map<JsonNode, EnvSubstitution.Substituted> substituted, Effective effective, Map<String, String> env) {}
 
     private static final int SHOW_MAX = 80;
 
