@@ -63,4 +63,28 @@ class SecretMaskingEncoderTest {
         assertEquals("[\"rtsp://vigil:***@cam/s\",\"cannot open\"]", line.get("arguments").toString(), out);
         for (String leak : List.of(PASSWORD, QUOTED, "ss9Q", "uo\\\\te", "uo\\te")) assertFalse(out.contains(leak), leak + " in:\n" + out);
     }
+
+    @Test
+    void aLogbackXmlOfOnesOwnCanWrapItsEncoder() throws Exception {
+        Secrets.register(PASSWORD);
+        ch.qos.logback.classic.LoggerContext ctx = new ch.qos.logback.classic.LoggerContext();
+        ch.qos.logback.classic.joran.JoranConfigurator joran = new ch.qos.logback.classic.joran.JoranConfigurator();
+        joran.setContext(ctx);
+        joran.doConfigure(new java.io.ByteArrayInputStream("""
+                <configuration>
+                  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder class="dev.vigil.logging.SecretMaskingEncoder">
+                      <encoder class="ch.qos.logback.classic.encoder.PatternLayoutEncoder"><pattern>%msg%n</pattern></encoder>
+                    </encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="ERR"/></root>
+                </configuration>""".getBytes(StandardCharsets.UTF_8)));
+        var appender = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+                ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("ERR");
+        var event = new ch.qos.logback.classic.spi.LoggingEvent("x", ctx.getLogger("x"), ch.qos.logback.classic.Level.INFO,
+                "open rtsp://vigil:{}@cam/s", null, new Object[] {PASSWORD});
+        assertTrue(appender.getEncoder() instanceof SecretMaskingEncoder m && m.getEncoder().isStarted(), "Joran built and started the nesting");
+        assertEquals("open rtsp://vigil:***@cam/s\n", new String(appender.getEncoder().encode(event), StandardCharsets.UTF_8));
+        ctx.stop();
+    }
 }
