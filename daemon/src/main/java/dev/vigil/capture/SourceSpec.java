@@ -136,7 +136,7 @@ public sealed interface SourceSpec {
         public Map<String, String> childEnvironment(Map<String, String> daemon) {
             Map<String, String> out = new TreeMap<>();
             daemon.forEach((k, v) -> {
-                if (k.equals("PATH") || k.equals("HOME") || k.equals("LANG") || k.startsWith("LC_") || k.equals("TZ")) out.put(k, v);
+                if (BASE_ENV.stream().anyMatch(b -> b.endsWith("*") ? k.startsWith(b.substring(0, b.length() - 1)) : k.equals(b))) out.put(k, v);
             });
             out.putAll(env);
             return out;
