@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A process whose stdout is a video stream (rpicam-vid, a GStreamer pipeline), decoded by FFmpeg from the pipe. Its
- * stderr goes to the log at debug. The camera restarts it when it exits; abort() and close() kill it with its children
+ * stderr goes to the log at debug. It gets a minimal environment ({@link SourceSpec.Command#childEnvironment}), not
+ * the daemon's, which holds the config's secrets. The camera restarts it when it exits; abort() and close() kill it with its children
  * (a shell script's ffmpeg or gst-launch would otherwise keep the camera busy).
  */
 final class CommandSource implements FrameSource {
@@ -57,6 +58,8 @@ final class CommandSource implements FrameSource {
     public void open() throws IOException {
         close();
         ProcessBuilder pb = new ProcessBuilder(List.copyOf(spec.argv()));
+        pb.environment().clear();
+        pb.environment().putAll(spec.childEnvironment(System.getenv()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {

@@ -1,11 +1,13 @@
 package dev.vigil.capture;
 
+import dev.vigil.config.Secrets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Camera URLs carry passwords ({@code rtsp://admin:secret@door/stream}, {@code http://cam/video?pwd=secret}). Anything
- * that may reach a log line, an exception message or the metrics goes through here first.
+ * that may reach a log line, an exception message or the metrics goes through here first. The config's secrets
+ * ({@link Secrets}) are masked by value before the patterns run, whatever characters they hold.
  */
 public final class Redact {
 
@@ -31,6 +33,7 @@ public final class Redact {
 
     /** Redacts every URL inside free text (FFmpeg error messages quote the URL they failed to open). */
     public static String text(String s) {
+        s = Secrets.redact(s);
         if (s == null || s.indexOf('@') < 0 && s.indexOf('=') < 0) return s;
         Matcher m = USERINFO.matcher(s);
         StringBuilder out = new StringBuilder(s.length());

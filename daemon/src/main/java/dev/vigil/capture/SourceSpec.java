@@ -5,8 +5,13 @@ import dev.vigil.config.ConfigException;
 import dev.vigil.config.Redaction;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Where a camera's frames come from: a closed set, each with its own grabber. Each kind checks its own values, once,
@@ -100,11 +105,47 @@ public sealed interface SourceSpec {
         }
     }
 
-    /** A process whose stdout is a video stream (MJPEG or anything FFmpeg probes); restarted when it exits. */
-    record Command(List<String> argv, boolean restart) implements SourceSpec {
+    /**
+     * A process whose stdout is a video stream (MJPEG or anything FFmpeg probes); restarted when it exits. It runs
+     * with {@link #BASE_ENV} of the daemon's environment and {@code env} on top, nothing else: the daemon's secrets
+     * stay with the daemon unless the config hands one over.
+     */
+    record Command(List<String> argv, boolean restart, Map<String, String> env) implements SourceSpec {
+
+        /** What a command gets from the daemon's environment without asking: where programs are, the locale, the zone. */
+        public static final List<String> BASE_ENV = List.of("PATH", "HOME", "LANG", "LC_*", "TZ");
+
+        private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
         public Command {
             if (argv == null || argv.isEmpty()) throw ConfigException.at("command", "is empty; give the program and its arguments");
             argv = List.copyOf(argv);
+            env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+            for (String name : env.keySet()) {
+                if (!NAME.matcher(name).matches()) {
+                    throw ConfigException.at("env", "\"" + name + "\" is not a variable name; use letters, digits and _");
+                }
+            }
+        }
+
+        public Command(List<String> argv, boolean restart) {
+            this(argv, restart, Map.of());
+        }
+
+        /** The child's environment: the base variables of {@code daemon}'s, then {@link #env}. */
+        public Map<String, String> childEnvironment(Map<String, String> daemon) {
+            Map<String, String> out = new TreeMap<>();
+            daemon.forEach((k, v) -> {
+                if (BASE_ENV.stream().anyMatch(b -> b.endsWith("*") ? k.startsWith(b.substring(0, b.length() - 1)) : k.equals(b))) out.put(k, v);
+            });
+            out.putAll(env);
+            return out;
+        }
+
+        /** The variables' names only: their values may be secrets. */
+        @Override
+        public String toString() {
+            return "Command[argv=" + argv + ", restart=" + restart + ", env=" + env.keySet() + "]";
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.Redaction;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Preflight;
 import dev.vigil.events.EventStore;
@@ -46,20 +47,23 @@ public final class CheckConfigCommand implements Callable<Integer> {
     /** Where the model's labels are looked up; tests give their own, otherwise the environment's. */
     ModelStore store;
 
+    /** What {@code ${VAR}} reads; tests give their own, otherwise the process environment. */
+    java.util.Map<String, String> env;
+
     @Override
     public Integer call() {
         VigilConfig config;
         try {
-            config = ConfigLoader.load(file);
+            config = ConfigLoader.load(file, env != null ? env : System.getenv());
         } catch (ConfigException e) {
             var err = spec.commandLine().getErr();
-            err.println(e.located());
+            err.println(Redaction.redact(e.located()));
             err.flush();
             return e.exitCode();
         }
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        for (String w : config.warnings()) err.println(file + ": warning: " + w);
+        for (String w : config.warnings()) err.println(file + ": warning: " + Redaction.redact(w));
         try {
             LabelCheck.Offline model = LabelCheck.resolveOffline(config,
                     (store != null ? store : ModelStore.fromEnvironment()).allowingModifiedModels(allowModifiedModel));
@@ -68,7 +72,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             if (m != null && m.labels().isPresent()) LabelCheck.check(config, m.labels().get(), m.name());
             if (m != null) for (String w : LabelCheck.scoreFloorWarnings(config, m)) err.println(file + ": warning: " + w);
         } catch (ConfigException e) {
-            err.println(e.in(file).located());
+            err.println(Redaction.redact(e.in(file).located()));
             err.flush();
             return e.exitCode();
         }

@@ -85,7 +85,8 @@ public final class Main implements Runnable {
                 msg = ex.getClass().getSimpleName() + ": " + ex.getMessage();
                 LoggerFactory.getLogger(Main.class).debug("failure", ex);
             }
-            err.println("vigil: " + oneLine(msg));
+            // A message may quote a URL or a command line the config's secrets went into.
+            err.println("vigil: " + dev.vigil.config.Redaction.redact(oneLine(msg)));
             err.flush();
             return code;
         });

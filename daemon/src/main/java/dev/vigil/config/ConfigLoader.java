@@ -94,10 +94,10 @@ public final class ConfigLoader {
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new ConfigException("config: is empty; expected a mapping with at least cameras:");
         }
-        Map<JsonNode, String> unsubstituted = new IdentityHashMap<>();
-        EnvSubstitution.apply(tree, env, unsubstituted);
+        Map<JsonNode, EnvSubstitution.Substituted> substituted = new IdentityHashMap<>();
+        EnvSubstitution.apply(tree, env, substituted);
         Effective effective = new Effective();
-        ConfigNode root = ConfigNode.root(tree, new ConfigNode.Context(baseDir.toAbsolutePath().normalize(), unsubstituted, effective));
+        ConfigNode root = ConfigNode.root(tree, new ConfigNode.Context(baseDir.toAbsolutePath().normalize(), substituted, effective, env));
         return ConfigReader.read(root, effective);
     }
 

@@ -26,8 +26,11 @@ import java.util.Map;
  */
 final class ConfigNode {
 
-    /** What every node of one parse shares: where relative paths start, the text as written, what was read. */
-    record Context(Path baseDir, Map<JsonNode, String> unsubstituted, Effective effective) {}
+    /**
+     * What every node of one parse shares: where relative paths start, the text as written, what was read, and the
+     * environment {@code ${VAR}} read (a command's {@code env: [NAME]} reads it too).
+     */
+    record Context(Path baseDir, Map<JsonNode, EnvSubstitution.Substituted> substituted, Effective effective, Map<String, String> env) {}
 
     private static final int SHOW_MAX = 80;
 
@@ -142,6 +145,7 @@ final class ConfigNode {
     /** The value as text, or {@code def} when missing; a mapping or list is an error. */
     String text(String def) {
         String s = rawText();
+        holdSecret();
         return keep(s == null ? def : s);
     }
 
@@ -150,7 +154,17 @@ final class ConfigNode {
         String s = rawText();
         if (s == null) throw fail("missing; give " + hint);
         if (s.isBlank()) throw fail("is empty; give " + hint);
+        holdSecret();
         return keep(s);
+    }
+
+    /**
+     * Text is where secrets go (a URL, a command): what {@code ${VAR}} put into it is masked from now on. Numbers,
+     * switches, words of a list and paths are read elsewhere and are not held secret (see {@link Secrets}).
+     */
+    private void holdSecret() {
+        EnvSubstitution.Substituted sub = node == null ? null : ctx.substituted().get(node);
+        if (sub != null) sub.values().forEach(Secrets::register);
     }
 
     /** Writes down {@code value} as what this key holds: a default the reader worked out, or a value in its canonical form. */
@@ -342,7 +356,8 @@ final class ConfigNode {
         if (node.isObject()) return "a mapping";
         if (node.isArray()) return node.isEmpty() ? "an empty list" : "a list of " + node.size() + (node.size() == 1 ? " item" : " items");
         if (node.isTextual()) {
-            String raw = ctx.unsubstituted().getOrDefault(node, node.asText());
+            EnvSubstitution.Substituted sub = ctx.substituted().get(node);
+            String raw = sub != null ? sub.written() : node.asText();
             String s = Redaction.redact(raw);
             if (s.length() > SHOW_MAX) s = s.substring(0, SHOW_MAX) + "...";
             return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
@@ -352,7 +367,7 @@ final class ConfigNode {
 
     /** A number shown bare (as in {@code threads: 0 must be at least 1}), whether written as a number or as text. */
     private String shown() {
-        if (node.isTextual() && !ctx.unsubstituted().containsKey(node)) return node.asText().strip();
+        if (node.isTextual() && !ctx.substituted().containsKey(node)) return node.asText().strip();
         return show();
     }
 }

@@ -21,15 +21,18 @@ final class EnvSubstitution {
 
     private EnvSubstitution() {}
 
+    /** What one replaced node held: its text as written, and the variables' values put into it (defaults not). */
+    record Substituted(String written, List<String> values) {}
+
     /**
-     * Expands the tree in place. Each replaced node is recorded in {@code unsubstituted} with its text as written,
-     * so error messages can show the reference instead of the secret.
+     * Expands the tree in place. Each replaced node is recorded in {@code substituted}, so error messages can show
+     * the reference instead of the secret, and the reader knows which values to hold secret ({@link Secrets}).
      */
-    static void apply(JsonNode root, Map<String, String> env, Map<JsonNode, String> unsubstituted) {
-        walk(root, "", env, unsubstituted);
+    static void apply(JsonNode root, Map<String, String> env, Map<JsonNode, Substituted> substituted) {
+        walk(root, "", env, substituted);
     }
 
-    private static void walk(JsonNode node, String path, Map<String, String> env, Map<JsonNode, String> raw) {
+    private static void walk(JsonNode node, String path, Map<String, String> env, Map<JsonNode, Substituted> raw) {
         if (node instanceof ObjectNode obj) {
             List<String> keys = new ArrayList<>();
             obj.properties().forEach(e -> keys.add(e.getKey()));
@@ -51,15 +54,17 @@ final class EnvSubstitution {
         }
     }
 
-    private static JsonNode expandNode(JsonNode node, String path, Map<String, String> env, Map<JsonNode, String> raw) {
+    private static JsonNode expandNode(JsonNode node, String path, Map<String, String> env, Map<JsonNode, Substituted> raw) {
         if (!node.isTextual() || !node.asText().contains("${")) return node;
         String text = node.asText();
-        TextNode out = TextNode.valueOf(expand(text, path, env));
-        raw.put(out, text);
+        List<String> values = new ArrayList<>();
+        TextNode out = TextNode.valueOf(expand(text, path, env, values));
+        raw.put(out, new Substituted(text, List.copyOf(values)));
         return out;
     }
 
-    static String expand(String s, String path, Map<String, String> env) {
+    /** {@code s} expanded; the values taken from {@code env} are added to {@code values}. */
+    static String expand(String s, String path, Map<String, String> env, List<String> values) {
         StringBuilder out = new StringBuilder(s.length());
         int i = 0;
         while (i < s.length()) {
@@ -77,6 +82,7 @@ final class EnvSubstitution {
                 }
                 String value = env.get(name);
                 if (sep >= 0 && (value == null || value.isEmpty())) value = body.substring(sep + 2);
+                else if (value != null) values.add(value);
                 if (value == null) {
                     throw error(path, "environment variable " + name + " is not set; set it or write ${" + name + ":-default}");
                 }

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Masks credentials in URLs before anything is logged or printed: {@code rtsp://user:secret@host/x} becomes
  * {@code rtsp://user:***@host/x}, and the values of query parameters such as {@code password=} or {@code token=}
- * become {@code ***}. Works on any text: every URL in it is masked (a command line, an error message).
+ * become {@code ***}. Works on any text: every URL in it is masked (a command line, an error message). The pattern
+ * cannot know where a password with a space ends; the exact values of {@link Secrets} are masked first.
  */
 public final class Redaction {
 
@@ -17,8 +18,9 @@ public final class Redaction {
 
     private Redaction() {}
 
-    /** The text with the credentials of every URL in it masked. */
+    /** The text with every registered secret ({@link Secrets}) and the credentials of every URL in it masked. */
     public static String redact(String text) {
+        text = Secrets.redact(text);
         if (text == null || !text.contains("://")) return text;
         Matcher m = URL.matcher(text);
         StringBuilder out = new StringBuilder();

@@ -18,7 +18,7 @@ final class SourceReader {
         KINDS.put("stream", List.of("stream", "transport", "connect_timeout_s", "read_timeout_s"));
         KINDS.put("file", List.of("file", "loop", "fps"));
         KINDS.put("folder", List.of("folder", "fps", "loop", "max_image_pixels"));
-        KINDS.put("command", List.of("command", "restart"));
+        KINDS.put("command", List.of("command", "restart", "env"));
     }
 
     private static final String KIND_LIST = String.join(", ", KINDS.keySet());
@@ -92,8 +92,30 @@ final class SourceReader {
             argv = split(c, c.requiredText("a command line such as \"rpicam-vid -t 0 --codec mjpeg -o -\", or a list of arguments"));
         }
         boolean restart = n.get("restart").bool(true);
+        Map<String, String> env = env(n.get("env"));
         List<String> args = argv;
-        return n.make(() -> new SourceSpec.Command(args, restart));
+        return n.make(() -> new SourceSpec.Command(args, restart, env));
+    }
+
+    /**
+     * What the command gets besides {@link SourceSpec.Command#BASE_ENV}: a list of names passed on from the daemon's
+     * environment ({@code env: [XDG_RUNTIME_DIR]}), or a mapping of names to values ({@code env: {TOKEN: "${CAM_TOKEN}"}}).
+     * Every value taken from the environment is held secret ({@link Secrets}): it is usually why the command needs it.
+     */
+    private static Map<String, String> env(ConfigNode n) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (n.isList()) {
+            for (ConfigNode item : n.list("variable names")) {
+                String name = item.requiredText("a variable name such as XDG_RUNTIME_DIR").strip();
+                String value = n.context().env().get(name);
+                if (value == null) throw item.fail("environment variable " + name + " is not set; set it, or remove it from env");
+                Secrets.register(value);
+                env.put(name, value);
+            }
+        } else {
+            for (Map.Entry<String, ConfigNode> e : n.entries("variable names to values").entrySet()) env.put(e.getKey(), e.getValue().text(""));
+        }
+        return env;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.alarm.AlarmStatus;
 import dev.vigil.capture.CameraStats;
+import dev.vigil.config.Secrets;
 import dev.vigil.daemon.Vigil;
 import dev.vigil.events.EventStore;
 import dev.vigil.health.Health;
@@ -88,7 +89,8 @@ final class StatusJson {
         }
         ObjectNode consumers = o.putObject("consumers_dropped");
         for (String c : v.bus().names()) consumers.put(c, v.bus().dropped(c));
-        return o;
+        // A camera's reason quotes what failed to open; whatever else carries text, no config secret leaves here.
+        return Secrets.redact(o);
     }
 
     static double round(double v, int places) {

@@ -54,7 +54,8 @@ public final class LogSetup {
         String pattern = ConsolePattern.pattern(env);
         // The console DefaultLogging set up is kept when it is already the one asked for (text, same pattern).
         if (json || !(root.getAppender(CONSOLE) instanceof ConsoleAppender<ILoggingEvent> c
-                && c.getEncoder() instanceof PatternLayoutEncoder e && pattern.equals(e.getPattern()))) {
+                && c.getEncoder() instanceof SecretMaskingEncoder m
+                && m.getEncoder() instanceof PatternLayoutEncoder e && pattern.equals(e.getPattern()))) {
             replace(root, console(ctx, json, pattern));
         }
 
@@ -86,7 +87,14 @@ public final class LogSetup {
         }
     }
 
+    /** Every line goes out through {@link SecretMaskingEncoder}: no appender of ours writes a config secret. */
     private static Encoder<ILoggingEvent> encoder(LoggerContext ctx, boolean json, String pattern) {
+        SecretMaskingEncoder masking = new SecretMaskingEncoder(layout(ctx, json, pattern));
+        masking.start();
+        return masking;
+    }
+
+    private static Encoder<ILoggingEvent> layout(LoggerContext ctx, boolean json, String pattern) {
         if (json) {
             JsonEncoder e = new JsonEncoder();
             e.setContext(ctx);

@@ -1,11 +1,14 @@
 package dev.vigil.metrics;
 
 import dev.vigil.config.PowerConfig;
+import dev.vigil.config.Secrets;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.power.PowerMonitor;
 import dev.vigil.power.PowerSensor;
 import dev.vigil.power.PowerSensors;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,6 +19,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +62,25 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /**
+     * No tag value carries a config secret ({@link Secrets}): a model or a source given by {@code ${VAR}} may become a
+     * label. Applied as each meter is registered, which is after the config was read.
+     */
+    static final MeterFilter MASK_SECRETS = new MeterFilter() {
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            if (!Secrets.any()) return id;
+            List<Tag> tags = new ArrayList<>();
+            boolean changed = false;
+            for (Tag t : id.getTagsAsIterable()) {
+                String v = Secrets.redact(t.getValue());
+                changed |= !v.equals(t.getValue());
+                tags.add(Tag.of(t.getKey(), v));
+            }
+            return changed ? id.replaceTags(tags) : id;
+        }
+    };
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Options options;
     private final LongSupplier clock;
@@ -76,6 +100,7 @@ public final class Metrics implements AutoCloseable {
         // Two of Micrometer's processor meters fail promtool's lint: process_cpu_time_ns_total (an abbreviated unit;
         // process_cpu_seconds_total says the same) and system_cpu_count (a gauge ending in _count).
         registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        registry.config().meterFilter(MASK_SECRETS);
         this.options = options;
         this.clock = options.machine().nanoClock();
         this.startNanos = clock.getAsLong();

@@ -55,7 +55,12 @@ final class LiveDaemon implements AutoCloseable {
 
     /** The camera {@code door} on the given source (YAML flow mapping). */
     static LiveDaemon start(Path tmp, String source) {
-        VigilConfig cfg = ConfigLoader.parse(CONFIG.formatted(tmp.resolve("events"), source), tmp, Map.of());
+        return start(tmp, source, Map.of());
+    }
+
+    /** The camera {@code door} on the given source, {@code ${VAR}} read from {@code env}. */
+    static LiveDaemon start(Path tmp, String source, Map<String, String> env) {
+        VigilConfig cfg = ConfigLoader.parse(CONFIG.formatted(tmp.resolve("events"), source), tmp, env);
         PowerSensors.Machine machine = new PowerSensors.Machine(tmp.resolve("sys"), (argv, t) -> {
             throw new IOException("no " + argv.get(0) + " here");
         }, () -> 0.5, System::nanoTime);

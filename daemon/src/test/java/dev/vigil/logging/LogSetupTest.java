@@ -117,7 +117,8 @@ class LogSetupTest {
         assertEquals(Level.INFO, root.getLevel());
         ConsoleAppender<?> console = assertInstanceOf(ConsoleAppender.class, root.getAppender(LogSetup.CONSOLE));
         assertEquals("System.err", console.getTarget());
-        assertEquals(ConsolePattern.pattern(System.getenv()), ((PatternLayoutEncoder) console.getEncoder()).getPattern());
+        SecretMaskingEncoder masking = assertInstanceOf(SecretMaskingEncoder.class, console.getEncoder());
+        assertEquals(ConsolePattern.pattern(System.getenv()), ((PatternLayoutEncoder) masking.getEncoder()).getPattern());
         assertEquals(Level.OFF, ctx.getLogger("com.pi4j.boardinfo").getLevel());
         assertEquals(Level.WARN, ctx.getLogger("ai.djl").getLevel());
     }
