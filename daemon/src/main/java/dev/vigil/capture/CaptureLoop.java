@@ -221,6 +221,9 @@ final class CaptureLoop implements Runnable {
                 } catch (Exception e) {
                     buffer.giveBack(mat);
                     return Redact.text(message(e));
+                } catch (Error e) {
+                    buffer.giveBack(mat); // the pool keeps its Mat; run() reports the camera down
+                    throw e;
                 } finally {
                     busySince = 0;
                 }
