@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * A stream's cheap probe: does anything accept a TCP connection on the URL's host and port? The connection is closed
  * at once, before a byte is sent. A TCP connect rather than an HTTP HEAD or an RTSP OPTIONS: it is what every server
  * answers, costs the camera nothing, and an MJPEG endpoint may answer HEAD with the stream itself. A server that
- * accepts but cannot stream is the backoff's business, not the probe's.
+ * accepts but cannot stream is the backoff's business, not the probe's. A server that serves exactly one client and
+ * then exits ({@code ffmpeg -listen 1}) spends that client on the probe; cameras and stream servers take several.
  */
 final class TcpProbe implements BooleanSupplier {
 
