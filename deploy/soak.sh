@@ -99,7 +99,7 @@ crashes=0 attacked=0
 next_kill="$(calc "$t0 + $period")"
 end="$(calc "$t0 + $duration")"
 mid="$(calc "$t0 + $duration / 2")"
-gt() { [ "$(calc "$1 > $2")" = 1 ]; }
+gt() { awk "BEGIN {exit !($1 > $2)}"; }
 
 attack() {
   echo "soak: slow-client attack (500 idle and half-sent connections, 60 s), then 20k /metrics requests"
