@@ -94,7 +94,7 @@ sample() {
 ( while sleep 10; do sample "$daemon_pid"; done ) >"$work/samples.txt" &
 sampler_pid=$!
 
-crashes=0 attacked=0
+crashes=0 attacked=0 attack_pid=""
 : > "$work/reconnects.txt" ; : > "$work/outages.txt" ; : > "$work/attack.txt"
 next_kill="$(calc "$t0 + $period")"
 end="$(calc "$t0 + $duration")"
@@ -133,7 +133,7 @@ PY
   local before after t
   before="$(awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status")"
   t="$(now)"
-  curl -s -o /dev/null --parallel --parallel-max 8 "$base/metrics?n=[1-20000]" || true
+  curl -s --no-progress-meter -o /dev/null --parallel --parallel-max 8 "$base/metrics?n=[1-20000]" 2>>"$work/flood.log" || true
   sleep 5
   after="$(awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status")"
   printf 'metrics flood: 20000 requests in %.1f s; RSS %d -> %d MB\n' "$(calc "$(now) - $t - 5")" \
@@ -147,7 +147,8 @@ while gt "$end" "$(now)"; do
     start_daemon
     for _ in $(seq 600); do camera_up && break; sleep 0.2; done
   fi
-  if [ "$attacked" = 0 ] && gt "$(now)" "$mid"; then attacked=1; attack; fi
+  # In the background: the server kills go on on their schedule meanwhile.
+  if [ "$attacked" = 0 ] && gt "$(now)" "$mid"; then attacked=1; attack & attack_pid=$!; fi
   if gt "$(now)" "$next_kill"; then
     down="$(now)"
     kill_relay
@@ -162,6 +163,7 @@ while gt "$end" "$(now)"; do
   fi
   sleep 1
 done
+[ -n "$attack_pid" ] && wait "$attack_pid" 2>/dev/null || true
 sample "$daemon_pid" >>"$work/samples.txt" || true
 ls /tmp/hs_err_pid*.log "$root"/hs_err_pid*.log 2>/dev/null | grep -q . && crashes=$((crashes + 1))
 
