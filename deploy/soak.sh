@@ -69,6 +69,7 @@ start_daemon() {
 camera_up() { curl -s -m 2 "$base/api/status" 2>/dev/null | grep -q '"state":"UP"'; }
 processed() { curl -s -m 5 "$base/metrics" 2>/dev/null | awk '/^vigil_frames_processed_total\{/ {s += $NF} END {print s + 0}'; }
 cleanup() {
+  [ -n "${attack_pid:-}" ] && kill "$attack_pid" 2>/dev/null || true
   kill_relay
   [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
   [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null || true
@@ -103,6 +104,7 @@ gt() { awk "BEGIN {exit !($1 > $2)}"; }
 
 attack() {
   echo "soak: slow-client attack (500 idle and half-sent connections, 60 s), then 20k /metrics requests"
+  now >"$work/attack_window.txt"
   python3 - "$http_port" >>"$work/attack.txt" <<'PY'
 import socket, sys, time, urllib.request, statistics
 port = int(sys.argv[1]); held = []
@@ -138,6 +140,7 @@ PY
   after="$(awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status")"
   printf 'metrics flood: 20000 requests in %.1f s; RSS %d -> %d MB\n' "$(calc "$(now) - $t - 5")" \
     $((before / 1024)) $((after / 1024)) >>"$work/attack.txt"
+  now >>"$work/attack_window.txt"
 }
 
 while gt "$end" "$(now)"; do
@@ -168,13 +171,13 @@ sample "$daemon_pid" >>"$work/samples.txt" || true
 ls /tmp/hs_err_pid*.log "$root"/hs_err_pid*.log 2>/dev/null | grep -q . && crashes=$((crashes + 1))
 
 python3 - "$work" "$crashes" "$duration" <<'PY'
-import sys, os
+import math, os, sys
 work, crashes, duration = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 rec = sorted(float(l) for l in open(os.path.join(work, "reconnects.txt")) if l.strip())
 samples = [list(map(float, l.split())) for l in open(os.path.join(work, "samples.txt")) if len(l.split()) == 5]
 outages = [tuple(map(float, l.split())) for l in open(os.path.join(work, "outages.txt")) if l.strip()]
 def pct(v, p):
-    return v[min(len(v) - 1, max(0, int(round(p / 100 * len(v) + 0.5)) - 1))] if v else float("nan")
+    return v[min(len(v) - 1, max(0, math.ceil(p / 100 * len(v)) - 1))] if v else float("nan")  # nearest rank
 missed = []
 print("---- soak figures (%s) ----" % work)
 print("crashes: %d" % crashes)
@@ -184,19 +187,27 @@ if rec:
     if pct(rec, 99) > 5: missed.append("reconnect p99 > 5 s")
 else:
     print("reconnect: no outage in this run (duration < period)")
-# RSS growth: least-squares slope after a warm-up (the first sixth of the run, at least 60 s: JIT and pools fill).
+# RSS growth: least-squares slopes after a warm-up (the first sixth of the run, at least 60 s: JIT, code cache and
+# pools fill), leaving out the attack and a minute after it. The flood's step is the HTTP server's own target (within
+# 20 MB), not growth: the slopes before and after it, weighted by their spans, are what leaks.
 t0 = samples[0][0] if samples else 0
+win = [float(l) for l in open(os.path.join(work, "attack_window.txt"))] if os.path.exists(os.path.join(work, "attack_window.txt")) else []
+a0, a1 = (win[0], win[1] + 60) if len(win) == 2 else (float("inf"), float("inf"))
 warm = [s for s in samples if s[0] - t0 >= max(60, duration / 6)]
-if len(warm) >= 3:
-    xs = [s[0] for s in warm]; ys = [s[1] / 1024 for s in warm]
+def slope(seg):
+    xs = [s[0] for s in seg]; ys = [s[1] / 1024 for s in seg]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-    growth = slope * 3600
-    print("RSS: first %.0f MB, last %.0f MB, max %.0f MB; growth after warm-up %.1f MB/h (linear fit over %d samples)"
-          % (samples[0][1] / 1024, samples[-1][1] / 1024, max(s[1] for s in samples) / 1024, growth, len(warm)))
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs) * 3600
+segs = [seg for seg in ([s for s in warm if s[0] < a0], [s for s in warm if s[0] > a1]) if len(seg) >= 3]
+span = sum(seg[-1][0] - seg[0][0] for seg in segs)
+if samples:
+    print("RSS: first %.0f MB, last %.0f MB, max %.0f MB" % (samples[0][1] / 1024, samples[-1][1] / 1024, max(s[1] for s in samples) / 1024))
+if span >= 1200:
+    growth = sum(slope(seg) * (seg[-1][0] - seg[0][0]) for seg in segs) / span
+    print("RSS growth after warm-up, outside the attack: %.1f MB/h (linear fits over %.0f min)" % (growth, span / 60))
     if growth > 5: missed.append("RSS growth %.1f MB/h > 5" % growth)
 else:
-    print("RSS: too few samples after warm-up")
+    print("RSS growth: not judged, %.0f min of samples after warm-up and outside the attack (needs 20; run --duration 1h)" % (span / 60))
 for i, name in ((2, "threads"), (3, "fds")):
     if samples:
         print("%s: first %d, last %d, max %d" % (name, samples[0][i], samples[-1][i], max(s[i] for s in samples)))
