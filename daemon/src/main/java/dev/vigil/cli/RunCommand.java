@@ -68,11 +68,9 @@ final class RunCommand implements Callable<Integer> {
             vigil.close();
             log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
+        if (once) log.info("done: {}", vigil.cameraStats());
         if (vigil.failure() != null) return Main.EXIT_FAILED_INPUTS;
-        if (once) {
-            log.info("done: {}", vigil.cameraStats());
-            if (!neverRead(vigil).isEmpty()) return Main.EXIT_NO_FRAMES;
-        }
+        if (once && !neverRead(vigil).isEmpty()) return Main.EXIT_NO_FRAMES;
         return Main.EXIT_OK;
     }
 
