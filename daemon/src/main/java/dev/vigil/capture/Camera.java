@@ -47,41 +47,59 @@ public final class Camera implements AutoCloseable {
      * @param listener            state changes, in addition to the log line; null for none
      * @param time                frame times, pacing, reconnect waits and stall checks (tests pass virtual time)
      * @param jitter              shortens each reconnect delay by 0..25% (see {@link Backoff}); tests pass a seeded one
+     * @param probePeriod         while the source does not answer its cheap probe ({@link FrameSource#reachable()}), how
+     *                            often it is asked again; the costly open waits for an answer
      */
     public record Options(Duration backoffBase, Duration backoffMax, Duration commandStallTimeout, boolean lossless,
-                          boolean realtime, FrameSignal signal, Listener listener, TimeSource time, RandomGenerator jitter) {
+                          boolean realtime, FrameSignal signal, Listener listener, TimeSource time, RandomGenerator jitter,
+                          Duration probePeriod) {
+
+        /**
+         * The probe period: a camera is back at most this (plus one open) after its source returns, however long it was
+         * gone; the issue's target is 5 s, and a TCP connect a second is nothing for a camera or a server.
+         */
+        public static final Duration DEFAULT_PROBE_PERIOD = Duration.ofSeconds(1);
+
+        public Options {
+            if (probePeriod == null || probePeriod.isNegative() || probePeriod.isZero())
+                throw new IllegalArgumentException("probe period must be positive: " + probePeriod);
+        }
 
         public static Options defaults() {
             return new Options(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(10), false, true, null, null,
-                    TimeSource.system(), null);
+                    TimeSource.system(), null, DEFAULT_PROBE_PERIOD);
+        }
+
+        public Options withProbePeriod(Duration p) {
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, listener, time, jitter, p);
         }
 
         public Options withBackoff(Duration base, Duration max) {
-            return new Options(base, max, commandStallTimeout, lossless, realtime, signal, listener, time, jitter);
+            return new Options(base, max, commandStallTimeout, lossless, realtime, signal, listener, time, jitter, probePeriod);
         }
 
         public Options withCommandStallTimeout(Duration d) {
-            return new Options(backoffBase, backoffMax, d, lossless, realtime, signal, listener, time, jitter);
+            return new Options(backoffBase, backoffMax, d, lossless, realtime, signal, listener, time, jitter, probePeriod);
         }
 
         public Options withLossless(boolean l) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, l, realtime, signal, listener, time, jitter);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, l, realtime, signal, listener, time, jitter, probePeriod);
         }
 
         public Options withRealtime(boolean r) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, r, signal, listener, time, jitter);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, r, signal, listener, time, jitter, probePeriod);
         }
 
         public Options withSignal(FrameSignal s) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, s, listener, time, jitter);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, s, listener, time, jitter, probePeriod);
         }
 
         public Options withListener(Listener l) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, l, time, jitter);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, l, time, jitter, probePeriod);
         }
 
         public Options withTime(TimeSource t, RandomGenerator j) {
-            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, listener, t, j);
+            return new Options(backoffBase, backoffMax, commandStallTimeout, lossless, realtime, signal, listener, t, j, probePeriod);
         }
     }
 
@@ -140,7 +158,7 @@ public final class Camera implements AutoCloseable {
     public CameraStats stats() {
         synchronized (buffer) {
             return new CameraStats(name, state(), buffer.captured, buffer.delivered, buffer.dropped, loop.reconnects(),
-                    loop.decodeErrors());
+                    loop.decodeErrors(), status.downSince());
         }
     }
 

@@ -8,6 +8,8 @@ package dev.vigil.capture;
  * @param dropped      frames overwritten by a newer one before the consumer took them (latest wins)
  * @param reconnects   times the source was reopened after it went down (a restarted command counts)
  * @param decodeErrors frames the source could not decode (skipped; the source stays open)
+ * @param downSince    when the camera last stopped delivering (its first DOWN since it was last UP), null while UP or
+ *                     before the first failure
  */
 public record CameraStats(String camera, CameraState state, long captured, long delivered, long dropped,
-                          long reconnects, long decodeErrors) {}
+                          long reconnects, long decodeErrors, java.time.Instant downSince) {}

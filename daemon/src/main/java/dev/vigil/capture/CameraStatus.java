@@ -20,6 +20,8 @@ final class CameraStatus {
     /** Null until the capture thread reports its first CONNECTING. */
     private volatile CameraState state;
     private String lastDownReason; // guarded by this
+    /** The first DOWN since the last UP (retries go DOWN, CONNECTING, DOWN: the outage began at the first). */
+    private volatile java.time.Instant downSince;
 
     CameraStatus(Camera camera, Camera.Options options) {
         this.camera = camera;
@@ -36,6 +38,11 @@ final class CameraStatus {
         return state;
     }
 
+    /** See {@link CameraStats#downSince()}. */
+    java.time.Instant downSince() {
+        return downSince;
+    }
+
     /** Told from the capture thread or the watchdog, whichever made the change. */
     void set(CameraState to, String reason) {
         CameraState from;
@@ -43,6 +50,8 @@ final class CameraStatus {
             from = state;
             if (from == CameraState.ENDED || from == to && to != CameraState.DOWN) return;
             state = to;
+            if (to == CameraState.UP) downSince = null;
+            else if (to == CameraState.DOWN && downSince == null) downSince = options.time().clock().instant();
             logChange(from, to, reason);
         }
         Camera.Listener l = options.listener();
@@ -62,7 +71,7 @@ final class CameraStatus {
                 + (reason == null ? "" : ": " + reason);
         // A camera that stays down retries for hours: its first failure (and any new reason) is worth a line at
         // warn, the identical CONNECTING/DOWN pairs after it go to debug.
-        String why = reason == null ? null : reason.replaceFirst("; retry in .*$", "");
+        String why = reason == null ? null : reason.replaceFirst("; (retry in|probing) .*$", "");
         boolean repeat = to == CameraState.CONNECTING && from == CameraState.DOWN
                 || to == CameraState.DOWN && Objects.equals(why, lastDownReason);
         if (to == CameraState.DOWN) lastDownReason = why;

@@ -42,6 +42,7 @@ final class CaptureLoop implements Runnable {
     /** The time source's nanos when the capture thread entered open() or read(), 0 when it is not inside one. */
     private volatile long busySince;
     private boolean warnedCorrupt;
+    private boolean loggedError;
 
     CaptureLoop(String name, FrameSource source, Camera.Options options, FrameBuffer buffer, CameraStatus status,
                 Runnable onExit) {
@@ -80,7 +81,10 @@ final class CaptureLoop implements Runnable {
     @Override
     public void run() {
         try {
+            boolean first = true;
             while (!closing) {
+                if (!first) reconnects.incrementAndGet();
+                first = false;
                 status.set(CameraState.CONNECTING, null);
                 String failure;
                 try {
@@ -89,6 +93,15 @@ final class CaptureLoop implements Runnable {
                     // A bug, not a camera problem: say so loudly, and keep the camera (and the daemon) going.
                     log.error("camera {}: capture failed", name, e);
                     failure = "capture failed: " + message(e);
+                } catch (Error e) {
+                    // Native code that cannot load (a missing .so), an exhausted heap: the thread must not die with the
+                    // camera left CONNECTING. Reported DOWN with the reason and retried with the backoff, which grows
+                    // to its maximum while it keeps failing: no spinning. The trace once; the DOWN line says the rest.
+                    failure = "capture failed: " + Redact.text(NativeError.reason(null, e));
+                    if (!loggedError) {
+                        loggedError = true;
+                        log.error("camera {}: {}", name, failure, e);
+                    }
                 }
                 if (closing) break;
                 if (failure == null) { // a finite source delivered everything
@@ -100,14 +113,50 @@ final class CaptureLoop implements Runnable {
                     status.set(CameraState.ENDED, failure);
                     break;
                 }
-                Duration delay = backoff.next();
-                status.set(CameraState.DOWN, failure + "; retry in " + seconds(delay));
-                sleep(delay);
-                if (!closing) reconnects.incrementAndGet();
+                awaitRetry(failure);
             }
+        } catch (Throwable t) {
+            // Only a fault of this loop itself gets here (the status listener threw an Error): say it before dying.
+            log.error("camera {}: capture thread failed", name, t);
+            status.set(CameraState.DOWN, "capture thread failed: " + NativeError.reason(null, t));
+            throw t;
         } finally {
             source.close();
             onExit.run();
+        }
+    }
+
+    /**
+     * Waits before the next open: the backoff delay, then until the source answers its cheap probe, asked every probe
+     * period. The backoff protects a source that answers but fails to open (an RTSP server whose stream is not ready);
+     * one that does not answer costs nothing to ask, so a camera is back within a probe period of its source's return
+     * however long it was gone, where a backoff grown to 30 s made it 9-13 s late. A source that stopped answering
+     * starts its backoff over: its return is a new start, not another failure of the same server.
+     */
+    private void awaitRetry(String failure) {
+        Duration delay = backoff.next();
+        status.set(CameraState.DOWN, failure + "; retry in " + seconds(delay));
+        sleep(delay);
+        long period = options.probePeriod().toNanos();
+        boolean told = false;
+        while (!closing) {
+            long asked = time.nanoTime();
+            if (reachable()) return;
+            if (!told) {
+                told = true;
+                backoff.reset();
+                status.set(CameraState.DOWN, failure + "; probing every " + seconds(options.probePeriod()) + " until it answers");
+            }
+            sleepUntil(asked + period);
+        }
+    }
+
+    private boolean reachable() {
+        try {
+            return source.reachable();
+        } catch (RuntimeException e) {
+            log.debug("camera {}: probe failed: {}", name, e.toString());
+            return true; // a broken probe must not keep the camera down: the open decides
         }
     }
 
@@ -125,6 +174,15 @@ final class CaptureLoop implements Runnable {
         } catch (Exception e) {
             source.close();
             return "cannot open: " + Redact.text(message(e));
+        } catch (LinkageError e) {
+            // Natives that cannot load (UnsatisfiedLinkError, NoClassDefFoundError after a failed static init).
+            source.close();
+            String reason = "cannot open: " + Redact.text(NativeError.reason("natives", e));
+            if (!loggedError) {
+                loggedError = true;
+                log.error("camera {}: {}", name, reason, e);
+            }
+            return reason;
         }
         if (closing) return "closed";
         boolean up = false;
@@ -163,6 +221,9 @@ final class CaptureLoop implements Runnable {
                 } catch (Exception e) {
                     buffer.giveBack(mat);
                     return Redact.text(message(e));
+                } catch (Error e) {
+                    buffer.giveBack(mat); // the pool keeps its Mat; run() reports the camera down
+                    throw e;
                 } finally {
                     busySince = 0;
                 }

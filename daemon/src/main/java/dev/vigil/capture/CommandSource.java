@@ -109,6 +109,23 @@ final class CommandSource implements FrameSource {
         return ref;
     }
 
+    /**
+     * The program is there to run (on the PATH, or at its path): cheap, and true for a program that runs but fails (a
+     * camera busy elsewhere), which the backoff paces. A USB camera's tool that is missing until a package is installed
+     * starts within a probe period of its installation.
+     */
+    @Override
+    public boolean reachable() {
+        String program = spec.argv().getFirst();
+        if (program.contains("/")) return java.nio.file.Files.isExecutable(java.nio.file.Path.of(program));
+        String path = System.getenv("PATH");
+        if (path == null) return true;
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) return true;
+        }
+        return false;
+    }
+
     @Override
     public double pace() {
         return 0;

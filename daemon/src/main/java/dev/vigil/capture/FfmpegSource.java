@@ -42,14 +42,17 @@ final class FfmpegSource implements FrameSource {
     private final Duration stallLimit;
     /** Streams: a network error during a grab ends the connection even if the grab returned a frame (see read()). */
     private final boolean network;
+    /** The cheap check between failed opens (see {@link FrameSource#reachable()}). */
+    private final java.util.function.BooleanSupplier probe;
 
     private FFmpegFrameGrabber grabber;
     private OpenCVFrameConverter.ToMat converter;
     private double pace;
 
     private FfmpegSource(String description, Supplier<FFmpegFrameGrabber> factory, boolean finite, boolean loop,
-                         double fps, String fileName, Duration stallLimit, boolean network) {
+                         double fps, String fileName, Duration stallLimit, boolean network, java.util.function.BooleanSupplier probe) {
         this.network = network;
+        this.probe = probe;
         this.description = description;
         this.factory = factory;
         this.finite = finite;
@@ -81,13 +84,13 @@ final class FfmpegSource implements FrameSource {
                 g.setOption("rw_timeout", socketTimeout);
             }
             return g;
-        }, false, false, 0, null, connect.plus(read).plus(PROBE_ALLOWANCE), true);
+        }, false, false, 0, null, connect.plus(read).plus(PROBE_ALLOWANCE), true, new TcpProbe(url, connect));
     }
 
     static FfmpegSource file(SourceSpec.VideoFile f) {
         String path = f.path().toString();
         return new FfmpegSource("file " + path, () -> new FFmpegFrameGrabber(path), !f.loop(), f.loop(), f.fps(),
-                f.path().getFileName().toString(), null, false);
+                f.path().getFileName().toString(), null, false, () -> java.nio.file.Files.isReadable(f.path()));
     }
 
     static FfmpegSource device(SourceSpec.Device d) {
@@ -102,7 +105,7 @@ final class FfmpegSource implements FrameSource {
             if (d.fps() > 0) g.setOption("framerate", fmt(d.fps()));
             lowDelay(g);
             return g;
-        }, false, false, 0, null, Duration.ofSeconds(10), false);
+        }, false, false, 0, null, Duration.ofSeconds(10), false, () -> java.nio.file.Files.exists(java.nio.file.Path.of(d.path())));
     }
 
     /**
@@ -119,7 +122,7 @@ final class FfmpegSource implements FrameSource {
             g.setOption("probesize", "32");
             lowDelay(g);
             return g;
-        }, finite, false, 0, null, stallLimit, false);
+        }, finite, false, 0, null, stallLimit, false, () -> true);
     }
 
     /**
@@ -144,16 +147,36 @@ final class FfmpegSource implements FrameSource {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
+    /**
+     * Opens without JavaCV's global lock. FFmpegFrameGrabber.start() runs the whole open (avformat_open_input, the
+     * stream probe, avcodec_open2) inside {@code synchronized (avcodec.class)}, and release() takes the same lock: with
+     * 10 cameras on a silent server only one was connecting at a time, each holding the lock for its whole connect
+     * timeout, so one dead camera delayed every other camera's open (and recovery) by that long. The lock dates from
+     * FFmpeg before 4.0, whose avcodec_open2 needed av_lockmgr_register (JavaCV's old FFmpegLockCallback); FFmpeg 4.0
+     * made codec initialisation thread-safe and 5.0 removed the lock manager. The bundled FFmpeg is 8.0, every grabber
+     * here has its own contexts and is used by one capture thread, so startUnsafe()/releaseUnsafe() are safe.
+     */
     @Override
     public void open() throws IOException {
         close();
-        FfmpegLog.install();
-        FfmpegLog.clearLastError();
-        FFmpegFrameGrabber g = factory.get();
         try {
-            g.start();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            String reason = FfmpegLog.reason(e);
+            FfmpegLog.install();
+            FfmpegLog.clearLastError();
+        } catch (LinkageError e) {
+            throw new IOException(NativeError.reason("ffmpeg natives", e));
+        }
+        FFmpegFrameGrabber g;
+        try {
+            g = factory.get();
+        } catch (LinkageError e) {
+            throw new IOException(NativeError.reason("ffmpeg natives", e));
+        }
+        try {
+            g.startUnsafe();
+        } catch (FrameGrabber.Exception | RuntimeException | LinkageError e) {
+            // JavaCV wraps natives that failed to load into its own exception: the library's name is in a cause.
+            String reason = e instanceof LinkageError || NativeError.missingLibrary(e) != null
+                    ? NativeError.reason("ffmpeg natives", e) : FfmpegLog.reason((Exception) e);
             release(g);
             throw new IOException(reason);
         }
@@ -225,6 +248,11 @@ final class FfmpegSource implements FrameSource {
     }
 
     @Override
+    public boolean reachable() {
+        return probe.getAsBoolean();
+    }
+
+    @Override
     public String describe() {
         return description;
     }
@@ -241,10 +269,11 @@ final class FfmpegSource implements FrameSource {
         }
     }
 
+    /** Without JavaCV's global lock, see {@link #open()}. */
     private static void release(FFmpegFrameGrabber g) {
         try {
-            g.close();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
+            g.releaseUnsafe();
+        } catch (FrameGrabber.Exception | RuntimeException | LinkageError e) {
             // Closing a broken connection may complain; the native memory is freed either way.
         }
     }

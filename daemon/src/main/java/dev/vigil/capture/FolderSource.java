@@ -91,6 +91,12 @@ final class FolderSource implements FrameSource {
     @Override
     public void abort() {}
 
+    /** A looping folder on a share that went away: listed again only once it is back. */
+    @Override
+    public boolean reachable() {
+        return Files.isDirectory(spec.path());
+    }
+
     @Override
     public boolean reopenAfterUndecodable() {
         return false;

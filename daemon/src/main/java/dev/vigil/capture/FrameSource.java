@@ -58,6 +58,16 @@ public interface FrameSource extends AutoCloseable {
         return true;
     }
 
+    /**
+     * A cheap check that {@link #open()} has a chance now (a TCP connect to a stream's host, the device node or folder
+     * exists), asked by the capture thread while the source is down: after a long outage the camera opens again within
+     * one probe period of the source's return, instead of after a backoff delay grown to half a minute. Must return
+     * within about a second. The default answers yes: the backoff alone paces the opens.
+     */
+    default boolean reachable() {
+        return true;
+    }
+
     /** One frame that could not be decoded: counted and skipped. */
     final class CorruptFrameException extends IOException {
         public CorruptFrameException(String message) {

@@ -10,12 +10,15 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The `vigil` command line. Exit codes: 0 ok, 1 some inputs failed, 2 usage, 3 a model that cannot be loaded or run. */
+/**
+ * The `vigil` command line. Exit codes: 0 ok, 1 some inputs failed, 2 usage, 3 a model that cannot be loaded or run,
+ * 4 `run --once` with a camera whose source never delivered a frame.
+ */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.")
 public final class Main implements Runnable {
 
-    public static final int EXIT_OK = 0, EXIT_FAILED_INPUTS = 1, EXIT_USAGE = 2, EXIT_MODEL = 3;
+    public static final int EXIT_OK = 0, EXIT_FAILED_INPUTS = 1, EXIT_USAGE = 2, EXIT_MODEL = 3, EXIT_NO_FRAMES = 4;
 
     /** The subcommands, in the order `vigil --help` lists them (aot-train is hidden). */
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ClassifyCommand.class, DetectCommand.class,

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.capture.CameraStats;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Vigil;
@@ -7,6 +8,8 @@ import dev.vigil.daemon.Wiring;
 import dev.vigil.model.ModelStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +73,24 @@ final class RunCommand implements Callable<Integer> {
             log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
         if (once) log.info("done: {}", vigil.cameraStats());
-        return vigil.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
+        if (vigil.failure() != null) return Main.EXIT_FAILED_INPUTS;
+        if (once && !neverRead(vigil).isEmpty()) return Main.EXIT_NO_FRAMES;
+        return Main.EXIT_OK;
+    }
+
+    /**
+     * The cameras whose source never delivered a frame, each logged with its reason: a --once run over a clip that
+     * FFmpeg's natives could not open must not pass for a run over an empty clip.
+     */
+    static List<String> neverRead(Vigil vigil) {
+        List<String> out = new ArrayList<>();
+        for (CameraStats s : vigil.cameraStats()) {
+            if (s.captured() > 0) continue;
+            String why = vigil.health().camera(s.camera()).reason();
+            log.error("camera {}: no frame was ever read{}", s.camera(), why == null ? "" : " (" + why + ")");
+            out.add(s.camera());
+        }
+        return out;
     }
 
     /** The folder of the test-images catalog: the mirror's own folder when it has them all, else a pulled copy. */

@@ -64,6 +64,9 @@ final class StatusJson {
             co.put("events", f.events(name));
             co.put("errors", f.errors(name));
             co.put("reconnects", c.reconnects());
+            // ISO-8601 UTC: when the current outage began (the first DOWN since the camera was last UP); null while up.
+            if (c.downSince() != null) co.put("down_since", c.downSince().toString());
+            else co.putNull("down_since");
             co.put("fps", round(f.fps(name), 2));
             putNumber(co, "inference_ms", round(f.inferenceMeanMs(name), 2));
             putNumber(co, "frame_ms", round(f.frameMeanMs(name), 2));

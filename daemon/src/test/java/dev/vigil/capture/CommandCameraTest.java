@@ -105,9 +105,12 @@ class CommandCameraTest {
         List<String> reasons = new CopyOnWriteArrayList<>();
         try (Camera cam = Camera.start("nocam", new SourceSpec.Command(List.of("/nonexistent/rpicam-vid", "-o", "-"), true),
                 options().withListener((c, from, to, why) -> { if (to == CameraState.DOWN) reasons.add(why); }))) {
-            assertTrue(Fixtures.await(Duration.ofSeconds(3), () -> cam.stats().reconnects() >= 2));
+            assertTrue(Fixtures.await(Duration.ofSeconds(3), () -> reasons.size() >= 2), reasons.toString());
             assertTrue(Fixtures.await(Duration.ofSeconds(1), () -> cam.state() == CameraState.DOWN));
             assertTrue(reasons.getFirst().startsWith("cannot open: cannot start /nonexistent/rpicam-vid: "), reasons.getFirst());
+            // Not started again and again: the program is looked for every second, and started once it is installed.
+            assertTrue(reasons.get(1).endsWith("; probing every 1.0 s until it answers"), reasons.get(1));
+            assertEquals(0, cam.stats().reconnects());
         }
     }
 }

@@ -177,7 +177,7 @@ class FolderCameraTest {
     }
 
     @Test
-    void missingFolderEndsWithTheReasonWhenFiniteAndRetriesWhenLooping(@TempDir Path dir) throws Exception {
+    void missingFolderEndsWithTheReasonWhenFiniteAndIsWaitedForWhenLooping(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("nope");
         List<String> reasons = new CopyOnWriteArrayList<>();
         try (Camera cam = Camera.start("gone", new SourceSpec.Folder(missing, 5, false),
@@ -189,24 +189,28 @@ class FolderCameraTest {
         }
         reasons.clear();
         try (Camera cam = Camera.start("later", new SourceSpec.Folder(missing, 50, true), options().withTime(time, NO_JITTER)
+                .withProbePeriod(Duration.ofMillis(500))
                 .withListener((c, from, to, why) -> { if (why != null) reasons.add(to + " " + why); }))) {
-            for (long delay : new long[] {50, 100, 200}) {
-                assertEquals(Duration.ofMillis(delay), parked());
-                assertEquals(CameraState.DOWN, cam.state());
-                advanceMs(delay);
-            }
-            assertEquals(Duration.ofMillis(200), parked(), "at the maximum");
-            assertEquals(3, cam.stats().reconnects());
+            assertEquals(Duration.ofMillis(50), parked(), "the backoff's first delay");
             assertEquals(CameraState.DOWN, cam.state());
-            assertEquals("DOWN cannot open: " + missing + ": no such folder; retry in 200 ms", reasons.getLast());
-            // The folder appears (a mount came up): the next retry finds it.
+            advanceMs(50); // still missing: from now on the folder is looked for every 500 ms, and not opened
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Duration.ofMillis(500), parked());
+                assertEquals(CameraState.DOWN, cam.state());
+                advanceMs(500);
+            }
+            assertEquals(Duration.ofMillis(500), parked());
+            assertEquals(0, cam.stats().reconnects(), "no open while the folder is missing");
+            assertEquals("DOWN cannot open: " + missing + ": no such folder; probing every 500 ms until it answers", reasons.getLast());
+            // The folder appears (a mount came up): the next probe finds it and the camera opens it at once.
             Files.createDirectories(missing);
             Files.copy(TestData.image("cat.bmp"), missing.resolve("cat.bmp"));
-            advanceMs(200);
+            advanceMs(500);
             Frame f = cam.acquire(Duration.ofSeconds(5));
             assertNotNull(f);
             assertEquals("cat.bmp", f.sourceRef());
-            assertEquals(550, time(f), "captured at the fourth retry: 50 + 100 + 200 + 200 ms");
+            assertEquals(2050, time(f), "captured at the first probe after the folder appeared: 50 + 4 x 500 ms");
+            assertEquals(1, cam.stats().reconnects());
             cam.release(f);
             parked(); // waiting for the next image: the camera is up
             assertEquals(CameraState.UP, cam.state());

@@ -241,10 +241,12 @@ class StatusServerTest {
             } while (!(r.statusCode() == 503 && r.body().contains(": down: ")) && System.nanoTime() < deadline);
             assertEquals(503, r.statusCode(), r.body());
             assertTrue(r.body().startsWith("not ready: camera door: down: "), r.body());
-            assertTrue(r.body().contains("retry in"), r.body());
+            assertTrue(r.body().contains("retry in") || r.body().contains("probing every"), r.body());
             assertEquals(200, d.get("/healthz").statusCode());
             JsonNode st = JSON.readTree(d.get("/api/status").body());
             assertEquals("down", st.at("/cameras/0/health").asText(), st.toString());
+            java.time.Instant since = java.time.Instant.parse(st.at("/cameras/0/down_since").asText());
+            assertTrue(since.isBefore(java.time.Instant.now()), st.toString());
             assertFalse(st.get("stuck").asBoolean(), "a camera down is not vigil stuck: " + st);
         }
     }
