@@ -28,8 +28,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Mixin HelpOption help;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The YAML configuration (see config/ for examples).")
-    Path file;
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The YAML configuration (see config/ for examples).")
+    Path positional;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The same, as the other commands take it.")
+    Path option;
 
     @Option(names = "--print", description = "Also print the configuration with every default filled in (credentials masked).")
     boolean print;
@@ -39,6 +42,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (positional != null && option != null && !positional.equals(option))
+            throw new Main.UsageException("two configs given (" + positional + " and --config " + option + "); give one");
+        Path file = option != null ? option : positional;
+        if (file == null) throw new Main.UsageException("a config file is needed: vigil check-config --config FILE");
         VigilConfig config;
         try {
             config = ConfigLoader.load(file);

@@ -32,9 +32,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--mirror", paramLabel = "DIR", description = "Folder tried for models and images before downloading.")
     Path mirror;
 
+    @Option(names = "--json", description = "With --once: the closing summary as one JSON object per camera.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         // Handlers first: a SIGTERM while the config is read or the model loads is a clean stop (exit 0).
+        if (json && !once) throw new Main.UsageException("--json goes with --once (the summary printed at the end)");
         CountDownLatch terminated = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         installSignalHandlers(terminated, started);
@@ -65,7 +72,11 @@ final class RunCommand implements Callable<Integer> {
             vigil.close();
             log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
-        if (once) log.info("done: {}", vigil.cameraStats());
+        if (once) {
+            var out = spec.commandLine().getOut();
+            for (OnceSummary c : OnceSummary.of(vigil)) out.println(json ? c.json() : c.text());
+            out.flush();
+        }
         return vigil.failure() == null ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
     }
 
