@@ -37,6 +37,10 @@ public final class RuleEngine {
 
     private static final float[] FULL_FRAME = {0f, 0f, 1f, 1f};
 
+    // Why a detection does not match a group, or why a group with matches did not fire (see HeldBack).
+    private static final int MATCH = 0, LABEL = 1, SCORE = 2, AREA = 3, ZONE = 4, MASK = 5;
+    private static final int FIRED = 0, TRACKED = 1, CONFIRM = 2, COOLDOWN = 3, NOTHING = 4;
+
     // Polygon.contains is half-open: a point exactly on the frame's edge (a box touching the bottom, y = 1) would fall
     // outside a zone drawn up to that edge. Nudge the point inside the frame so such zones work as drawn.
     private static final float EDGE = 1e-5f;
@@ -50,6 +54,8 @@ public final class RuleEngine {
     private final boolean tracking;
     private final float trackIou;
     private final int trackMisses;
+    private final HeldBack heldBack;
+    private int maskHit; // the mask of the last MASK mismatch
 
     // Per-frame scratch: the matching candidates of the group being evaluated.
     private int[] candIndex = new int[16];
@@ -74,6 +80,7 @@ public final class RuleEngine {
         List<Group> gs = new ArrayList<>();
         for (Map.Entry<String, GroupRule> e : rules.groups().entrySet()) gs.add(new Group(e.getKey(), e.getValue(), c.of()));
         this.groups = gs.toArray(Group[]::new);
+        this.heldBack = new HeldBack(camera, groups.length);
     }
 
     public String camera() { return camera; }
@@ -83,11 +90,12 @@ public final class RuleEngine {
         List<Trigger> fired = null;
         int size = detections.size();
         ensureCapacity(size);
-        for (Group g : groups) {
+        for (int gi = 0; gi < groups.length; gi++) {
+            Group g = groups[gi];
             int n = 0;
             for (int i = 0; i < size; i++) {
                 Detection d = detections.get(i);
-                if (matches(g, d)) {
+                if (mismatch(g, d) == MATCH) {
                     candIndex[n] = i;
                     candScore[n] = d.score();
                     candBox[n] = d.box();
@@ -98,6 +106,9 @@ public final class RuleEngine {
             if (best >= 0) {
                 if (fired == null) fired = new ArrayList<>(groups.length);
                 fired.add(new Trigger(camera, g.name, detections.get(candIndex[best]), frameTime));
+                heldBack.fired(gi);
+            } else if (heldBack.on()) {
+                explain(gi, g, detections, n, frameTime);
             }
         }
         return fired == null ? List.of() : fired;
@@ -148,10 +159,12 @@ public final class RuleEngine {
         for (Group g : groups) g.reset();
     }
 
-    private boolean matches(Group g, Detection d) {
-        if (d.score() < g.rule.minScore() || !g.labels.contains(d.label())) return false;
+    /** MATCH, or the first rule the detection fails (a MASK sets {@link #maskHit}). */
+    private int mismatch(Group g, Detection d) {
+        if (!g.labels.contains(d.label())) return LABEL;
+        if (d.score() < g.rule.minScore()) return SCORE;
         float area = d.area();
-        if (area < g.rule.minArea() || area > g.rule.maxArea()) return false;
+        if (area < g.rule.minArea() || area > g.rule.maxArea()) return AREA;
         float[] b = d.box();
         float x = clamp((b[0] + b[2]) * 0.5f);
         float y = clamp(b[3]);
@@ -160,12 +173,49 @@ public final class RuleEngine {
             for (Polygon z : zones) {
                 if (z.contains(x, y)) { inside = true; break; }
             }
-            if (!inside) return false;
+            if (!inside) return ZONE;
         }
-        for (Polygon m : masks) {
-            if (m.contains(x, y)) return false;
+        for (int i = 0; i < masks.length; i++) {
+            if (masks[i].contains(x, y)) { maskHit = i; return MASK; }
         }
-        return true;
+        return MATCH;
+    }
+
+    /**
+     * Debug only: the rule that kept group {@code g} from firing on this frame. Without a match, the best detection of
+     * the group's labels and the first rule it fails; with matches, what the group's window, cooldown or tracker said.
+     * Nothing when no detection has one of the group's labels: there is nothing to hold back.
+     */
+    private void explain(int gi, Group g, List<Detection> detections, int n, Instant t) {
+        if (n > 0) {
+            Detection d = detections.get(candIndex[0]);
+            for (int k = 1; k < n; k++) if (candScore[k] > d.score()) d = detections.get(candIndex[k]);
+            String what = d.label() + " " + HeldBack.num(d.score());
+            switch (g.held) {
+                case TRACKED -> heldBack.held(gi, g.name, "tracking", what + " is an object that already fired (box IoU >= "
+                        + HeldBack.num(trackIou) + ")", t);
+                case CONFIRM -> heldBack.held(gi, g.name, "confirm", what + " matched in " + g.count + " of the last "
+                        + g.window.length + " frames; needs " + confirmFrames, t);
+                case COOLDOWN -> heldBack.held(gi, g.name, "cooldown", what + " within cooldown_s " + HeldBack.seconds(cooldownNanos)
+                        + " of the last trigger", t);
+                default -> { }
+            }
+            return;
+        }
+        Detection d = null;
+        for (Detection c : detections) if (g.labels.contains(c.label()) && (d == null || c.score() > d.score())) d = c;
+        if (d == null) return;
+        String what = d.label() + " " + HeldBack.num(d.score());
+        float[] b = d.box();
+        String at = " stands at (" + HeldBack.num(clamp((b[0] + b[2]) * 0.5f)) + ", " + HeldBack.num(clamp(b[3])) + ")";
+        switch (mismatch(g, d)) {
+            case SCORE -> heldBack.held(gi, g.name, "min_score", what + " is below " + HeldBack.num(g.rule.minScore()), t);
+            case AREA -> heldBack.held(gi, g.name, "area", what + " covers " + HeldBack.num(d.area()) + " of the frame, outside min_area "
+                    + HeldBack.num(g.rule.minArea()) + " .. max_area " + HeldBack.num(g.rule.maxArea()), t);
+            case ZONE -> heldBack.held(gi, g.name, "zone", what + at + ", in no zone " + java.util.Arrays.stream(zones).map(Polygon::name).toList(), t);
+            case MASK -> heldBack.held(gi, g.name, "mask", what + at + ", inside mask " + masks[maskHit].name(), t);
+            default -> { }
+        }
     }
 
     private static float clamp(float v) { return Math.min(Math.max(v, EDGE), 1f - EDGE); }
@@ -197,6 +247,7 @@ public final class RuleEngine {
         int pos;
         int count;
         Instant lastTrigger;
+        int held; // FIRED, or why not on the last frame
         long frames;
         long triggers;
         long suppressed;
@@ -240,6 +291,7 @@ public final class RuleEngine {
         int step(RuleEngine e, int n, Instant t) {
             frames++;
             int best = -1;
+            held = n == 0 ? NOTHING : TRACKED;
             if (e.tracking) {
                 associate(e, n);
                 for (int k = 0; k < n; k++) {
@@ -257,12 +309,17 @@ public final class RuleEngine {
             if (counts) count++;
             pos = pos + 1 == window.length ? 0 : pos + 1;
 
-            if (best >= 0 && count < e.confirmFrames) best = -1;
+            if (best >= 0 && count < e.confirmFrames) {
+                held = CONFIRM;
+                best = -1;
+            }
             if (best >= 0 && lastTrigger != null && e.cooldownNanos > 0 && inCooldown(t, e.cooldownNanos)) {
                 suppressed++;
+                held = COOLDOWN;
                 best = -1;
             }
             if (best >= 0) {
+                held = FIRED;
                 lastTrigger = t;
                 triggers++;
                 // Everything in view when the alarm went off has been announced with it.
