@@ -4,6 +4,7 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Vigil;
 import dev.vigil.daemon.Wiring;
+import dev.vigil.gpio.MockInputs;
 import dev.vigil.model.ModelStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--mirror", paramLabel = "DIR", description = "Folder tried for models and images before downloading.")
     Path mirror;
 
+    @Option(names = "--mock-input", paramLabel = "NAME=LEVEL", description = "Where GPIO is the mock (no chip, gpio.mock: true): "
+            + "the level an input of gpio.inputs holds, by name or kind; LEVEL: active, inactive, high or low. Repeatable, "
+            + "e.g. --mock-input arm=active --mock-input pir=active.")
+    java.util.List<String> mockInputs = java.util.List.of();
+
     @Option(names = "--json", description = "With --once: the closing summary as one JSON object per camera.")
     boolean json;
 
@@ -50,8 +56,10 @@ final class RunCommand implements Callable<Integer> {
         Vigil vigil;
         try {
             VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages(store));
+            var levels = MockInputs.parse(mockInputs, cfg.gpio()); // a wrong name stops here, before the model loads
+            Wiring.Parts parts = Wiring.Parts.real(store, once);
             // Every stage is built by the wiring, logging first; a failure closes what was built (GPIO outputs safe).
-            vigil = Wiring.start(cfg, Wiring.Parts.real(store, once));
+            vigil = Wiring.start(cfg, parts.withPins(MockInputs.pins(parts.pins(), levels)));
         } finally {
             started.countDown();
         }
