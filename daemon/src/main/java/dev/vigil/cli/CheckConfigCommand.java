@@ -37,11 +37,20 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Option(names = "--print", description = "Also print the configuration with every default filled in (credentials masked).")
     boolean print;
 
+    @Option(names = "--print-defaults", description = "Print every configuration key with its default and meaning (no FILE needed).")
+    boolean printDefaults;
+
     /** Where the model's labels are looked up; tests give their own, otherwise the environment's. */
     ModelStore store;
 
     @Override
     public Integer call() {
+        if (printDefaults) {
+            var out = spec.commandLine().getOut();
+            out.print(dev.vigil.config.ConfigReference.yaml());
+            out.flush();
+            return Main.EXIT_OK;
+        }
         if (positional != null && option != null && !positional.equals(option))
             throw new Main.UsageException("two configs given (" + positional + " and --config " + option + "); give one");
         Path file = option != null ? option : positional;

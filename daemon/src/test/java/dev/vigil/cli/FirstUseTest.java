@@ -79,6 +79,14 @@ class FirstUseTest {
     }
 
     @Test
+    void checkConfigPrintsEveryKeyWithItsDefaultWithoutAFile() {
+        CliTest.Run r = run("check-config", "--print-defaults");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(dev.vigil.config.ConfigReference.yaml(), r.out());
+        assertTrue(r.out().contains("\n# CPU threads of inference\nthreads: 2\n"), r.out());
+    }
+
+    @Test
     void detectOnAClassifierSaysItIsAClassifierAndNamesClassify() {
         CliTest.Run r = run("detect", "--model", TestData.model(TestData.CLASSIFIER).toString(), TestData.image("grace_hopper.bmp").toString());
         assertEquals(2, r.code(), r.err());
