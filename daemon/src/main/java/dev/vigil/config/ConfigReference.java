@@ -82,14 +82,7 @@ public final class ConfigReference {
     /** The reference: YAML, each key under a comment with its meaning, what it takes, and whether it has a default. */
     public static String yaml() {
         Effective read = new Effective();
-        ConfigLoader.parse(SKELETON, BASE, Map.of(), read);
-        ObjectNode tree = read.tree();
-        ObjectNode cameras = (ObjectNode) tree.get("cameras");
-        boolean first = true;
-        for (var e : cameras.properties()) {
-            if (!first) ((ObjectNode) e.getValue()).retain("source");
-            first = false;
-        }
+        ObjectNode tree = read(read);
         Map<String, String> meanings = meanings();
         Map<String, String> given = givenLeaves();
         StringBuilder out = new StringBuilder("""
@@ -104,18 +97,21 @@ public final class ConfigReference {
 
     /** Every key path of the reference ({@code cameras.door.zones[].name}), for the test that each has a meaning. */
     static Set<String> paths() {
-        Effective read = new Effective();
-        ConfigLoader.parse(SKELETON, BASE, Map.of(), read);
         Set<String> out = new TreeSet<>();
-        ObjectNode tree = read.tree();
-        ObjectNode cameras = (ObjectNode) tree.get("cameras");
+        collect(read(new Effective()), "", out);
+        return out;
+    }
+
+    /** The skeleton as the readers read it, every camera after the first cut down to its source. */
+    private static ObjectNode read(Effective into) {
+        ConfigLoader.parse(SKELETON, BASE, Map.of(), into);
+        ObjectNode tree = into.tree();
         boolean first = true;
-        for (var e : cameras.properties()) {
+        for (var e : tree.get("cameras").properties()) {
             if (!first) ((ObjectNode) e.getValue()).retain("source");
             first = false;
         }
-        collect(tree, "", out);
-        return out;
+        return tree;
     }
 
     private static void collect(JsonNode n, String path, Set<String> out) {
@@ -242,6 +238,6 @@ public final class ConfigReference {
         String base = BASE.toString() + "/";
         if (s.startsWith(base)) s = "./" + s.substring(base.length());
         if (PLAIN.matcher(s).matches() && !YAML_WORDS.contains(s.toLowerCase(java.util.Locale.ROOT))) return s;
-        return v.textValue().equals(s) ? v.toString() : com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
     }
 }

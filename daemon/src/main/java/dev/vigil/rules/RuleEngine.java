@@ -252,13 +252,7 @@ public final class RuleEngine {
         long triggers;
         long suppressed;
 
-        // Tracked objects: box i at boxes[4i .. 4i+3].
-        final float[] boxes = new float[MAX_TRACKS * 4];
-        final int[] misses = new int[MAX_TRACKS];
-        final boolean[] fired = new boolean[MAX_TRACKS];
-        final boolean[] seen = new boolean[MAX_TRACKS];
-        final float[] box = new float[4];
-        int tracks;
+        final Tracks tracks = new Tracks(MAX_TRACKS);
 
         // Published copies for state(), written once per frame.
         volatile Instant lastTriggerSeen;
@@ -280,7 +274,7 @@ public final class RuleEngine {
             pos = 0;
             count = 0;
             lastTrigger = null;
-            tracks = 0;
+            tracks.clear();
             publish();
         }
 
@@ -293,10 +287,10 @@ public final class RuleEngine {
             int best = -1;
             held = n == 0 ? NOTHING : TRACKED;
             if (e.tracking) {
-                associate(e, n);
+                tracks.associate(e.candBox, e.candTrack, n, e.trackIou);
                 for (int k = 0; k < n; k++) {
                     int tr = e.candTrack[k];
-                    if (tr >= 0 && !fired[tr] && (best < 0 || e.candScore[k] > e.candScore[best])) best = k;
+                    if (tr >= 0 && !tracks.fired(tr) && (best < 0 || e.candScore[k] > e.candScore[best])) best = k;
                 }
             } else {
                 for (int k = 0; k < n; k++) {
@@ -325,11 +319,11 @@ public final class RuleEngine {
                 // Everything in view when the alarm went off has been announced with it.
                 if (e.tracking) {
                     for (int k = 0; k < n; k++) {
-                        if (e.candTrack[k] >= 0) fired[e.candTrack[k]] = true;
+                        if (e.candTrack[k] >= 0) tracks.markFired(e.candTrack[k]);
                     }
                 }
             }
-            if (e.tracking) forget(e.trackMisses);
+            if (e.tracking) tracks.forget(e.trackMisses);
             publish();
             return best;
         }
@@ -344,78 +338,9 @@ public final class RuleEngine {
             return elapsed < cooldownNanos;
         }
 
-        /** Matches the candidates to remembered objects; candTrack[k] is the object of candidate k (-1: none). */
-        private void associate(RuleEngine e, int n) {
-            for (int j = 0; j < tracks; j++) {
-                misses[j]++;
-                seen[j] = false;
-            }
-            for (int k = 0; k < n; k++) {
-                float[] b = e.candBox[k];
-                int bestTrack = -1;
-                float bestIou = e.trackIou;
-                for (int j = 0; j < tracks; j++) {
-                    if (seen[j]) continue;
-                    box[0] = boxes[4 * j];
-                    box[1] = boxes[4 * j + 1];
-                    box[2] = boxes[4 * j + 2];
-                    box[3] = boxes[4 * j + 3];
-                    float iou = iou(b, box);
-                    if (iou >= bestIou) { bestIou = iou; bestTrack = j; }
-                }
-                if (bestTrack >= 0) update(bestTrack, b);
-                e.candTrack[k] = bestTrack;
-            }
-            // New objects only after every known one had its chance, so a newcomer never evicts an object in view.
-            for (int k = 0; k < n; k++) {
-                if (e.candTrack[k] >= 0) continue;
-                int j = newTrack();
-                if (j >= 0) update(j, e.candBox[k]);
-                e.candTrack[k] = j;
-            }
-        }
-
-        private void update(int j, float[] b) {
-            System.arraycopy(b, 0, boxes, 4 * j, 4);
-            misses[j] = 0;
-            seen[j] = true;
-        }
-
-        /** A slot for a new object: a free one, else the longest-missing one; -1 if all are in view right now. */
-        private int newTrack() {
-            int j;
-            if (tracks < MAX_TRACKS) {
-                j = tracks++;
-            } else {
-                j = -1;
-                for (int i = 0; i < tracks; i++) {
-                    if (!seen[i] && (j < 0 || misses[i] > misses[j])) j = i;
-                }
-                if (j < 0) return -1;
-            }
-            fired[j] = false;
-            seen[j] = false;
-            misses[j] = 0;
-            return j;
-        }
-
-        private void forget(int maxMisses) {
-            for (int j = tracks - 1; j >= 0; j--) {
-                if (misses[j] > maxMisses) {
-                    int last = --tracks;
-                    if (j != last) {
-                        System.arraycopy(boxes, 4 * last, boxes, 4 * j, 4);
-                        misses[j] = misses[last];
-                        fired[j] = fired[last];
-                        seen[j] = seen[last];
-                    }
-                }
-            }
-        }
-
         private void publish() {
             countSeen = count;
-            trackedSeen = tracks;
+            trackedSeen = tracks.size();
             framesSeen = frames;
             triggersSeen = triggers;
             suppressedSeen = suppressed;
