@@ -33,6 +33,12 @@ final class HeldBack {
     /** A score, coordinate or area as the log shows it: {@code 0.72}. */
     static String num(float v) { return String.format(Locale.ROOT, "%.2f", v); }
 
+    /** A configured threshold as written: {@code 0.6}, {@code 0.005}, {@code 1}. */
+    static String value(float v) { return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString(); }
+
+    /** A box area, small as it may be: {@code 0.0042}. */
+    static String area(float v) { return String.format(Locale.ROOT, "%.4f", v); }
+
     /** {@code 30 s}, {@code 0.5 s}. */
     static String seconds(long nanos) {
         double s = nanos / 1e9;

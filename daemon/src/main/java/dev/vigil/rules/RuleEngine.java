@@ -193,7 +193,7 @@ public final class RuleEngine {
             String what = d.label() + " " + HeldBack.num(d.score());
             switch (g.held) {
                 case TRACKED -> heldBack.held(gi, g.name, "tracking", what + " is an object that already fired (box IoU >= "
-                        + HeldBack.num(trackIou) + ")", t);
+                        + HeldBack.value(trackIou) + ")", t);
                 case CONFIRM -> heldBack.held(gi, g.name, "confirm", what + " matched in " + g.count + " of the last "
                         + g.window.length + " frames; needs " + confirmFrames, t);
                 case COOLDOWN -> heldBack.held(gi, g.name, "cooldown", what + " within cooldown_s " + HeldBack.seconds(cooldownNanos)
@@ -209,9 +209,9 @@ public final class RuleEngine {
         float[] b = d.box();
         String at = " stands at (" + HeldBack.num(clamp((b[0] + b[2]) * 0.5f)) + ", " + HeldBack.num(clamp(b[3])) + ")";
         switch (mismatch(g, d)) {
-            case SCORE -> heldBack.held(gi, g.name, "min_score", what + " is below " + HeldBack.num(g.rule.minScore()), t);
-            case AREA -> heldBack.held(gi, g.name, "area", what + " covers " + HeldBack.num(d.area()) + " of the frame, outside min_area "
-                    + HeldBack.num(g.rule.minArea()) + " .. max_area " + HeldBack.num(g.rule.maxArea()), t);
+            case SCORE -> heldBack.held(gi, g.name, "min_score", what + " is below " + HeldBack.value(g.rule.minScore()), t);
+            case AREA -> heldBack.held(gi, g.name, "area", what + " covers " + HeldBack.area(d.area()) + " of the frame, outside min_area "
+                    + HeldBack.value(g.rule.minArea()) + " .. max_area " + HeldBack.value(g.rule.maxArea()), t);
             case ZONE -> heldBack.held(gi, g.name, "zone", what + at + ", in no zone " + java.util.Arrays.stream(zones).map(Polygon::name).toList(), t);
             case MASK -> heldBack.held(gi, g.name, "mask", what + at + ", inside mask " + masks[maskHit].name(), t);
             default -> { }

@@ -76,11 +76,11 @@ class HeldBackTest {
         tracked.evaluate(List.of(person(0.72f, 0.1f, 0.1f, 0.5f, 0.9f)), at(100));
         assertEquals(List.of(
                 "rules door/person: held back by mask: person 0.72 stands at (0.85, 0.30), inside mask street",
-                "rules door/person: held back by min_score: person 0.50 is below 0.60",
-                "rules door/person: held back by area: person 0.90 covers 0.00 of the frame, outside min_area 0.01 .. max_area 1.00",
+                "rules door/person: held back by min_score: person 0.50 is below 0.6",
+                "rules door/person: held back by area: person 0.90 covers 0.0004 of the frame, outside min_area 0.01 .. max_area 1",
                 "rules door/person: held back by confirm: person 0.72 matched in 1 of the last 3 frames; needs 2",
                 "rules door/person: held back by cooldown: person 0.72 within cooldown_s 30 s of the last trigger",
-                "rules door/person: held back by tracking: person 0.72 is an object that already fired (box IoU >= 0.50)"), lines());
+                "rules door/person: held back by tracking: person 0.72 is an object that already fired (box IoU >= 0.5)"), lines());
     }
 
     @Test
@@ -90,7 +90,7 @@ class HeldBackTest {
         for (long ms = 0; ms < 10_000; ms += 100) e.evaluate(outside, at(ms)); // 100 frames, 10 s
         assertEquals(2, lines().size(), "at 0 and at 5000 ms: " + lines());
         e.evaluate(List.of(person(0.5f, 0.4f, 0.5f, 0.6f, 0.9f)), at(10_000)); // a new reason is news at once
-        assertEquals("rules door/person: held back by min_score: person 0.50 is below 0.60", lines().getLast());
+        assertEquals("rules door/person: held back by min_score: person 0.50 is below 0.6", lines().getLast());
         assertEquals(1, e.evaluate(List.of(person(0.72f, 0.4f, 0.5f, 0.6f, 0.9f)), at(10_100)).size());
         e.evaluate(List.of(person(0.5f, 0.4f, 0.5f, 0.6f, 0.9f)), at(10_200)); // after a firing, the same reason again
         assertEquals(4, lines().size(), lines().toString());
