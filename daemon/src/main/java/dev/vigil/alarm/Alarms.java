@@ -109,7 +109,7 @@ public final class Alarms {
             switch (m.state) {
                 case DISARMED, COOLDOWN -> {
                     m.suppressed++;
-                    log.debug("alarm {}: {} ignored while {}", camera, cause, m.state);
+                    log.debug("alarm {}: {} held back by alarm state {} ({})", camera, cause, m.state, m.cause);
                     return false;
                 }
                 case ARMED, TRIGGERED -> {

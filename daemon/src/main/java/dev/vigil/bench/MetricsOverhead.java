@@ -80,6 +80,12 @@ public final class MetricsOverhead {
     /** {@code rounds} pairs of (plain, observed) runs of {@code duration} each, after one engine-limit measurement. */
     public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
                              Duration duration, Duration warmup, int rounds) throws Exception {
+        return run(spec, options, frames, cameras, cameraFps, duration, warmup, rounds, PipelineBench.Progress.NONE);
+    }
+
+    public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
+                             Duration duration, Duration warmup, int rounds, PipelineBench.Progress progress) throws Exception {
+        progress.line("engine alone...");
         double engineLimit = PipelineBench.engineLimit(spec, options, frames);
         List<PipelineBench.Result> plain = new ArrayList<>(), observed = new ArrayList<>();
         AtomicLong scrapes = new AtomicLong(), scrapeNanos = new AtomicLong(), scrapeBytes = new AtomicLong();
@@ -104,12 +110,15 @@ public final class MetricsOverhead {
         };
         for (int r = 0; r < rounds; r++) {
             // ABBA: plain first in even pairs, observed first in odd ones, so a steady drift weighs on both alike.
+            int pair = r + 1;
+            PipelineBench.Progress plainP = line -> progress.line("pair " + pair + " of " + rounds + ", plain: " + line);
+            PipelineBench.Progress observedP = line -> progress.line("pair " + pair + " of " + rounds + ", observed: " + line);
             if (r % 2 == 0) {
-                plain.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, null, engineLimit));
-                observed.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, scraped, engineLimit));
+                plain.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, null, engineLimit, plainP));
+                observed.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, scraped, engineLimit, observedP));
             } else {
-                observed.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, scraped, engineLimit));
-                plain.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, null, engineLimit));
+                observed.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, scraped, engineLimit, observedP));
+                plain.add(PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, null, engineLimit, plainP));
             }
         }
         long n = scrapes.get();

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -43,6 +44,20 @@ public final class PipelineBench {
     public record Result(String model, int threads, double seconds, double engineLimitFps, double totalProcessedFps,
                          double ratio, List<CameraResult> cameras, double allocBytesPerFrame, double rssMb,
                          double inferenceAllocBytesPerFrame, double cpuMsPerFrame) {}
+
+    /**
+     * Where the bench says how far it is (the CLI: stderr, every few seconds), so a minute-long run is never silent.
+     * Never the measured output: a line is text for a person.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = line -> {};
+
+        void line(String line);
+    }
+
+    /** How often a running measurement reports. */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     /** Something added to the daemon under test (the metrics and HTTP server with a scraper, for the overhead bench). */
     public interface Instrument {
@@ -82,12 +97,33 @@ public final class PipelineBench {
         return -1;
     }
 
+    /** Waits out the measurement, saying every {@link #PROGRESS_EVERY} how far it is and the rate so far. */
+    private static void measure(Vigil d, int cameras, long[] p0, long t0, Duration duration, Progress progress) throws InterruptedException {
+        long end = t0 + duration.toNanos();
+        for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+            Thread.sleep(Duration.ofNanos(Math.min(end - now, PROGRESS_EVERY.toNanos())));
+            long processed = 0;
+            for (int i = 0; i < cameras; i++) processed += d.frames().processed("cam" + (i + 1)) - p0[i];
+            double secs = (System.nanoTime() - t0) / 1e9;
+            progress.line(String.format(Locale.ROOT, "measuring: %.0f of %d s, %.1f fps processed", Math.min(secs, duration.toSeconds()),
+                    duration.toSeconds(), processed / secs));
+        }
+    }
+
     public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
                              Duration duration, Duration warmup) throws Exception {
+        return run(spec, options, frames, cameras, cameraFps, duration, warmup, Progress.NONE);
+    }
+
+    public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
+                             Duration duration, Duration warmup, Progress progress) throws Exception {
         // The engine alone is measured before and after the pipeline and averaged, so slow drift of a shared machine
         // (other load, a noisy VM host) does not land on one side of the comparison only.
+        progress.line("engine alone (before)...");
         double before = engineLimit(spec, options, frames);
-        Result r = run(spec, options, frames, cameras, cameraFps, duration, warmup, null, before);
+        progress.line(String.format(Locale.ROOT, "engine alone: %.1f fps", before));
+        Result r = run(spec, options, frames, cameras, cameraFps, duration, warmup, null, before, progress);
+        progress.line("engine alone (after)...");
         double limit = (before + engineLimit(spec, options, frames)) / 2;
         return new Result(r.model(), r.threads(), r.seconds(), limit, r.totalProcessedFps(), r.totalProcessedFps() / limit,
                 r.cameras(), r.allocBytesPerFrame(), r.rssMb(), r.inferenceAllocBytesPerFrame(), r.cpuMsPerFrame());
@@ -103,6 +139,12 @@ public final class PipelineBench {
     /** @param instrument null for the daemon alone */
     public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
                              Duration duration, Duration warmup, Instrument instrument, double engineLimit) throws Exception {
+        return run(spec, options, frames, cameras, cameraFps, duration, warmup, instrument, engineLimit, Progress.NONE);
+    }
+
+    public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
+                             Duration duration, Duration warmup, Instrument instrument, double engineLimit,
+                             Progress progress) throws Exception {
         Path events = Files.createTempDirectory("vigil-bench-events");
         StringBuilder yaml = new StringBuilder()
                 .append("model: ").append(spec.model().toAbsolutePath()).append('\n')
@@ -130,6 +172,7 @@ public final class PipelineBench {
         AutoCloseable added = null;
         try (Vigil d = Wiring.start(cfg, parts)) {
             if (instrument != null) added = instrument.started(d);
+            progress.line(cameras + " camera(s) at " + cameraFps + " fps: warming up for " + warmup.toSeconds() + " s");
             Thread.sleep(warmup.toMillis());
             long inferenceThread = threadId("inference");
             long[] p0 = new long[cameras];
@@ -142,7 +185,7 @@ public final class PipelineBench {
             long alloc0 = mx.getTotalThreadAllocatedBytes();
             long hot0 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
             long t0 = System.nanoTime();
-            Thread.sleep(duration.toMillis());
+            measure(d, cameras, p0, t0, duration, progress);
             long t1 = System.nanoTime();
             long hot1 = inferenceThread < 0 ? -1 : mx.getThreadAllocatedBytes(inferenceThread);
             long alloc1 = mx.getTotalThreadAllocatedBytes();

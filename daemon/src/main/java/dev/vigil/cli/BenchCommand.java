@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         if (cameras < 1 || cameraFps <= 0 || duration < 1 || pairs < 1)
             throw new Main.UsageException("--cameras, --camera-fps, --duration and --rounds-pairs must be positive");
         var r = MetricsOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
-                cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))), pairs);
+                cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))), pairs, progress());
         ObjectNode o = ImageCommand.JSON.objectNode();
         o.put("mode", "pipeline-scrape");
         o.put("model", r.plain().getFirst().model());
@@ -119,7 +119,8 @@ final class BenchCommand implements Callable<Integer> {
     private Integer pipeline(List<Mat> decoded) throws Exception {
         if (cameras < 1 || cameraFps <= 0 || duration < 1) throw new Main.UsageException("--cameras, --camera-fps and --duration must be positive");
         PipelineBench.Result r = PipelineBench.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
-                cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))));
+                cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))),
+                progress());
         ObjectNode o = ImageCommand.JSON.objectNode();
         o.put("mode", "pipeline");
         o.put("model", r.model());
@@ -146,6 +147,15 @@ final class BenchCommand implements Callable<Integer> {
         out.println(json ? o.toString() : o.toPrettyString());
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** Progress of a long run on stderr, never on stdout where the result (or its JSON) goes. */
+    private PipelineBench.Progress progress() {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            err.println("bench: " + line);
+            err.flush();
+        };
     }
 
     private Integer compare() {

@@ -35,14 +35,20 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Mixin HelpOption help;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The YAML configuration (see config/ for examples).")
-    Path file;
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "The YAML configuration (see config/ for examples).")
+    Path positional;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The same, as the other commands take it.")
+    Path option;
 
     @Option(names = "--print", description = "Also print the configuration with every default filled in (credentials masked).")
     boolean print;
 
     @Option(names = "--allow-modified-model", description = "Accept a model file named like a catalog model whose sha256 differs, as run --allow-modified-model does.")
     boolean allowModifiedModel;
+
+    @Option(names = "--print-defaults", description = "Print every configuration key with its default and meaning (no FILE needed).")
+    boolean printDefaults;
 
     /** Where the model's labels are looked up; tests give their own, otherwise the environment's. */
     ModelStore store;
@@ -52,6 +58,16 @@ public final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (printDefaults) {
+            var out = spec.commandLine().getOut();
+            out.print(dev.vigil.config.ConfigReference.yaml());
+            out.flush();
+            return Main.EXIT_OK;
+        }
+        if (positional != null && option != null && !positional.equals(option))
+            throw new Main.UsageException("two configs given (" + positional + " and --config " + option + "); give one");
+        Path file = option != null ? option : positional;
+        if (file == null) throw new Main.UsageException("a config file is needed: vigil check-config --config FILE");
         VigilConfig config;
         try {
             config = ConfigLoader.load(file, env != null ? env : System.getenv());

@@ -67,7 +67,14 @@ abstract class ImageCommand implements Callable<Integer> {
         if (maxImagePixels < 1) throw new Main.UsageException("--max-image-pixels " + maxImagePixels + ": must be at least 1");
         Analyzer.Options options = model.analyzerOptions(kind(), top()); // usage errors before any model is fetched
         float minScore = minScore();
-        try (Analyzer a = Analyzer.open(model.spec(kind()), options)) {
+        Analyzer opened;
+        try {
+            opened = Analyzer.open(model.spec(kind()), options);
+        } catch (Analyzer.WrongKindException e) {
+            throw new Main.UsageException(e.getMessage() + "; use `vigil " + (e.actual() == Analyzer.Kind.CLASSIFIER ? "classify" : "detect")
+                    + "` for it");
+        }
+        try (Analyzer a = opened) {
             if (kind() == Analyzer.Kind.DETECTOR) a.spec().belowScoreFloor("--min-score", minScore)
                     .ifPresent(w -> spec.commandLine().getErr().println("vigil: warning: " + w));
             for (Path f : files) {

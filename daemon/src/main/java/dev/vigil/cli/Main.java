@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge vision daemon: camera frames through TensorFlow Lite to alarms and metrics.")
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static final int EXIT_OK = 0, EXIT_FAILED_INPUTS = 1, EXIT_USAGE = 2, EXIT_MODEL = 3, EXIT_NO_FRAMES = 4;
 
@@ -28,9 +28,13 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code vigil} alone: the list of commands (on stderr, since nothing was done), exit 2. */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (see vigil --help)");
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        spec.commandLine().usage(err);
+        err.flush();
+        return EXIT_USAGE;
     }
 
     public static void main(String[] args) {
@@ -60,10 +64,12 @@ public final class Main implements Runnable {
                 .filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).findFirst().orElse(null);
         List<Class<?>> needed = version ? List.of() : only != null ? List.of(only) : SUBCOMMANDS;
         for (Class<?> c : needed) cli.addSubcommand(c);
+        // `vigil help [COMMAND]` prints the same as `vigil [COMMAND] --help`.
+        if (!version && only == null) cli.addSubcommand(new CommandLine.HelpCommand());
         addHelp(cli);
         cli.setParameterExceptionHandler((ex, rest) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("vigil: " + ex.getMessage() + " (see `vigil " + ex.getCommandLine().getCommandName() + " --help`)");
+            err.println("vigil: " + ex.getMessage() + hint(ex) + " (see `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help`)");
             err.flush();
             return EXIT_USAGE;
         });
@@ -94,6 +100,19 @@ public final class Main implements Runnable {
             return code;
         });
         return cli;
+    }
+
+    /**
+     * What the user most likely meant, for the mistakes a first run makes: a config file given without --config
+     * ({@code vigil run config.yaml}).
+     */
+    static String hint(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) return "";
+        boolean takesConfig = ex.getCommandLine().getCommandSpec().optionsMap().containsKey("--config");
+        for (String a : u.getUnmatched()) {
+            if (takesConfig && (a.endsWith(".yaml") || a.endsWith(".yml"))) return "; to use it as the config, write --config " + a;
+        }
+        return "";
     }
 
     /** Every command answers --help and --version, however deep. */

@@ -5,6 +5,7 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Vigil;
 import dev.vigil.daemon.Wiring;
+import dev.vigil.gpio.MockInputs;
 import dev.vigil.model.ModelStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +40,21 @@ final class RunCommand implements Callable<Integer> {
             + " (warned; by default refused: a damaged model reports wrong classes).")
     boolean allowModifiedModel;
 
+    @Option(names = "--mock-input", paramLabel = "NAME=LEVEL", description = "Where GPIO is the mock (no chip, gpio.mock: true): "
+            + "the level an input of gpio.inputs holds, by name or kind; LEVEL: active, inactive, high or low. Repeatable, "
+            + "e.g. --mock-input arm=active --mock-input pir=active.")
+    java.util.List<String> mockInputs = java.util.List.of();
+
+    @Option(names = "--json", description = "With --once: the closing summary as one JSON object per camera.")
+    boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         // Handlers first: a SIGTERM while the config is read or the model loads is a clean stop (exit 0).
+        if (json && !once) throw new Main.UsageException("--json goes with --once (the summary printed at the end)");
         CountDownLatch terminated = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         installSignalHandlers(terminated, started);
@@ -50,8 +63,10 @@ final class RunCommand implements Callable<Integer> {
         Vigil vigil;
         try {
             VigilConfig cfg = config != null ? ConfigLoader.load(config) : ConfigLoader.demo(demoImages(store));
+            var levels = MockInputs.parse(mockInputs, cfg.gpio()); // a wrong name stops here, before the model loads
+            Wiring.Parts parts = Wiring.Parts.real(store, once);
             // Every stage is built by the wiring, logging first; a failure closes what was built (GPIO outputs safe).
-            vigil = Wiring.start(cfg, Wiring.Parts.real(store, once));
+            vigil = Wiring.start(cfg, parts.withPins(MockInputs.pins(parts.pins(), levels)));
         } finally {
             started.countDown();
         }
@@ -72,7 +87,11 @@ final class RunCommand implements Callable<Integer> {
             vigil.close();
             log.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
         }
-        if (once) log.info("done: {}", vigil.cameraStats());
+        if (once) {
+            var out = spec.commandLine().getOut();
+            for (OnceSummary c : OnceSummary.of(vigil)) out.println(json ? c.json() : c.text());
+            out.flush();
+        }
         if (vigil.failure() != null) return Main.EXIT_FAILED_INPUTS;
         if (once && !neverRead(vigil).isEmpty()) return Main.EXIT_NO_FRAMES;
         return Main.EXIT_OK;

@@ -85,6 +85,11 @@ public final class ConfigLoader {
      * @param env     the environment {@code ${VAR}} reads
      */
     public static VigilConfig parse(String yaml, Path baseDir, Map<String, String> env) {
+        return parse(yaml, baseDir, env, new Effective());
+    }
+
+    /** As {@link #parse(String, Path, Map)}, writing what the readers read into {@code effective}. */
+    static VigilConfig parse(String yaml, Path baseDir, Map<String, String> env, Effective effective) {
         JsonNode tree;
         try {
             tree = YAML.readTree(yaml);
@@ -96,7 +101,6 @@ public final class ConfigLoader {
         }
         Map<JsonNode, EnvSubstitution.Substituted> substituted = new IdentityHashMap<>();
         EnvSubstitution.apply(tree, env, substituted);
-        Effective effective = new Effective();
         ConfigNode root = ConfigNode.root(tree, new ConfigNode.Context(baseDir.toAbsolutePath().normalize(), substituted, effective, env));
         return ConfigReader.read(root, effective);
     }

@@ -173,6 +173,12 @@ final class ConfigNode {
         return value;
     }
 
+    /** Says what this key takes, for the reference of every key ({@link ConfigReference}), where no typed read says it. */
+    ConfigNode takes(String what) {
+        ctx.effective().hint(slot, what);
+        return this;
+    }
+
     /** Writes down a list of text as what this key holds (a default the reader worked out). */
     void keep(List<String> values) {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
@@ -189,6 +195,7 @@ final class ConfigNode {
 
     /** A whole number of milliseconds ({@code pulse_ms}); its range is the record's to check. */
     Duration millis(long def) {
+        ctx.effective().hint(slot, "milliseconds");
         long v = missing() ? def : rawInteger();
         ctx.effective().set(slot, LongNode.valueOf(v));
         return Duration.ofMillis(v);
@@ -218,11 +225,13 @@ final class ConfigNode {
     /** Seconds given as a number, e.g. {@code cooldown_s: 30} or {@code 0.5}; the range is the record's to check. */
     Duration seconds(double def) {
         double s = number(def);
+        ctx.effective().hint(slot, "seconds");
         if (Math.abs(s) > 1e9) throw fail(shown() + " is not within -1000000000..1000000000");
         return Duration.ofNanos(Math.round(s * 1e9));
     }
 
     boolean bool(boolean def) {
+        ctx.effective().hint(slot, "true or false");
         boolean v = def;
         if (!missing()) {
             String s = node.isBoolean() ? node.asText() : node.isTextual() ? node.asText().strip().toLowerCase(Locale.ROOT) : "";
@@ -235,6 +244,7 @@ final class ConfigNode {
 
     /** One of {@code words} (case-insensitive), as written in {@code words}. */
     String oneOf(String def, List<String> words) {
+        ctx.effective().hint(slot, "one of " + String.join(", ", words));
         String s = rawText();
         if (s == null) return keep(def);
         for (String w : words) if (w.equalsIgnoreCase(s.strip())) return keep(w);
@@ -251,6 +261,7 @@ final class ConfigNode {
 
     /** A path; relative ones are resolved against the config file's folder, {@code ~/} against the home folder. */
     Path path(Path def) {
+        ctx.effective().hint(slot, "a path; a relative one starts at the config file's folder");
         String s = rawText();
         if (s == null) {
             if (def != null) keep(def.toString());
@@ -272,6 +283,7 @@ final class ConfigNode {
 
     /** A byte count: a whole number, or a number with a unit ({@link Notation#size}); how small it may be is the record's to check. */
     long bytes(long def) {
+        ctx.effective().hint(slot, Notation.SIZE_HINT);
         long v;
         if (missing()) {
             v = def;
@@ -290,6 +302,7 @@ final class ConfigNode {
 
     /** An age with a unit ({@link Notation#age}); the count is part of the notation, 1 or more. */
     Duration age(Duration def) {
+        ctx.effective().hint(slot, Notation.AGE_HINT);
         Duration d = def;
         if (!missing()) {
             d = node.isValueNode() ? Notation.age(node.asText()) : null;

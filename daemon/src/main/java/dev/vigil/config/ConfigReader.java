@@ -48,7 +48,7 @@ final class ConfigReader {
         int threads = root.get("threads").integer(InferenceConfig.DEFAULT_THREADS);
         InferenceConfig.Engine engine = InferenceConfig.Engine.valueOf(
                 root.get("engine").oneOf("tflite", InferenceConfig.Engine.words()).toUpperCase(Locale.ROOT));
-        ConfigNode d = root.get("delegate");
+        ConfigNode d = root.get("delegate").takes("one of " + String.join(", ", InferenceConfig.DELEGATES));
         Delegate delegate;
         try {
             delegate = Delegate.parse(d.text("cpu").strip());

@@ -26,6 +26,25 @@ final class Effective {
             .build());
 
     private final ObjectNode root = JsonNodeFactory.instance.objectNode();
+    /** What each key takes, by {@link #path} ("one of text, json", "milliseconds"): for the reference of every key. */
+    private final java.util.Map<String, String> hints = new java.util.LinkedHashMap<>();
+
+    /** {@code cameras.door.zones[].name}: a slot's keys joined by dots, a list index as {@code []}. */
+    static String path(Slot s) {
+        if (s == null) return "";
+        String parent = path(s.parent());
+        if (s.key() == null) return parent + "[]";
+        return parent.isEmpty() ? s.key() : parent + "." + s.key();
+    }
+
+    void hint(Slot s, String what) {
+        if (s != null) hints.put(path(s), what);
+    }
+
+    java.util.Map<String, String> hints() { return hints; }
+
+    /** The tree as read (for the reference; the config's own copy is {@link #yaml}). */
+    ObjectNode tree() { return root.deepCopy(); }
 
     void set(Slot s, JsonNode value) {
         if (s == null) throw new IllegalArgumentException("the top of the config is a mapping, not a value");

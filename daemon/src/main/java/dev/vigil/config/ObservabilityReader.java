@@ -16,7 +16,7 @@ final class ObservabilityReader {
             n.mapping("power settings (source, idle_watts, busy_watts, interval_s)")
                     .allowOnly(List.of("source", "idle_watts", "busy_watts", "interval_s"));
         }
-        String source = word(n.get("source"), d.source());
+        String source = word(n.get("source").takes("one of " + String.join(", ", PowerConfig.SOURCES)), d.source());
         double idle = n.get("idle_watts").number(d.idleWatts());
         double busy = n.get("busy_watts").number(Math.max(idle, d.busyWatts()));
         Duration interval = n.get("interval_s").seconds(d.interval().toNanos() / 1e9);
@@ -26,8 +26,8 @@ final class ObservabilityReader {
     static LoggingConfig logging(ConfigNode n) {
         LoggingConfig d = LoggingConfig.DEFAULT;
         if (!n.missing()) n.mapping("logging settings (level, format, file)").allowOnly(List.of("level", "format", "file"));
-        String level = word(n.get("level"), d.level());
-        String format = word(n.get("format"), d.format());
+        String level = word(n.get("level").takes("one of " + String.join(", ", LoggingConfig.LEVELS)), d.level());
+        String format = word(n.get("format").takes("one of " + String.join(", ", LoggingConfig.FORMATS)), d.format());
         ConfigNode f = n.get("file");
         Optional<LoggingConfig.FileLog> file = Optional.empty();
         if (!f.missing()) {

@@ -123,6 +123,7 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         log.info("gpio: {}; outputs {}, inputs {}{}", pins.description(), describeOutputs(), describeInputs(),
                 heartbeat == null ? "" : ", heartbeat BCM " + config.heartbeat().get().pin());
+        if (pins.isMock()) sayWhatRestingInputsHold();
     }
 
     /** Connects the inputs to the decision stage, its decisions to the outputs, and the heartbeat to the health model. */
@@ -305,6 +306,21 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
         }
         DecisionStage d = decisions;
         return new GpioStatus(pins.description(), pins.isMock(), out, d == null ? List.of() : d.alarms().status(), heartbeatToggles(), errors.get());
+    }
+
+    /**
+     * On the mock nothing moves an input: an arm switch at rest keeps its cameras disarmed and a PIR at rest keeps
+     * inference off. Said once at start, with the way out, so a config tried on a PC does not do nothing without a word.
+     */
+    private void sayWhatRestingInputsHold() {
+        for (DebouncedInput in : inputs.values()) {
+            GpioConfig.Input c = in.config();
+            if (in.active() || c.kind() == InputKind.TRIGGER) continue;
+            String cameras = c.cameras().isEmpty() ? "every camera" : "camera " + String.join(", ", c.cameras());
+            log.warn("gpio: mock input {} ({}) is inactive: {} {}; set it with vigil run --mock-input {}=active", c.name(),
+                    c.kind().name().toLowerCase(Locale.ROOT), cameras,
+                    c.kind() == InputKind.ARM ? "stays disarmed (no alarm, no action)" : "runs no inference (frames skipped as \"wake\")", c.name());
+        }
     }
 
     private String describeOutputs() {

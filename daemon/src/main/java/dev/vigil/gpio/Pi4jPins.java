@@ -40,6 +40,7 @@ public final class Pi4jPins implements GpioPins {
     private final TimeSource time; // stamps input edges and the output timelines
     private final Map<String, Out> outputs = new ConcurrentHashMap<>();
     private final Map<String, In> inputs = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> mockRest = new ConcurrentHashMap<>(); // mock only: an input's level from its claim
     private volatile boolean closed;
 
     private Pi4jPins(Context context, CdevChip chip, String description, TimeSource time) {
@@ -82,7 +83,7 @@ public final class Pi4jPins implements GpioPins {
         if (cfg.mock()) return mock("gpio.mock: true");
         List<Path> chips = CdevChip.list();
         if (chips.isEmpty()) {
-            log.warn("gpio: no GPIO chip on this machine (/dev/gpiochip*); using the Pi4J mock: outputs drive nothing, inputs stay idle");
+            log.warn("gpio: no GPIO chip on this machine (/dev/gpiochip*); using the Pi4J mock: outputs drive nothing, inputs rest at their pull level (vigil run --mock-input NAME=active sets one)");
             return mock("no GPIO chip");
         }
         return chip(resolve(cfg.chip(), chips));
@@ -139,8 +140,9 @@ public final class Pi4jPins implements GpioPins {
         } catch (RuntimeException e) {
             throw claimFailed(name, bcm, e);
         }
-        // A mock input rests where its pull resistor would hold a real one (a switch open, a sensor quiet).
-        if (d instanceof MockDigitalInput m) m.mockState(pull == Pull.UP ? DigitalState.HIGH : DigitalState.LOW);
+        // A mock input rests where its pull resistor would hold a real one (a switch open, a sensor quiet), or where
+        // vigil run --mock-input put it.
+        if (d instanceof MockDigitalInput m) m.mockState(mockRest.getOrDefault(name, pull == Pull.UP) ? DigitalState.HIGH : DigitalState.LOW);
         In in = new In(name, bcm, activeLow, d);
         inputs.put(name, in);
         return in;
@@ -152,6 +154,13 @@ public final class Pi4jPins implements GpioPins {
                 ? "; another process holds it (a running vigil sets its outputs safe itself when stopped)"
                 : why.contains("Invalid argument") ? "; is BCM " + bcm + " a line of this chip? (gpio.chip, gpioinfo)" : "";
         return new GpioException("gpio: cannot claim BCM " + bcm + " (" + name + ") on " + where() + ": " + why + hint);
+    }
+
+    /** The physical level a mock input holds from its claim on (vigil run --mock-input); before the inputs are claimed. */
+    public void restMockInput(String input, boolean high) {
+        if (chip != null) throw new IllegalStateException("input " + input + " is on " + where() + ", not the mock");
+        mockRest.put(input, high);
+        if (inputs.containsKey(input)) mockLevel(input, high);
     }
 
     /** Drives a mock input's physical level (tests, demos). */

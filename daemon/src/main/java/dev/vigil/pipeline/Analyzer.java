@@ -24,7 +24,28 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class Analyzer implements AutoCloseable {
 
-    public enum Kind { CLASSIFIER, DETECTOR }
+    public enum Kind {
+        CLASSIFIER, DETECTOR;
+
+        public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    /**
+     * A model asked to be what its outputs say it is not: a classifier (one output of class scores) run as a detector,
+     * or a detector (boxes, classes, scores) run as a classifier. Its message says what the model is.
+     */
+    public static final class WrongKindException extends ModelLoadException {
+        private final Kind actual;
+
+        WrongKindException(String model, Kind actual, Kind asked, List<TensorSpec> outs) {
+            super("model " + model + " is a " + actual.word() + ", not a " + asked.word() + " ("
+                    + (outs.size() == 1 ? "one output, " + outs.getFirst() : outs.size() + " outputs") + ")");
+            this.actual = actual;
+        }
+
+        /** What the model is. */
+        public Kind actual() { return actual; }
+    }
 
     /**
      * @param engine        "tflite" or "djl"
@@ -64,6 +85,10 @@ public final class Analyzer implements AutoCloseable {
         List<TensorSpec> outs = engine.outputs();
         Kind k = spec.kind().orElse(outs.size() == 1 ? Kind.CLASSIFIER : Kind.DETECTOR);
         this.kind = k;
+        // One output of class scores without a decoding spec is a classifier whatever it is called; a raw SSD has two or more.
+        if (k == Kind.DETECTOR && outs.size() == 1 && spec.decoding().isEmpty())
+            throw new WrongKindException(spec.name(), Kind.CLASSIFIER, k, outs);
+        if (k == Kind.CLASSIFIER && outs.size() != 1) throw new WrongKindException(spec.name(), Kind.DETECTOR, k, outs);
         if (k == Kind.DETECTOR) {
             if (PostprocessOpDecoder.matches(outs)) decoder = new PostprocessOpDecoder(outs);
             else if (spec.decoding().isPresent()) decoder = new RawSsdDecoder(spec.decoding().get(), outs);
@@ -77,8 +102,6 @@ public final class Analyzer implements AutoCloseable {
             topK = new TopK(o.top());
         }
         TensorSpec in = engine.inputs().get(0);
-        if (k == Kind.CLASSIFIER && outs.size() != 1)
-            throw new ModelLoadException("model " + spec.name() + " has " + outs.size() + " outputs; a classifier has one");
         if (labels != null) checkLabelCount(spec, labels, k == Kind.CLASSIFIER ? outs.getFirst().dim(-1)
                 : decoder instanceof RawSsdDecoder raw ? raw.classes()
                 : PostprocessOptions.numClasses(spec.model()).orElse(-1));

@@ -37,6 +37,10 @@ public final class RuleEngine {
 
     private static final float[] FULL_FRAME = {0f, 0f, 1f, 1f};
 
+    // Why a detection does not match a group, or why a group with matches did not fire (see HeldBack).
+    private static final int MATCH = 0, LABEL = 1, SCORE = 2, AREA = 3, ZONE = 4, MASK = 5;
+    private static final int FIRED = 0, TRACKED = 1, CONFIRM = 2, COOLDOWN = 3, NOTHING = 4;
+
     // Polygon.contains is half-open: a point exactly on the frame's edge (a box touching the bottom, y = 1) would fall
     // outside a zone drawn up to that edge. Nudge the point inside the frame so such zones work as drawn.
     private static final float EDGE = 1e-5f;
@@ -50,6 +54,8 @@ public final class RuleEngine {
     private final boolean tracking;
     private final float trackIou;
     private final int trackMisses;
+    private final HeldBack heldBack;
+    private int maskHit; // the mask of the last MASK mismatch
 
     // Per-frame scratch: the matching candidates of the group being evaluated.
     private int[] candIndex = new int[16];
@@ -74,6 +80,7 @@ public final class RuleEngine {
         List<Group> gs = new ArrayList<>();
         for (Map.Entry<String, GroupRule> e : rules.groups().entrySet()) gs.add(new Group(e.getKey(), e.getValue(), c.of()));
         this.groups = gs.toArray(Group[]::new);
+        this.heldBack = new HeldBack(camera, groups.length);
     }
 
     public String camera() { return camera; }
@@ -83,11 +90,12 @@ public final class RuleEngine {
         List<Trigger> fired = null;
         int size = detections.size();
         ensureCapacity(size);
-        for (Group g : groups) {
+        for (int gi = 0; gi < groups.length; gi++) {
+            Group g = groups[gi];
             int n = 0;
             for (int i = 0; i < size; i++) {
                 Detection d = detections.get(i);
-                if (matches(g, d)) {
+                if (mismatch(g, d) == MATCH) {
                     candIndex[n] = i;
                     candScore[n] = d.score();
                     candBox[n] = d.box();
@@ -98,6 +106,9 @@ public final class RuleEngine {
             if (best >= 0) {
                 if (fired == null) fired = new ArrayList<>(groups.length);
                 fired.add(new Trigger(camera, g.name, detections.get(candIndex[best]), frameTime));
+                heldBack.fired(gi);
+            } else if (heldBack.on()) {
+                explain(gi, g, detections, n, frameTime);
             }
         }
         return fired == null ? List.of() : fired;
@@ -148,10 +159,12 @@ public final class RuleEngine {
         for (Group g : groups) g.reset();
     }
 
-    private boolean matches(Group g, Detection d) {
-        if (d.score() < g.rule.minScore() || !g.labels.contains(d.label())) return false;
+    /** MATCH, or the first rule the detection fails (a MASK sets {@link #maskHit}). */
+    private int mismatch(Group g, Detection d) {
+        if (!g.labels.contains(d.label())) return LABEL;
+        if (d.score() < g.rule.minScore()) return SCORE;
         float area = d.area();
-        if (area < g.rule.minArea() || area > g.rule.maxArea()) return false;
+        if (area < g.rule.minArea() || area > g.rule.maxArea()) return AREA;
         float[] b = d.box();
         float x = clamp((b[0] + b[2]) * 0.5f);
         float y = clamp(b[3]);
@@ -160,12 +173,49 @@ public final class RuleEngine {
             for (Polygon z : zones) {
                 if (z.contains(x, y)) { inside = true; break; }
             }
-            if (!inside) return false;
+            if (!inside) return ZONE;
         }
-        for (Polygon m : masks) {
-            if (m.contains(x, y)) return false;
+        for (int i = 0; i < masks.length; i++) {
+            if (masks[i].contains(x, y)) { maskHit = i; return MASK; }
         }
-        return true;
+        return MATCH;
+    }
+
+    /**
+     * Debug only: the rule that kept group {@code g} from firing on this frame. Without a match, the best detection of
+     * the group's labels and the first rule it fails; with matches, what the group's window, cooldown or tracker said.
+     * Nothing when no detection has one of the group's labels: there is nothing to hold back.
+     */
+    private void explain(int gi, Group g, List<Detection> detections, int n, Instant t) {
+        if (n > 0) {
+            Detection d = detections.get(candIndex[0]);
+            for (int k = 1; k < n; k++) if (candScore[k] > d.score()) d = detections.get(candIndex[k]);
+            String what = d.label() + " " + HeldBack.num(d.score());
+            switch (g.held) {
+                case TRACKED -> heldBack.held(gi, g.name, "tracking", what + " is an object that already fired (box IoU >= "
+                        + HeldBack.value(trackIou) + ")", t);
+                case CONFIRM -> heldBack.held(gi, g.name, "confirm", what + " matched in " + g.count + " of the last "
+                        + g.window.length + " frames; needs " + confirmFrames, t);
+                case COOLDOWN -> heldBack.held(gi, g.name, "cooldown", what + " within cooldown_s " + HeldBack.seconds(cooldownNanos)
+                        + " of the last trigger", t);
+                default -> { }
+            }
+            return;
+        }
+        Detection d = null;
+        for (Detection c : detections) if (g.labels.contains(c.label()) && (d == null || c.score() > d.score())) d = c;
+        if (d == null) return;
+        String what = d.label() + " " + HeldBack.num(d.score());
+        float[] b = d.box();
+        String at = " stands at (" + HeldBack.num(clamp((b[0] + b[2]) * 0.5f)) + ", " + HeldBack.num(clamp(b[3])) + ")";
+        switch (mismatch(g, d)) {
+            case SCORE -> heldBack.held(gi, g.name, "min_score", what + " is below " + HeldBack.value(g.rule.minScore()), t);
+            case AREA -> heldBack.held(gi, g.name, "area", what + " covers " + HeldBack.area(d.area()) + " of the frame, outside min_area "
+                    + HeldBack.value(g.rule.minArea()) + " .. max_area " + HeldBack.value(g.rule.maxArea()), t);
+            case ZONE -> heldBack.held(gi, g.name, "zone", what + at + ", in no zone " + java.util.Arrays.stream(zones).map(Polygon::name).toList(), t);
+            case MASK -> heldBack.held(gi, g.name, "mask", what + at + ", inside mask " + masks[maskHit].name(), t);
+            default -> { }
+        }
     }
 
     private static float clamp(float v) { return Math.min(Math.max(v, EDGE), 1f - EDGE); }
@@ -197,17 +247,12 @@ public final class RuleEngine {
         int pos;
         int count;
         Instant lastTrigger;
+        int held; // FIRED, or why not on the last frame
         long frames;
         long triggers;
         long suppressed;
 
-        // Tracked objects: box i at boxes[4i .. 4i+3].
-        final float[] boxes = new float[MAX_TRACKS * 4];
-        final int[] misses = new int[MAX_TRACKS];
-        final boolean[] fired = new boolean[MAX_TRACKS];
-        final boolean[] seen = new boolean[MAX_TRACKS];
-        final float[] box = new float[4];
-        int tracks;
+        final Tracks tracks = new Tracks(MAX_TRACKS);
 
         // Published copies for state(), written once per frame.
         volatile Instant lastTriggerSeen;
@@ -229,7 +274,7 @@ public final class RuleEngine {
             pos = 0;
             count = 0;
             lastTrigger = null;
-            tracks = 0;
+            tracks.clear();
             publish();
         }
 
@@ -240,11 +285,12 @@ public final class RuleEngine {
         int step(RuleEngine e, int n, Instant t) {
             frames++;
             int best = -1;
+            held = n == 0 ? NOTHING : TRACKED;
             if (e.tracking) {
-                associate(e, n);
+                tracks.associate(e.candBox, e.candTrack, n, e.trackIou);
                 for (int k = 0; k < n; k++) {
                     int tr = e.candTrack[k];
-                    if (tr >= 0 && !fired[tr] && (best < 0 || e.candScore[k] > e.candScore[best])) best = k;
+                    if (tr >= 0 && !tracks.fired(tr) && (best < 0 || e.candScore[k] > e.candScore[best])) best = k;
                 }
             } else {
                 for (int k = 0; k < n; k++) {
@@ -257,22 +303,27 @@ public final class RuleEngine {
             if (counts) count++;
             pos = pos + 1 == window.length ? 0 : pos + 1;
 
-            if (best >= 0 && count < e.confirmFrames) best = -1;
+            if (best >= 0 && count < e.confirmFrames) {
+                held = CONFIRM;
+                best = -1;
+            }
             if (best >= 0 && lastTrigger != null && e.cooldownNanos > 0 && inCooldown(t, e.cooldownNanos)) {
                 suppressed++;
+                held = COOLDOWN;
                 best = -1;
             }
             if (best >= 0) {
+                held = FIRED;
                 lastTrigger = t;
                 triggers++;
                 // Everything in view when the alarm went off has been announced with it.
                 if (e.tracking) {
                     for (int k = 0; k < n; k++) {
-                        if (e.candTrack[k] >= 0) fired[e.candTrack[k]] = true;
+                        if (e.candTrack[k] >= 0) tracks.markFired(e.candTrack[k]);
                     }
                 }
             }
-            if (e.tracking) forget(e.trackMisses);
+            if (e.tracking) tracks.forget(e.trackMisses);
             publish();
             return best;
         }
@@ -287,78 +338,9 @@ public final class RuleEngine {
             return elapsed < cooldownNanos;
         }
 
-        /** Matches the candidates to remembered objects; candTrack[k] is the object of candidate k (-1: none). */
-        private void associate(RuleEngine e, int n) {
-            for (int j = 0; j < tracks; j++) {
-                misses[j]++;
-                seen[j] = false;
-            }
-            for (int k = 0; k < n; k++) {
-                float[] b = e.candBox[k];
-                int bestTrack = -1;
-                float bestIou = e.trackIou;
-                for (int j = 0; j < tracks; j++) {
-                    if (seen[j]) continue;
-                    box[0] = boxes[4 * j];
-                    box[1] = boxes[4 * j + 1];
-                    box[2] = boxes[4 * j + 2];
-                    box[3] = boxes[4 * j + 3];
-                    float iou = iou(b, box);
-                    if (iou >= bestIou) { bestIou = iou; bestTrack = j; }
-                }
-                if (bestTrack >= 0) update(bestTrack, b);
-                e.candTrack[k] = bestTrack;
-            }
-            // New objects only after every known one had its chance, so a newcomer never evicts an object in view.
-            for (int k = 0; k < n; k++) {
-                if (e.candTrack[k] >= 0) continue;
-                int j = newTrack();
-                if (j >= 0) update(j, e.candBox[k]);
-                e.candTrack[k] = j;
-            }
-        }
-
-        private void update(int j, float[] b) {
-            System.arraycopy(b, 0, boxes, 4 * j, 4);
-            misses[j] = 0;
-            seen[j] = true;
-        }
-
-        /** A slot for a new object: a free one, else the longest-missing one; -1 if all are in view right now. */
-        private int newTrack() {
-            int j;
-            if (tracks < MAX_TRACKS) {
-                j = tracks++;
-            } else {
-                j = -1;
-                for (int i = 0; i < tracks; i++) {
-                    if (!seen[i] && (j < 0 || misses[i] > misses[j])) j = i;
-                }
-                if (j < 0) return -1;
-            }
-            fired[j] = false;
-            seen[j] = false;
-            misses[j] = 0;
-            return j;
-        }
-
-        private void forget(int maxMisses) {
-            for (int j = tracks - 1; j >= 0; j--) {
-                if (misses[j] > maxMisses) {
-                    int last = --tracks;
-                    if (j != last) {
-                        System.arraycopy(boxes, 4 * last, boxes, 4 * j, 4);
-                        misses[j] = misses[last];
-                        fired[j] = fired[last];
-                        seen[j] = seen[last];
-                    }
-                }
-            }
-        }
-
         private void publish() {
             countSeen = count;
-            trackedSeen = tracks;
+            trackedSeen = tracks.size();
             framesSeen = frames;
             triggersSeen = triggers;
             suppressedSeen = suppressed;
