@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
@@ -27,24 +28,44 @@ final class TcpProbe implements BooleanSupplier {
     /** @param url an rtsp:// or http(s):// URL that {@link SourceSpec.Stream} accepted */
     TcpProbe(String url, Duration connectTimeout) {
         String rest = url.substring(url.indexOf("://") + 3);
-        int end = rest.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0) end = Math.min(end, i);
-        }
-        String authority = rest.substring(rest.lastIndexOf('@', end - 1) + 1, end);
+        // As FFmpeg splits it: the authority ends at the first '/', '?' or '#', the host follows its last '@'. When
+        // that leaves no host (a password holding '/', '?' or '#' unescaped), the host follows the URL's last '@'.
+        // Only the host part is ever parsed, so no part of a credential can reach an exception message.
+        String authority = hostPart(authority(rest));
+        if (!HOST.matcher(authority).matches()) authority = authority(rest.substring(rest.lastIndexOf('@') + 1));
         String scheme = url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT);
         int defaultPort = switch (scheme) {
             case "rtsp" -> 554;
             case "https" -> 443;
             default -> 80;
         };
-        // URI parses [v6]:port and host:port alike; a password with odd characters is already cut off above.
-        URI u = URI.create("x://" + authority);
-        this.host = u.getHost() != null ? u.getHost() : authority.replaceFirst(":\\d+$", "");
-        this.port = u.getPort() > 0 ? u.getPort() : defaultPort;
+        // URI parses [v6]:port and host:port alike; a host it refuses is probed as written (the connect then fails)
+        URI u;
+        try {
+            u = new URI("x://" + authority);
+        } catch (URISyntaxException e) {
+            u = null;
+        }
+        this.host = u != null && u.getHost() != null ? u.getHost() : authority.replaceFirst(":\\d+$", "");
+        this.port = u != null && u.getPort() > 0 ? u.getPort() : defaultPort;
         Duration t = connectTimeout.compareTo(MAX_TIMEOUT) < 0 ? connectTimeout : MAX_TIMEOUT;
         this.timeoutMs = (int) Math.max(1, t.toMillis());
+    }
+
+    private static final java.util.regex.Pattern HOST =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+)(:\\d{1,5})?");
+
+    private static String authority(String rest) {
+        int end = rest.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0) end = Math.min(end, i);
+        }
+        return rest.substring(0, end);
+    }
+
+    private static String hostPart(String authority) {
+        return authority.substring(authority.lastIndexOf('@') + 1);
     }
 
     String host() {

@@ -26,6 +26,10 @@ class TcpProbeTest {
         assertEquals("[fe80::1]", p.host());
         assertEquals(8080, p.port());
         assertEquals(80, new TcpProbe("http://porch/video.mjpg", T).port());
+        // a password with '/', '#', '?', '@', ':' and a space unescaped: the host is still found, nothing throws
+        p = new TcpProbe("rtsp://vigil:pa ss9Q/#?@:@127.0.0.1:9/stream1", T);
+        assertEquals("127.0.0.1", p.host());
+        assertEquals(9, p.port());
         assertEquals(443, new TcpProbe("https://porch?pwd=a@b", T).port());
     }
 
