@@ -20,7 +20,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -69,7 +68,7 @@ public final class StatusServer implements AutoCloseable {
      */
     static final int MAX_CONNECTIONS = 2000;
     /** Request threads: the live views (4) block one each; everything else is short. */
-    static final int MAX_THREADS = 12, MIN_THREADS = 2, QUEUE = 256;
+    static final int MAX_THREADS = 12, MIN_THREADS = 2;
     private static final int MAX_FORM_BYTES = 4096;
 
     /** The thread pool under Jetty (a choice kept for measuring the other one: see HttpFloodBench). */
@@ -105,8 +104,9 @@ public final class StatusServer implements AutoCloseable {
             v.setName("vigil-http");
             pool = v;
         } else {
-            // A bounded queue: a flood beyond it is refused (Jetty closes the connection), never queued without end.
-            QueuedThreadPool q = new QueuedThreadPool(MAX_THREADS, MIN_THREADS, 30_000, 0, new BlockingArrayQueue<>(QUEUE, 0, QUEUE), null);
+            // The queue is Jetty's own (Jetty warns that a bounded one can stall its selector); what bounds it is the
+            // connection cap, as an HTTP/1.1 connection has at most one request in the queue.
+            QueuedThreadPool q = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             q.setName("vigil-http");
             q.setDaemon(true);
             pool = q;
