@@ -224,7 +224,7 @@ public final class Wiring {
 
         if (parts.http()) {
             try {
-                v.http = StatusServer.start(cfg.http(), v);
+                v.http = StatusServer.start(cfg.http(), v, parts.time());
             } catch (IllegalArgumentException e) {
                 if (!parts.once()) throw e;
                 log.warn("{}; this --once run goes on without the HTTP server", e.getMessage()); // a batch run beside a running daemon

@@ -93,7 +93,12 @@ public final class StatusServer implements AutoCloseable {
      *                                  when a credential is required and {@code http.token_file} has no usable token
      */
     public static StatusServer start(HttpConfig http, Vigil vigil) {
-        return start(http, vigil, TimeSource.system(), Pool.PLATFORM);
+        return start(http, vigil, TimeSource.system());
+    }
+
+    /** As {@link #start(HttpConfig, Vigil)}, with sessions and the limit on wrong tokens timed by {@code time}. */
+    public static StatusServer start(HttpConfig http, Vigil vigil, TimeSource time) {
+        return start(http, vigil, time, Pool.PLATFORM);
     }
 
     static StatusServer start(HttpConfig http, Vigil vigil, TimeSource time, Pool poolKind) {
