@@ -124,6 +124,9 @@ public final class StatusServer implements AutoCloseable {
         connector.setHost(http.host());
         connector.setPort(http.port());
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        // The kernel's queue of connections not yet accepted: Java's default of 50 made a burst of connects wait for
+        // SYN retries (500 took 3.2 s), a probe among them too.
+        connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setStopTimeout(2000);
