@@ -86,10 +86,24 @@ class HttpFloodBench {
     }
 
     static void gc(long pid) throws Exception {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        jcmd(pid, "GC.run");
         Thread.sleep(500);
+    }
+
+    static String jcmd(long pid, String... what) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+        cmd.addAll(List.of(what));
+        Process j = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        j.waitFor();
+        return text;
+    }
+
+    /** With -Dvigil.bench.nmt=true: where the process's memory is, by the JVM's own count (its committed figures). */
+    static void nmt(long pid, String when) throws Exception {
+        if (!Boolean.getBoolean("vigil.bench.nmt")) return;
+        for (String l : jcmd(pid, "VM.native_memory", "summary", "scale=MB").lines().toList())
+            if (l.matches("-\\s+\\w.*\\(reserved=.*") || l.startsWith("Total")) System.out.println("nmt " + when + ": " + l.strip());
     }
 
     @Test
@@ -98,6 +112,7 @@ class HttpFloodBench {
         Files.writeString(cfg, LiveDaemon.CONFIG.formatted("", tmp.resolve("events"), LiveDaemon.photos(10, true)));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(PACKAGED);
+        if (Boolean.getBoolean("vigil.bench.nmt")) cmd.add("-XX:NativeMemoryTracking=summary");
         cmd.addAll(List.of("-Dvigil.mirror=" + dev.vigil.testing.TestData.shared().toAbsolutePath(), "-Dvigil.home=" + tmp.resolve("home"),
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main", "run", "--config", cfg.toString()));
         Path out = tmp.resolve("daemon.log");
@@ -118,7 +133,12 @@ class HttpFloodBench {
             scrape(port, "/metrics", 500, ok); // warm-up
             Thread.sleep(5000);
             gc(pid);
+            // The daemon's own drift (events, JIT, native caches) over as long as the flood and its settling take.
+            long control = status(pid, "VmRSS");
+            Thread.sleep(25_000);
+            gc(pid);
             long before = status(pid, "VmRSS"), threadsBefore = status(pid, "Threads");
+            nmt(pid, "before");
             long t0 = System.nanoTime();
             int finalPort = port;
             List<Thread> clients = new ArrayList<>();
@@ -142,9 +162,10 @@ class HttpFloodBench {
             long idle = status(pid, "VmRSS");
             gc(pid);
             long after = status(pid, "VmRSS");
-            System.out.printf(Locale.ROOT, "http bench packaged JVM: 20000 /metrics in %.1f s (%d ok); RSS %d MB before, peak %d MB, "
+            nmt(pid, "after");
+            System.out.printf(Locale.ROOT, "http bench packaged JVM: 20000 /metrics in %.1f s (%d ok); RSS %d MB before (%+d MB in 25 s without requests), peak %d MB, "
                             + "%d MB 10 s after, %d MB after a GC (%+d MB); process threads %d before, peak %d%n",
-                    secs, ok.get() - 500, before / 1024, peak / 1024, idle / 1024, after / 1024, (after - before) / 1024, threadsBefore, threadsPeak);
+                    secs, ok.get() - 500, before / 1024, (before - control) / 1024, peak / 1024, idle / 1024, after / 1024, (after - before) / 1024, threadsBefore, threadsPeak);
             try (SocketAttack attack = new SocketAttack(port).open(500, 500)) {
                 Thread.sleep(300);
                 List<Integer> codes = new ArrayList<>();
