@@ -133,6 +133,7 @@ public final class Wiring {
     public static Vigil start(VigilConfig cfg, Parts parts) {
         if (parts.logging()) LogSetup.apply(cfg.logging()); // before anything logs
         for (String w : cfg.warnings()) log.warn("config: {}", w);
+        if (parts.http() && !parts.once()) StatusServer.checkAccess(cfg.http()); // refused before the model loads
         ModelSpec spec = ModelSpec.of(parts.store().resolve(cfg.inference().model()));
         if (cfg.inference().labels().isPresent()) spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
         if (spec.labels().isPresent()) {

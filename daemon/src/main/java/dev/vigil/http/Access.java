@@ -85,7 +85,6 @@ final class Access {
             throw new IllegalArgumentException(rule + " but http.token_file " + f + " " + why + "; create it with `vigil token --rotate --file "
                     + f + "`" + (http.auth().isPresent() ? "" : ", listen on 127.0.0.1, or write http: {auth: none} to serve without authentication"));
         }
-        log.info("http: requests need the token of {} (or a login session) except /healthz, /readyz{}", f, http.metricsPublic() ? " and /metrics" : "");
         return a;
     }
 

@@ -152,7 +152,21 @@ public final class StatusServer implements AutoCloseable {
                     + (bindFailure(e) ? "; stop what holds the port or choose another (http: {listen: \"127.0.0.1:8090\"})" : ""));
         }
         log.info("http: listening on {} (status page, /metrics, /healthz, /readyz, /api)", s.address());
+        if (access.required()) {
+            log.info("http: requests need the token of {} (or a login session) except /healthz, /readyz{}", http.tokenFile(),
+                    http.metricsPublic() ? " and /metrics" : "");
+        }
         return s;
+    }
+
+    /**
+     * What {@link #start} would refuse about access, checked before anything else starts (the model, the cameras, the
+     * event record): a listener that needs a credential and a token file without a usable token.
+     *
+     * @throws IllegalArgumentException one line naming http.listen / http.auth, http.token_file and the fix
+     */
+    public static void checkAccess(HttpConfig http) {
+        Access.of(http, TimeSource.system());
     }
 
     private static boolean bindFailure(Throwable e) {

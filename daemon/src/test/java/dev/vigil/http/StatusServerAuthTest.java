@@ -91,4 +91,14 @@ class StatusServerAuthTest {
             }
         }
     }
+
+    @Test
+    void aListenerThatNeedsATokenWithoutOneIsRefusedInOneLineBeforeTheModelLoads() {
+        Path none = tmp.resolve("no-token");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LiveDaemon.start(tmp, LiveDaemon.photos(5, true), ", auth: token, token_file: " + none));
+        assertEquals("http.auth is token but http.token_file " + none + " does not exist; create it with `vigil token --rotate --file "
+                + none + "`", e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("events")), "nothing recorded");
+    }
 }
