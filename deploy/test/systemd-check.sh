@@ -3,6 +3,8 @@
 #   1. camera up, the package's unit as shipped: starts and becomes active (running); a SIGSTOPped daemon is killed by
 #      the watchdog (WatchdogSec=30) and restarted, the GPIO reset running after that kill; `systemctl stop` is clean
 #      and starts no second JVM (no reset after a clean stop).
+#      The HTTP token: postinst writes /etc/vigil/http-token (640 root:vigil), a reinstall keeps it, `vigil token`
+#      prints it; /healthz answers 200 without it, /metrics 401 without it and 200 with it.
 #   2. its only camera down (an RTSP stream to a closed port), WatchdogSec=6 by a drop-in to keep it short: READY
 #      comes anyway; the watchdog stays fed through 3 x WatchdogSec while the camera reconnects; /readyz says 503;
 #      a SIGSTOP is still caught; `systemctl stop` is clean.
@@ -79,6 +81,13 @@ watchdogs() { box journalctl -u vigil -o cat --no-pager | grep -c 'Watchdog time
 # When systemd last logged a line matching $1 for vigil (unix seconds): its own record, free of this script's polling.
 at() { box journalctl -u vigil -o short-unix --no-pager | awk -v p="$1" '$0 ~ p { t = $1 } END { print t }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
+
+# The status code of GET $1 on the daemon's port, with the bearer token $2 when given (HTTP/1.0: the server closes).
+http_code() {
+  box bash -c 'exec 3<>/dev/tcp/127.0.0.1/8089 || exit 1
+    { printf "GET %s HTTP/1.0\r\n" "$1"; [ -z "$2" ] || printf "Authorization: Bearer %s\r\n" "$2"; printf "\r\n"; } >&3
+    head -1 <&3' _ "$@" | awk '{ print $2 }' || true
+}
 
 # Writes the installed config with its cameras: section replaced by the YAML on stdin.
 cameras() {
@@ -157,6 +166,16 @@ box install -m 0600 "$SD/out/default" /etc/default/vigil
 box systemctl enable vigil 2>/dev/null
 figure "install $(since "$t") s"
 
+# ---- the HTTP token: made by postinst, root:vigil 0640, kept by a reinstall ----
+tok=$(box stat -c '%a %U:%G' /etc/vigil/http-token 2>/dev/null || true)
+[ "$tok" = "640 root:vigil" ] && pass "postinst wrote /etc/vigil/http-token, mode 640 root:vigil" \
+  || fail "/etc/vigil/http-token: '$tok', expected '640 root:vigil'"
+token=$(box cat /etc/vigil/http-token 2>/dev/null | tr -d '\n' || true)
+[[ "$token" =~ ^[A-Za-z0-9_-]{43}$ ]] && pass "the token is 43 URL-safe base64 characters" || fail "the token is '${#token} characters'"
+box dpkg -i "$SD/out/vigil.deb" > /dev/null
+[ "$(box cat /etc/vigil/http-token | tr -d '\n')" = "$token" ] && pass "a reinstall keeps the token" || fail "a reinstall changed the token"
+[ "$(box vigil token)" = "$token" ] && pass "vigil token prints it" || fail "vigil token printed something else"
+
 # ---- 1. camera up, the unit as shipped ----
 cameras <<'EOF'
 cameras:
@@ -168,6 +187,12 @@ EOF
 if start_within "camera up (first start: pulls the model, unpacks natives)"; then
   wd=$(box systemctl show vigil -p WatchdogUSec --value)
   [ "$wd" = 30s ] && pass "the package's unit has WatchdogSec=30" || fail "WatchdogUSec is $wd, expected 30s"
+  # The packaged config listens on 0.0.0.0 with auth: token.
+  c=$(http_code /healthz); [ "$c" = 200 ] && pass "/healthz without a token: 200" || fail "/healthz without a token: $c"
+  c=$(http_code /metrics); [ "$c" = 401 ] && pass "/metrics without a token: 401" || fail "/metrics without a token: $c, expected 401"
+  c=$(http_code /metrics "$token"); [ "$c" = 200 ] && pass "/metrics with the token: 200" || fail "/metrics with the token: $c"
+  c=$(http_code /api/status "wrong-token-wrong-token"); [ "$c" = 401 ] && pass "/api/status with a wrong token: 401" \
+    || fail "/api/status with a wrong token: $c, expected 401"
   sigstop "camera up" 30 && stop_clean "camera up"
 fi
 

@@ -15,6 +15,18 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// Behind the login (a daemon reachable from the network), an expired or missing session makes the API answer 401:
+// go to the login form, which comes back here.
+async function api(path) {
+  const r = await fetch(path, { cache: "no-store" });
+  if (r.status === 401) {
+    window.location.assign("/login");
+    throw new Error("login needed");
+  }
+  if (!r.ok) throw new Error(path + ": " + r.status);
+  return r.json();
+}
+
 function figure(value, label) {
   return el("div", { class: "figure" }, el("b", {}, String(value)), el("span", {}, label));
 }
@@ -54,7 +66,7 @@ function tile(cam) {
 }
 
 async function status() {
-  const s = await (await fetch("/api/status", { cache: "no-store" })).json();
+  const s = await api("/api/status");
   const ready = $("ready");
   ready.textContent = s.ready ? "ready" : "not ready";
   ready.className = "badge " + (s.ready ? "ok" : "bad");
@@ -74,7 +86,7 @@ async function status() {
 }
 
 async function events() {
-  const list = await (await fetch("/api/events?limit=24", { cache: "no-store" })).json();
+  const list = await api("/api/events?limit=24");
   $("no-events").hidden = list.length > 0;
   if (list.length === 0 || list[0].id === newestEvent) return;
   newestEvent = list[0].id;

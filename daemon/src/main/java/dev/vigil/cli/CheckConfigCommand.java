@@ -99,7 +99,12 @@ public final class CheckConfigCommand implements Callable<Integer> {
         if (running.isPresent()) err.println(file + ": note: a vigil (pid " + (running.getAsLong() < 0 ? "unknown" : running.getAsLong())
                 + ") runs on events.dir " + config.events().dir() + "; its port " + config.http().listen()
                 + " is not checked (a restart frees both)");
-        List<String> problems = Preflight.problems(config, running.isEmpty());
+        List<String> problems = new java.util.ArrayList<>(Preflight.problems(config, running.isEmpty()));
+        try {
+            dev.vigil.http.StatusServer.checkAccess(config.http()); // the token file run would need, before anything
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         for (String p : problems) err.println(file + ": " + p);
         err.flush();
         if (!problems.isEmpty()) return ConfigException.EXIT_CODE;

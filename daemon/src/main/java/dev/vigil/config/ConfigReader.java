@@ -72,7 +72,8 @@ final class ConfigReader {
     }
 
     private static HttpConfig http(ConfigNode n) {
-        if (!n.missing()) n.mapping("HTTP settings (listen)").allowOnly(List.of("listen"));
+        if (!n.missing()) n.mapping("HTTP settings (listen, auth, token_file, metrics_public)")
+                .allowOnly(List.of("listen", "auth", "token_file", "metrics_public"));
         ConfigNode l = n.get("listen");
         String s = l.text(HttpConfig.DEFAULT.listen()).strip();
         if (s.isEmpty()) throw l.fail("is empty; give host:port, e.g. 127.0.0.1:8089");
@@ -86,7 +87,11 @@ final class ConfigReader {
         } catch (NumberFormatException e) {
             throw notHostPort(l);
         }
-        return n.make(() -> new HttpConfig(host, port));
+        ConfigNode a = n.get("auth");
+        Optional<HttpConfig.Auth> auth = a.missing() ? Optional.empty() : Optional.of(a.word(HttpConfig.Auth.TOKEN, HttpConfig.Auth.class));
+        Path tokenFile = n.get("token_file").path(HttpConfig.DEFAULT_TOKEN_FILE);
+        boolean metricsPublic = n.get("metrics_public").bool(false);
+        return n.make(() -> new HttpConfig(host, port, auth, tokenFile, metricsPublic));
     }
 
     private static ConfigException notHostPort(ConfigNode l) {

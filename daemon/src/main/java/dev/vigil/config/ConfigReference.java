@@ -40,6 +40,7 @@ public final class ConfigReference {
             edgetpu_device: usb
             labels: labels.txt
             models: { mirror: /srv/vigil-mirror }
+            http: { auth: token }
             cameras:
               door:
                 source: { stream: "rtsp://192.168.1.20:554/stream1" }

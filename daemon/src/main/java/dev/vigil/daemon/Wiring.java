@@ -136,6 +136,7 @@ public final class Wiring {
         for (String w : cfg.warnings()) log.warn("config: {}", w);
         // Before the model loads and anything is recorded; a --once batch beside a running daemon only warns of the port.
         Preflight.check(cfg, parts.sources().keySet(), parts.http() && !parts.once());
+        if (parts.http() && !parts.once()) StatusServer.checkAccess(cfg.http()); // refused before the model loads
         ModelSpec spec = ModelSpec.of(parts.store().resolve(cfg.inference().model()), cfg.inference().labelsLocale());
         if (cfg.inference().labels().isPresent()) spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
         if (spec.labels().isPresent()) {
@@ -228,7 +229,7 @@ public final class Wiring {
 
         if (parts.http()) {
             try {
-                v.http = StatusServer.start(cfg.http(), v);
+                v.http = StatusServer.start(cfg.http(), v, parts.time());
             } catch (IllegalArgumentException e) {
                 if (!parts.once()) throw e;
                 log.warn("{}; this --once run goes on without the HTTP server", e.getMessage()); // a batch run beside a running daemon

@@ -27,7 +27,8 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
             "ai.djl.util.cuda", Level.ERROR,
             "org.bytedeco.javacv", Level.WARN,
             "com.pi4j", Level.WARN,
-            "com.pi4j.boardinfo", Level.OFF);
+            "com.pi4j.boardinfo", Level.OFF,
+            "org.eclipse.jetty", Level.WARN);
 
     @Override
     public ExecutionStatus configure(LoggerContext ctx) {

@@ -46,8 +46,12 @@ class CheckConfigCommandTest {
     }
 
     @Test
-    void aGoodFileIsOkWithItsCameras() {
-        Path file = TestData.root().resolve("config/factory-line.yaml");
+    void aGoodFileIsOkWithItsCameras() throws Exception {
+        // the example as deployed: its token file is where the package writes one, here a file of the test's own
+        Path token = Files.writeString(tmp.resolve("http-token"), "0123456789abcdef0123456789abcdef\n");
+        String example = Files.readString(TestData.root().resolve("config/factory-line.yaml"));
+        assertTrue(example.contains("auth: token }"), "the example's http line changed: update this test");
+        Path file = Files.writeString(tmp.resolve("factory-line.yaml"), example.replace("auth: token }", "auth: token, token_file: " + token + " }"));
         Run r = run(file.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(file + ": ok (1 camera: line1 (device /dev/video0 640x480 30 fps mjpeg))\n", r.out());
@@ -186,6 +190,27 @@ class CheckConfigCommandTest {
     }
 
     // ---- what run would refuse on this machine (Preflight)
+
+    @Test
+    void aNetworkAddressWithoutItsTokenFileIsRefusedAsRunWouldRefuseIt() throws Exception {
+        Path missing = tmp.resolve("no-token");
+        Path file = Files.writeString(tmp.resolve("open.yaml"), """
+                http: { listen: "0.0.0.0:0", token_file: %s }
+                events: { dir: %s }
+                cameras:
+                  door:
+                    source: { folder: %s }
+                    groups: { person: { labels: [person] } }
+                """.formatted(missing, tmp.resolve("events"), tmp));
+        Run r = run(file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith(file + ": http.listen 0.0.0.0:0 is reachable from the network but http.token_file " + missing),
+                r.err());
+        assertTrue(r.err().contains("vigil token --rotate --file " + missing), r.err());
+        Files.writeString(missing, "0123456789abcdef0123456789abcdef\n");
+        Run ok = run(file.toString());
+        assertEquals(0, ok.code(), ok.err());
+    }
 
     @Test
     void anEventsDirWithAFileInItsPlaceAMissingFolderAndATakenPortAreOneLineEachAndExit2() throws Exception {

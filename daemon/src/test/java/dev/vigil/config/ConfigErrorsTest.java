@@ -72,7 +72,9 @@ class ConfigErrorsTest {
                 error("mqtt: { host: x }\n" + camera("{ folder: x }", "")));
         assertEquals("cameras.door.groups.person.min_scor: unknown key; expected one of labels, min_score, min_area, max_area",
                 error(door("source: { folder: x }\ngroups: { person: { labels: [person], min_scor: 0.5 } }")));
-        assertEquals("http.port: unknown key; expected one of listen", error("http: { port: 80 }\n" + camera("{ folder: x }", "")));
+        assertEquals("http.port: unknown key; expected one of listen, auth, token_file, metrics_public", error("http: { port: 80 }\n" + camera("{ folder: x }", "")));
+        assertEquals("http.auth: \"basic\" is not one of token, none", error("http: { auth: basic }\n" + camera("{ folder: x }", "")));
+        assertEquals("http.metrics_public: \"yes\" is not true or false", error("http: { metrics_public: \"yes\" }\n" + camera("{ folder: x }", "")));
         assertEquals("events.retention.max_files: unknown key; expected one of max_count, max_bytes, max_age",
                 error("events: { retention: { max_files: 3 } }\n" + camera("{ folder: x }", "")));
         assertEquals("cameras.door.motion.treshold: unknown key; expected one of enabled, threshold, min_area, scale_width",

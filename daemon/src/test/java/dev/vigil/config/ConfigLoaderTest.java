@@ -154,6 +154,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpAuthTokenFileAndPublicMetrics() {
+        HttpConfig h = parse("http: { listen: \"0.0.0.0:8089\", auth: token, token_file: secrets/http-token, metrics_public: true }\n"
+                + camera("{ folder: x }", "")).http();
+        assertEquals(Optional.of(HttpConfig.Auth.TOKEN), h.auth());
+        assertEquals(Path.of("/etc/vigil/secrets/http-token"), h.tokenFile(), "relative to the config's folder");
+        assertTrue(h.metricsPublic());
+        HttpConfig d = parse(camera("{ folder: x }", "")).http();
+        assertEquals(Optional.empty(), d.auth());
+        assertEquals(HttpConfig.DEFAULT_TOKEN_FILE, d.tokenFile());
+        assertFalse(d.metricsPublic());
+        assertFalse(d.credentialRequired(), "the default listens on loopback");
+        assertEquals(Optional.of(HttpConfig.Auth.NONE), parse("http: { auth: none }\n" + camera("{ folder: x }", "")).http().auth());
+    }
+
+    @Test
     void everySourceKindWithItsDefaults() {
         assertEquals(new SourceSpec.Device("/dev/video0", 0, 0, 0, null), door(camera("{ device: /dev/video0 }", "")).source());
         assertEquals(new SourceSpec.Device("/dev/video2", 640, 480, 15, "yuyv"),

@@ -110,6 +110,9 @@ class ExampleConfigsTest {
     void thePackagedServiceConfigLoadsWithRealGpioAndTheLanListener() {
         VigilConfig c = ConfigLoader.load(dev.vigil.testing.TestData.root().resolve("deploy/deb/vigil.yaml"), Map.of());
         assertEquals("0.0.0.0", c.http().host());
+        assertEquals(java.util.Optional.of(HttpConfig.Auth.TOKEN), c.http().auth(), "the LAN listener needs the token");
+        assertEquals(HttpConfig.DEFAULT_TOKEN_FILE, c.http().tokenFile(), "where postinst writes it");
+        assertTrue(c.http().credentialRequired() && !c.http().metricsPublic());
         assertEquals(1, c.cameras().size());
         assertTrue(c.gpio().present() && !c.gpio().mock(), "real GPIO, no mock");
     }

@@ -27,7 +27,7 @@ final class LiveDaemon implements AutoCloseable {
     static final String CONFIG = """
             model: ssd_mobilenet_v1_coco_quant
             threads: 2
-            http: { listen: "127.0.0.1:0" }
+            http: { listen: "127.0.0.1:0"%s }
             events: { dir: %s }
             power: { idle_watts: 2, busy_watts: 6, interval_s: 1 }
             cameras:
@@ -50,17 +50,30 @@ final class LiveDaemon implements AutoCloseable {
 
     /** The photos at {@code fps}, in a loop or once. */
     static LiveDaemon start(Path tmp, double fps, boolean loop) {
-        return start(tmp, "{ folder: " + TestData.images().toAbsolutePath() + ", fps: " + fps + ", loop: " + loop + " }");
+        return start(tmp, photos(fps, loop));
+    }
+
+    static String photos(double fps, boolean loop) {
+        return "{ folder: " + TestData.images().toAbsolutePath() + ", fps: " + fps + ", loop: " + loop + " }";
     }
 
     /** The camera {@code door} on the given source (YAML flow mapping). */
     static LiveDaemon start(Path tmp, String source) {
-        return start(tmp, source, Map.of());
+        return start(tmp, source, "", Map.of());
     }
 
     /** The camera {@code door} on the given source, {@code ${VAR}} read from {@code env}. */
     static LiveDaemon start(Path tmp, String source, Map<String, String> env) {
-        VigilConfig cfg = ConfigLoader.parse(CONFIG.formatted(tmp.resolve("events"), source), tmp, env);
+        return start(tmp, source, "", env);
+    }
+
+    /** With more HTTP settings ({@code http} is written after the listen address, e.g. {@code ", auth: token"}). */
+    static LiveDaemon start(Path tmp, String source, String http) {
+        return start(tmp, source, http, Map.of());
+    }
+
+    static LiveDaemon start(Path tmp, String source, String http, Map<String, String> env) {
+        VigilConfig cfg = ConfigLoader.parse(CONFIG.formatted(http, tmp.resolve("events"), source), tmp, env);
         PowerSensors.Machine machine = new PowerSensors.Machine(tmp.resolve("sys"), (argv, t) -> {
             throw new IOException("no " + argv.get(0) + " here");
         }, () -> 0.5, System::nanoTime);

@@ -33,7 +33,7 @@ class RunCommandObservabilityTest {
     @Test
     void underSystemdTheServerComesAndGoesWithTheDaemonAndTheLogFitsTheJournal() throws Exception {
         Path cfg = tmp.resolve("vigil.yaml");
-        Files.writeString(cfg, LiveDaemon.CONFIG.formatted(tmp.resolve("events"),
+        Files.writeString(cfg, LiveDaemon.CONFIG.formatted("", tmp.resolve("events"),
                 "{ folder: " + TestData.images().toAbsolutePath() + ", fps: 5, loop: true }")
                 .replace("power: {", "logging: { file: { path: " + tmp.resolve("log/vigil.log") + ", max_size: 1MB, max_files: 2 } }\npower: {"));
         String javaBin = ProcessHandle.current().info().command().orElse("java");

@@ -40,29 +40,66 @@ class StatusPageBrowserTest {
 
     @Test
     void theStatusPageShowsALiveTileAndFillsWithPersonAndAnimalEvents() throws Exception {
-        ObjectMapper json = new ObjectMapper();
         try (LiveDaemon d = LiveDaemon.start(tmp, 4, true);
              Cdp browser = Cdp.launch(tmp.resolve("chromium-profile"), tmp.resolve("chromium.log"))) {
             String page = browser.open(d.base() + "/");
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            JsonNode seen = null;
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                seen = json.readTree(browser.eval(page, PROBE).asText());
-                boolean groups = seen.get("groups").toString().contains("\"person\"") && seen.get("groups").toString().contains("\"animal\"");
-                if (seen.get("live").asBoolean() && groups && seen.get("thumbs").asInt() > 0 && seen.get("ready").asText().equals("ready")) break;
-            }
-            Path shot = Path.of("target", "status-page.png");
-            Files.write(shot, browser.screenshot(page));
-            System.out.println("status page: " + seen + "; screenshot " + shot.toAbsolutePath());
-            assertTrue(seen != null && seen.get("tiles").asInt() == 1, "one camera tile: " + seen);
-            assertTrue(seen.get("live").asBoolean(), "the tile shows a live picture: " + seen);
-            assertTrue(seen.get("groups").toString().contains("\"person\""), "person events listed: " + seen);
-            assertTrue(seen.get("groups").toString().contains("\"animal\""), "animal events listed: " + seen);
-            assertTrue(seen.get("thumbs").asInt() > 0, "a thumbnail loaded: " + seen);
-            assertTrue(seen.get("ready").asText().equals("ready"), "the badge says ready: " + seen);
-            assertTrue(seen.get("figures").asInt() >= 4, "key figures shown: " + seen);
-            assertTrue(Files.size(shot) > 10_000, "a real screenshot");
+            pageFills(browser, page, "status-page.png");
         }
+    }
+
+    /**
+     * A daemon that needs the token: the page sends the browser to the login form, the token as password brings it
+     * back and the page fills as without a login; when the session ends, the page's next poll goes to the form again.
+     */
+    @Test
+    void behindTheLoginTheTokenOpensThePageAndAnEndedSessionGoesBackToTheForm() throws Exception {
+        Path file = Files.writeString(tmp.resolve("http-token"), AccessTest.TOKEN + "\n");
+        try (LiveDaemon d = LiveDaemon.start(tmp, LiveDaemon.photos(4, true), ", auth: token, token_file: " + file);
+             Cdp browser = Cdp.launch(tmp.resolve("chromium-profile"), tmp.resolve("chromium.log"))) {
+            String page = browser.open(d.base() + "/");
+            assertTrue(awaitPath(browser, page, "/login"), "sent to the login form");
+            browser.eval(page, "document.getElementById('password').value = '" + AccessTest.TOKEN + "';"
+                    + " document.querySelector('form.login').submit(); 'sent'");
+            assertTrue(awaitPath(browser, page, "/"), "back on the page after the login");
+            pageFills(browser, page, "status-page-login.png");
+            browser.eval(page, "fetch('/logout', { method: 'POST' }).then(r => r.status)");
+            assertTrue(awaitPath(browser, page, "/login"), "the page's poll after the logout goes to the form");
+        }
+    }
+
+    static boolean awaitPath(Cdp browser, String page, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (path.equals(browser.eval(page, "document.readyState === 'complete' ? location.pathname : ''").asText())) return true;
+            } catch (AssertionError navigating) {
+                // the page was replaced while the expression ran
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    static void pageFills(Cdp browser, String page, String screenshot) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode seen = null;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            seen = json.readTree(browser.eval(page, PROBE).asText());
+            boolean groups = seen.get("groups").toString().contains("\"person\"") && seen.get("groups").toString().contains("\"animal\"");
+            if (seen.get("live").asBoolean() && groups && seen.get("thumbs").asInt() > 0 && seen.get("ready").asText().equals("ready")) break;
+        }
+        Path shot = Path.of("target", screenshot);
+        Files.write(shot, browser.screenshot(page));
+        System.out.println("status page: " + seen + "; screenshot " + shot.toAbsolutePath());
+        assertTrue(seen != null && seen.get("tiles").asInt() == 1, "one camera tile: " + seen);
+        assertTrue(seen.get("live").asBoolean(), "the tile shows a live picture: " + seen);
+        assertTrue(seen.get("groups").toString().contains("\"person\""), "person events listed: " + seen);
+        assertTrue(seen.get("groups").toString().contains("\"animal\""), "animal events listed: " + seen);
+        assertTrue(seen.get("thumbs").asInt() > 0, "a thumbnail loaded: " + seen);
+        assertTrue(seen.get("ready").asText().equals("ready"), "the badge says ready: " + seen);
+        assertTrue(seen.get("figures").asInt() >= 4, "key figures shown: " + seen);
+        assertTrue(Files.size(shot) > 10_000, "a real screenshot");
     }
 }
