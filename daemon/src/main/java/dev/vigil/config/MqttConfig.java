@@ -32,7 +32,7 @@ public record MqttConfig(URI url, String device, String clientId, Optional<Strin
     /** Home Assistant's MQTT discovery: on by default, under {@code homeassistant/}. */
     public record Discovery(boolean enabled, String prefix) {
         public Discovery {
-            topic("discovery.prefix", prefix);
+            topic("prefix", prefix);
         }
     }
 

@@ -378,6 +378,9 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
 
     public boolean connected() { return connected; }
 
+    /** The retained state of a topic as it will be sent; read on the worker (with virtual time: the test's thread). */
+    byte[] retained(String topic) { return retained.get(topic); }
+
     /** Messages waiting for the broker. */
     public int queued() { return queued.get(); }
 
