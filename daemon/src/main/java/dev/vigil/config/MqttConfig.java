@@ -50,7 +50,7 @@ public record MqttConfig(URI url, String device, String clientId, Optional<Strin
             throw ConfigException.at("client_id", "is 1..64 letters, digits, '_', '.' and '-'");
         if (password.isPresent() && username.isEmpty()) throw ConfigException.at("password", "is given without a username");
         if (cert.isPresent() != key.isPresent()) throw ConfigException.at(cert.isPresent() ? "key" : "cert", "missing; a client certificate needs both cert and key");
-        if ((ca.isPresent() || cert.isPresent()) && !tls()) throw ConfigException.at(ca.isPresent() ? "ca" : "cert", "needs a TLS url (mqtts:// or wss://)");
+        if ((ca.isPresent() || cert.isPresent()) && !(scheme.equals("mqtts") || scheme.equals("wss"))) throw ConfigException.at(ca.isPresent() ? "ca" : "cert", "needs a TLS url (mqtts:// or wss://)");
         topic("topic_prefix", topicPrefix);
         Check.within("qos", qos, 0, 1);
         Check.within("keepalive_s", keepalive.toSeconds(), 5, 3600);

@@ -55,7 +55,7 @@ final class MqttLink implements AutoCloseable {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
                 connected = false;
-                String why = r.getException() != null ? r.getException().getMessage() : r.getReasonString();
+                String why = r.getException() != null ? why(r.getException()) : r.getReasonString();
                 if (!closed) {
                     log.warn("mqtt: connection to {} lost ({}); reconnecting, events wait in the backlog", cfg.url(), why);
                     listener.lost(String.valueOf(why));
@@ -121,7 +121,7 @@ final class MqttLink implements AutoCloseable {
                 @Override
                 public void onFailure(IMqttToken t, Throwable e) {
                     if (closed) return;
-                    String why = e == null ? "unknown" : e.getMessage();
+                    String why = why(e);
                     if (!why.equals(lastProblem)) log.warn("mqtt: cannot connect to {}: {}; retrying", cfg.url(), why);
                     lastProblem = why;
                     // Paho reconnects by itself only after a first success: retry the first connection here.
@@ -146,6 +146,15 @@ final class MqttLink implements AutoCloseable {
     }
 
     boolean connected() { return connected; }
+
+    /** Paho wraps TLS and socket errors ("Untranslated MqttException"): the innermost cause says what went wrong. */
+    static String why(Throwable e) {
+        if (e == null) return "unknown";
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t == e ? m : e.getMessage() + ": " + m;
+    }
 
     void subscribe(String filter) {
         try {

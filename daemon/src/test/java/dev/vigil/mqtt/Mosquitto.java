@@ -22,9 +22,17 @@ final class Mosquitto implements AutoCloseable {
 
     final Path dir;
     final int port;
+    /** The TLS listener's port, 0 without one; its certificate (for 127.0.0.1) is signed by {@link #ca}. */
+    int tlsPort;
+    Path ca;
     private Process process;
 
     Mosquitto(Path dir) throws Exception {
+        this(dir, false);
+    }
+
+    /** @param tls a second listener with TLS on a certificate made here by openssl */
+    Mosquitto(Path dir, boolean tls) throws Exception {
         assumeTrue(Files.isExecutable(BINARY), "mosquitto is not installed at " + BINARY);
         this.dir = Files.createDirectories(dir);
         Path passwd = dir.resolve("passwd");
@@ -46,6 +54,7 @@ final class Mosquitto implements AutoCloseable {
                 topic write homeassistant/status
                 topic write vigil/+/+/forbidden/set
                 """);
+        if (tls) certificates();
         int p = 0;
         for (int attempt = 0; attempt < 5 && p == 0; attempt++) {
             int candidate;
@@ -53,6 +62,11 @@ final class Mosquitto implements AutoCloseable {
                 candidate = s.getLocalPort();
             }
             this.portTry = candidate;
+            if (tls) {
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    tlsPort = s.getLocalPort();
+                }
+            }
             writeConf(candidate);
             if (startProcess()) p = candidate;
         }
@@ -74,7 +88,34 @@ final class Mosquitto implements AutoCloseable {
                 autosave_interval 1
                 log_dest file %s
                 log_type all
-                """.formatted(System.getProperty("user.name"), port, dir.resolve("passwd"), dir.resolve("acl"), dir, dir.resolve("mosquitto.log")));
+                """.formatted(System.getProperty("user.name"), port, dir.resolve("passwd"), dir.resolve("acl"), dir, dir.resolve("mosquitto.log"))
+                + (tlsPort == 0 ? "" : """
+                listener %d 127.0.0.1
+                cafile %s
+                certfile %s
+                keyfile %s
+                """.formatted(tlsPort, ca, dir.resolve("server.pem"), dir.resolve("server.key"))));
+    }
+
+    /** A CA and a server certificate for 127.0.0.1 (subjectAltName IP), as a broker of a plant would have. */
+    private void certificates() throws Exception {
+        ca = dir.resolve("ca.pem");
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=vigil test CA",
+                "-keyout", dir.resolve("ca.key").toString(), "-out", ca.toString());
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                "-keyout", dir.resolve("server.key").toString(), "-out", dir.resolve("server.csr").toString());
+        openssl("x509", "-req", "-in", dir.resolve("server.csr").toString(), "-CA", ca.toString(), "-CAkey",
+                dir.resolve("ca.key").toString(), "-CAcreateserial", "-days", "2", "-extfile", dir.resolve("san.ext").toString(),
+                "-out", dir.resolve("server.pem").toString());
+    }
+
+    private void openssl(String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("openssl"));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException("openssl " + args[0] + " failed: " + out);
     }
 
     private static void passwd(Path file, String user, String password) throws Exception {
