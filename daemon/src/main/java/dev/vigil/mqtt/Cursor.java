@@ -37,6 +37,25 @@ final class Cursor {
         }
     }
 
+    /**
+     * The events of {@code store} after the cursor, oldest first, none older than {@code oldest} and at most {@code max}.
+     * Without a cursor (the first start with MQTT) none: history is not news; the cursor starts at the newest event.
+     */
+    java.util.List<dev.vigil.events.Event> undelivered(dev.vigil.events.EventStore store, int max, java.time.Instant oldest) {
+        java.util.List<dev.vigil.events.Event> newest = store.recent(max);
+        String after = read();
+        if (after == null) {
+            if (!newest.isEmpty()) write(newest.getFirst().id());
+            return java.util.List.of();
+        }
+        java.util.List<dev.vigil.events.Event> out = new java.util.ArrayList<>();
+        for (int i = newest.size() - 1; i >= 0; i--) {
+            dev.vigil.events.Event e = newest.get(i);
+            if (e.id().compareTo(after) > 0 && !e.time().isBefore(oldest)) out.add(e);
+        }
+        return out;
+    }
+
     void write(String id) {
         if (file == null || id.equals(last) || (last != null && id.compareTo(last) < 0)) return;
         last = id;

@@ -1,7 +1,6 @@
 package dev.vigil.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.alarm.AlarmStatus;
 import dev.vigil.alarm.AlarmTransition;
 import dev.vigil.config.CameraConfig;
 import dev.vigil.config.MqttConfig;
@@ -17,8 +16,6 @@ import dev.vigil.pipeline.FrameResult;
 import dev.vigil.qc.QcResult;
 import dev.vigil.qc.QcStation;
 import dev.vigil.time.TimeSource;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
@@ -51,7 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class MqttBridge implements DecisionListener, FrameConsumer, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(MqttBridge.class);
-    static final int WINDOW = 16;
+    /** Events and verdicts in flight at once: well under the brokers' receive maximum (Mosquitto: 20). */
+    static final int WINDOW = 8;
+    private static final int FRAMES_WAITING = 64;
 
     /** What the bridge reads and commands: the running daemon's parts. {@code events}, {@code outputs} may be null. */
     public record Parts(DecisionStage decisions, Health health, EventStore events, Supplier<JsonNode> status,
@@ -69,10 +68,10 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     private final Cursor cursor;
     private final Discovery discovery;
     private final Commands commands;
+    private final DeviceState device;
     private final Map<String, byte[]> retained = new LinkedHashMap<>(); // worker only: the latest of each state topic
-    private final Map<String, String> cameraStates = new LinkedHashMap<>();
-    private final Map<String, Integer> visitsToday = new LinkedHashMap<>();
-    private java.time.LocalDate day;
+    private final java.util.Set<String> unsent = new java.util.LinkedHashSet<>(); // worker only: retained topics to send again
+    private final AtomicInteger framesWaiting = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private long connection;
@@ -91,6 +90,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         this.cursor = new Cursor(parts.events() == null ? null : parts.events().dir());
         this.discovery = new Discovery(vigil, cfg, topics, parts.events() == null ? null : parts.events().dir());
         this.commands = new Commands(this);
+        this.device = new DeviceState(this);
         this.link = new MqttLink(cfg, topics.available(), new MqttLink.Listener() {
             @Override
             public void connected(boolean reconnect) { run(MqttBridge.this::onConnected); }
@@ -109,10 +109,10 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         if (parts.events() != null) parts.events().addListener(b::recorded);
         b.run(() -> {
             b.replayJournal();
-            b.initialState();
+            b.device.initial();
         });
-        b.worker.scheduleAtFixedRate(() -> b.guard(b::publishStatus), cfg.statusInterval().toNanos(), cfg.statusInterval().toNanos(), TimeUnit.NANOSECONDS);
-        b.worker.scheduleAtFixedRate(() -> b.guard(b::pollCameras), 1, 1, TimeUnit.SECONDS);
+        b.worker.scheduleAtFixedRate(() -> b.guard(b.device::status), cfg.statusInterval().toNanos(), cfg.statusInterval().toNanos(), TimeUnit.NANOSECONDS);
+        b.worker.scheduleAtFixedRate(() -> b.guard(b.device::cameras), 1, 1, TimeUnit.SECONDS);
         b.link.start();
         log.info("mqtt: publishing to {} under {}", cfg.url(), cfg.topicPrefix());
         return b;
@@ -122,7 +122,8 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
 
     /** The event record wrote an event (its line and snapshot are on disk). */
     void recorded(Event e) {
-        long nanos = time.nanoTime();
+        // The capture's time on this time source: a visit's quiet time runs from sightings, not from when the disk was done.
+        long nanos = time.nanoTime() - Math.max(0, Duration.between(e.time(), time.clock().instant()).toNanos());
         run(() -> onRecorded(e, nanos, false));
     }
 
@@ -158,9 +159,13 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         if (!(o instanceof FrameResult r)) return;
         CameraConfig c = vigil.cameras().get(r.camera());
         if (c == null) return;
+        // A worker held up (a slow broker handshake) must not gather frames without bound: only the newest counts matter.
+        if (framesWaiting.get() > FRAMES_WAITING) return;
         Map<String, Integer> counts = GroupMatch.counts(c.rules(), r.candidates());
-        long nanos = time.nanoTime();
+        long nanos = r.captureNanos();
+        framesWaiting.incrementAndGet();
         run(() -> {
+            framesWaiting.decrementAndGet();
             for (var e : counts.entrySet()) {
                 Visits.Change ch = visits.frame(r.camera(), e.getKey(), e.getValue(), r.frameTime(), nanos);
                 if (ch != null) groupState(ch.visit(), true);
@@ -171,24 +176,25 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     // ---- on the worker ----
 
     private void onRecorded(Event e, long nanos, boolean replayed) {
-        Visits.Change ch = replayed ? null : visits.recorded(e, nanos);
-        Visits.Visit v = ch != null ? ch.visit() : visits.open(e.camera(), e.group());
-        if (replayed) {
-            Visits single = new Visits(0);
-            v = single.recorded(e, nanos).visit();
+        if (replayed) { // a visit of its own: its real end is not in the journal
+            Visits.Visit v = new Visits(0).recorded(e, nanos).getFirst().visit();
             enqueue(topics.events(), Payloads.visit("new", v, e, true), e.id());
             v.end = e.time();
             enqueue(topics.events(), Payloads.visit("end", v, e, true), null);
             return;
         }
-        boolean isNew = ch != null && ch.kind() == Visits.Kind.NEW;
-        if (isNew) {
-            java.time.LocalDate d = java.time.LocalDate.ofInstant(e.time(), java.time.ZoneId.systemDefault());
-            if (!d.equals(day)) visitsToday.clear();
-            day = d;
-            visitsToday.merge(e.camera(), 1, Integer::sum);
+        List<Visits.Change> changes = visits.recorded(e, nanos);
+        boolean sent = false;
+        for (Visits.Change ch : changes) {
+            if (ch.kind() == Visits.Kind.END) endVisit(ch.visit());
+            if (ch.kind() != Visits.Kind.NEW) continue;
+            device.visitStarted(e);
+            enqueue(topics.events(), Payloads.visit("new", ch.visit(), e, false), e.id());
+            sent = true;
         }
-        enqueue(topics.events(), Payloads.visit(isNew ? "new" : "update", v, e, false), e.id());
+        Visits.Visit v = visits.open(e.camera(), e.group());
+        // Every journal event is one message: a new visit, or an update of the open one (a better snapshot or not).
+        if (!sent) enqueue(topics.events(), Payloads.visit("update", v, e, false), e.id());
         groupState(v, true);
         if (v.best == e && e.snapshot() != null) snapshot(e);
         scheduleExpiry();
@@ -223,68 +229,37 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         groupState(v, false);
     }
 
+    Visits.Visit openVisit(String camera, String group) { return visits.open(camera, group); }
+
     private void groupState(Visits.Visit v, boolean on) {
         state(topics.group(v.camera, v.group), Payloads.group(on, v.count, on ? v.start : v.end));
     }
 
-    private void initialState() {
-        for (AlarmStatus a : parts.decisions().alarms().status()) state(topics.alarm(a.camera()), Payloads.text(a.state().name()));
-        for (CameraConfig c : vigil.enabledCameras()) {
-            for (String g : c.rules().groups().keySet()) {
-                if (visits.open(c.name(), g) == null) state(topics.group(c.name(), g), Payloads.group(false, 0, time.clock().instant()));
-            }
-            state(topics.armed(c.name()), Payloads.text(parts.decisions().alarmState(c.name()) == dev.vigil.alarm.AlarmState.DISARMED ? "OFF" : "ON"));
-            state(topics.detect(c.name()), Payloads.text(parts.decisions().detecting(c.name()) ? "ON" : "OFF"));
-        }
-        for (var q : parts.decisions().qc().entrySet()) state(topics.qcCounts(q.getKey()), Payloads.qcCounts(q.getValue().counts()));
-        pollCameras();
-    }
-
-    private void pollCameras() {
-        for (Health.CameraView c : parts.health().cameras()) {
-            boolean up = c.health() == Health.CameraHealth.FLOWING || c.health() == Health.CameraHealth.STARTING
-                    || c.health() == Health.CameraHealth.ENDED;
-            String h = c.health().name().toLowerCase(java.util.Locale.ROOT);
-            String key = up + h + c.reason();
-            if (key.equals(cameraStates.put(c.camera(), key))) continue;
-            state(topics.cameraState(c.camera()), Payloads.cameraState(up, h, c.reason()));
-        }
-    }
-
-    private void publishStatus() {
-        JsonNode full = parts.status() == null ? null : parts.status().get();
-        if (full == null) return;
-        java.time.LocalDate today = java.time.LocalDate.now(time.clock().withZone(java.time.ZoneId.systemDefault()));
-        if (!today.equals(day)) visitsToday.clear();
-        day = today;
-        state(topics.status(), Payloads.status(full, visitsToday));
-    }
-
     /** The journal's events after the delivered cursor, within the backlog's age and count, sent again at start. */
     private void replayJournal() {
-        EventStore store = parts.events();
-        if (store == null) return;
-        List<Event> newest = store.recent(cfg.backlogCount());
-        String after = cursor.read();
-        if (after == null) { // first start with MQTT: history is not news
-            if (!newest.isEmpty()) cursor.write(newest.getFirst().id());
-            return;
-        }
-        java.time.Instant oldest = time.clock().instant().minus(cfg.backlogAge());
-        int n = 0;
-        for (int i = newest.size() - 1; i >= 0; i--) {
-            Event e = newest.get(i);
-            if (e.id().compareTo(after) <= 0 || e.time().isBefore(oldest)) continue;
-            onRecorded(e, time.nanoTime(), true);
-            n++;
-        }
-        if (n > 0) log.info("mqtt: {} event(s) recorded while the broker was away or vigil stopped are sent again", n);
+        if (parts.events() == null) return;
+        List<Event> undelivered = cursor.undelivered(parts.events(), cfg.backlogCount(), time.clock().instant().minus(cfg.backlogAge()));
+        for (Event e : undelivered) onRecorded(e, time.nanoTime(), true);
+        if (!undelivered.isEmpty()) log.info("mqtt: {} event(s) recorded while the broker was away or vigil stopped are sent again", undelivered.size());
     }
 
-    /** Retained state: the latest of each topic, sent now if connected and again on every connection. */
+    /**
+     * Retained state: the latest of each topic, sent now if connected and again on every connection. One the client
+     * refused (too many in flight in a burst) is sent again with the next acknowledgement: only the latest counts.
+     */
     void state(String topic, byte[] payload) {
         retained.put(topic, payload);
-        if (connected) link.publish(topic, payload, cfg.qos(), true, (ok, why) -> {});
+        sendState(topic);
+    }
+
+    private void sendState(String topic) {
+        if (!connected) return;
+        long conn = connection;
+        byte[] payload = retained.get(topic);
+        boolean handed = link.publish(topic, payload, cfg.qos(), true, (ok, why) -> {
+            if (!ok) run(() -> { if (conn == connection) unsent.add(topic); });
+        });
+        if (!handed) unsent.add(topic);
     }
 
     /** Events and verdicts: into the outbox, in order; sent when the broker is there. */
@@ -302,6 +277,11 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
 
     private void pump() {
         if (!connected) return;
+        if (!unsent.isEmpty()) {
+            List<String> again = List.copyOf(unsent);
+            unsent.clear();
+            again.forEach(this::sendState);
+        }
         long conn = connection;
         for (Outbox.Item i : outbox.toSend(conn)) {
             boolean handed = link.publish(i.topic, i.payload, cfg.qos(), false, (ok, why) -> run(() -> acked(i, ok, conn)));
@@ -327,8 +307,9 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         commands.subscribe(link);
         if (cfg.discovery().enabled()) link.subscribe(cfg.discovery().prefix() + "/status");
         if (cfg.discovery().enabled()) discovery.publish(this::raw);
-        publishStatus();
-        for (var e : retained.entrySet()) link.publish(e.getKey(), e.getValue(), cfg.qos(), true, (ok, why) -> {});
+        device.status();
+        unsent.clear();
+        retained.keySet().forEach(this::sendState);
         link.publish(topics.available(), Payloads.text("online"), 1, true, (ok, why) -> {});
         pump();
     }
@@ -342,7 +323,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         if (cfg.discovery().enabled() && topic.equals(cfg.discovery().prefix() + "/status")) {
             if (new String(payload, java.nio.charset.StandardCharsets.UTF_8).strip().equals("online")) {
                 discovery.publish(this::raw);
-                for (var e : retained.entrySet()) link.publish(e.getKey(), e.getValue(), cfg.qos(), true, (ok, why) -> {});
+                retained.keySet().forEach(this::sendState);
             }
             return;
         }
@@ -384,20 +365,10 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     /** Messages waiting for the broker. */
     public int queued() { return queued.get(); }
 
+    /** {@code vigil.mqtt.connected}, {@code .messages.published/failed/queued/dropped}, {@code .reconnects}. */
     @Override
     public void bindTo(MeterRegistry r) {
-        Gauge.builder("vigil.mqtt.connected", this, b -> b.connected ? 1 : 0).strongReference(true)
-                .description("1 while connected to the MQTT broker").register(r);
-        FunctionCounter.builder("vigil.mqtt.messages.published", link.published, AtomicLong::get)
-                .description("MQTT messages the broker took (QoS 1: acknowledged)").register(r);
-        FunctionCounter.builder("vigil.mqtt.messages.failed", link.failed, AtomicLong::get)
-                .description("MQTT messages that failed (sent again when they were events or verdicts)").register(r);
-        Gauge.builder("vigil.mqtt.messages.queued", queued, AtomicInteger::get).strongReference(true)
-                .description("Events and verdicts waiting for the broker").register(r);
-        FunctionCounter.builder("vigil.mqtt.messages.dropped", dropped, AtomicLong::get)
-                .description("Events and verdicts dropped from the backlog (too many or too old)").register(r);
-        FunctionCounter.builder("vigil.mqtt.reconnects", link.reconnects, AtomicLong::get)
-                .description("Connections to the MQTT broker after the first").register(r);
+        MqttMeters.bind(r, () -> connected, link.published, link.failed, queued, dropped, link.reconnects);
     }
 
     /**

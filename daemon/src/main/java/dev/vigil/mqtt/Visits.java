@@ -49,9 +49,23 @@ final class Visits {
         this.quietNanos = quietNanos;
     }
 
-    /** An event was recorded (its frame at {@code nanos}). */
-    Change recorded(Event e, long nanos) {
+    /**
+     * An event was recorded (its frame captured at {@code nanos}). A visit quiet for the quiet time by then has ended
+     * whether or not its timer ran yet (the worker may be late): its end comes first, then the new visit.
+     */
+    List<Change> recorded(Event e, long nanos) {
         Visit v = open.get(key(e.camera(), e.group()));
+        if (v != null && nanos - v.lastSeenNanos >= quietNanos) {
+            open.remove(key(e.camera(), e.group()));
+            v.end = v.lastSeen;
+            Change end = new Change(Kind.END, v);
+            return List.of(end, recorded(e, nanos).getFirst());
+        }
+        Change c = recordedInVisit(v, e, nanos);
+        return c == null ? List.of() : List.of(c);
+    }
+
+    private Change recordedInVisit(Visit v, Event e, long nanos) {
         if (v == null) {
             v = new Visit(e, nanos);
             open.put(key(e.camera(), e.group()), v);
@@ -69,7 +83,7 @@ final class Visits {
     /** A frame of {@code camera} in which {@code group} matched {@code count} objects (0: not at all). */
     Change frame(String camera, String group, int count, Instant time, long nanos) {
         Visit v = open.get(key(camera, group));
-        if (v == null || count == 0) return null;
+        if (v == null || count == 0 || nanos - v.lastSeenNanos >= quietNanos) return null; // past the quiet time: ended
         seen(v, time, nanos);
         if (count == v.count) return null;
         v.count = count;

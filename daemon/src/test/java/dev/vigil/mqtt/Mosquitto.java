@@ -49,10 +49,8 @@ final class Mosquitto implements AutoCloseable {
                 topic write vigil/+/+/armed/set
                 topic write vigil/+/+/detect/set
                 topic write vigil/+/+/snapshot/take
-                topic write vigil/+/output/+/pulse
                 topic write vigil/+/outputs/reset
                 topic write homeassistant/status
-                topic write vigil/+/+/forbidden/set
                 """);
         if (tls) certificates();
         int p = 0;

@@ -33,7 +33,7 @@ class MqttDaemonTest extends MqttTestBase {
     void folderReplayGivesOneNewAndOneEndPerVisitWithSnapshotsRetainedAndStoppedAtTheEnd() throws Exception {
         try (Mosquitto broker = new Mosquitto(tmp.resolve("broker"));
              Watcher w = new Watcher(broker, "watcher-replay", false, "vigil/#")) {
-            // Two frames a second, a visit quiet after 0.3 s: every photo is a visit of its own.
+            // Two frames a second, a visit quiet 0.3 s after its last sighting (capture times): every photo is a visit of its own.
             VigilConfig cfg = config(broker, "{ folder: " + TestData.images().toAbsolutePath() + ", fps: 2, loop: false }", "0.3");
             try (Vigil v = Wiring.start(cfg, parts(true))) {
                 w.await("vigil/test/available", "online", WAIT);
@@ -122,8 +122,16 @@ class MqttDaemonTest extends MqttTestBase {
                 assertTrue(a2.get("message").asText().contains("no camera nocam"), a2.toString());
                 assertEquals(AlarmState.DISARMED, v.decisions().alarmState("door"), "a refused command changes nothing");
 
+                // The ACL gives the watcher no right to pulse outputs: the broker drops it, vigil never answers.
+                try {
+                    w.publish("vigil/test/output/relay/pulse", "500");
+                } catch (org.eclipse.paho.mqttv5.common.MqttException refused) {
+                    // MQTT 5 may answer "not authorized" to the publisher itself
+                }
                 w.publish("vigil/test/door/armed/set", "ON");
                 w.await(m -> m.topic().equals("vigil/test/result") && m.text().contains("camera door armed"), WAIT, "arm answer");
+                assertTrue(w.on("vigil/test/result").stream().noneMatch(m -> m.text().contains("output")),
+                        "an ACL-denied command reached vigil: " + w.on("vigil/test/result").stream().map(Watcher.Msg::text).toList());
                 assertEquals(AlarmState.ARMED, v.decisions().alarmState("door"));
 
                 w.publish("vigil/test/door/detect/set", "OFF");

@@ -23,11 +23,11 @@ class VisitsTest {
     @Test
     void aPersonStayingFiveSecondsIsOneVisitThatEndsExactlyTheQuietTimeAfterTheLastSighting() {
         Visits v = new Visits(2000 * MS);
-        Visits.Change first = v.recorded(event("e1", "person", 0.6, 0), 0);
+        Visits.Change first = v.recorded(event("e1", "person", 0.6, 0), 0).getFirst();
         assertEquals(Visits.Kind.NEW, first.kind());
         assertEquals(2000 * MS, v.nextDeadline());
-        assertNull(v.recorded(event("e2", "person", 0.5, 500), 500 * MS), "a lower score changes no snapshot");
-        Visits.Change better = v.recorded(event("e3", "person", 0.9, 1000), 1000 * MS);
+        assertEquals(List.of(), v.recorded(event("e2", "person", 0.5, 500), 500 * MS), "a lower score changes no snapshot");
+        Visits.Change better = v.recorded(event("e3", "person", 0.9, 1000), 1000 * MS).getFirst();
         assertEquals(Visits.Kind.UPDATE, better.kind());
         assertEquals("e3", better.visit().best.id());
         assertEquals("e1", better.visit().id, "the visit keeps its first event's id");
@@ -45,15 +45,29 @@ class VisitsTest {
         assertEquals(3, end.getFirst().visit().events);
         assertEquals(-1, v.nextDeadline());
         // After the end, the next event is a new visit.
-        Visits.Change again = v.recorded(event("e4", "person", 0.7, 6000), 6000 * MS);
+        Visits.Change again = v.recorded(event("e4", "person", 0.7, 6000), 6000 * MS).getFirst();
         assertEquals(Visits.Kind.NEW, again.kind());
         assertEquals("e4", again.visit().id);
     }
 
     @Test
+    void anEventAfterTheQuietTimeEndsTheOldVisitFirstEvenIfItsTimerHasNotRunYet() {
+        Visits v = new Visits(300 * MS);
+        v.recorded(event("k1", "person", 0.8, 0), 0);
+        assertNull(v.frame("door", "person", 1, T0.plusMillis(300), 300 * MS), "a sighting at the quiet time extends nothing");
+        List<Visits.Change> next = v.recorded(event("p1", "person", 0.7, 500), 500 * MS);
+        assertEquals(List.of(Visits.Kind.END, Visits.Kind.NEW), next.stream().map(Visits.Change::kind).toList());
+        assertEquals("k1", next.get(0).visit().id);
+        assertEquals(T0, next.get(0).visit().end);
+        assertEquals("p1", next.get(1).visit().id);
+        // 299 ms after the last sighting the visit goes on.
+        assertEquals(List.of(), v.recorded(event("p2", "person", 0.6, 799), 799 * MS));
+    }
+
+    @Test
     void groupsAreVisitedIndependentlyAndShutdownEndsWhatIsOpen() {
         Visits v = new Visits(1000 * MS);
-        Visits.Visit cat = v.recorded(event("c1", "animal", 0.8, 0), 0).visit();
+        Visits.Visit cat = v.recorded(event("c1", "animal", 0.8, 0), 0).getFirst().visit();
         v.recorded(event("p1", "person", 0.8, 400), 400 * MS);
         assertEquals(1000 * MS, v.nextDeadline());
         List<Visits.Change> ends = v.expire(1000 * MS);
