@@ -11,14 +11,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Mosquitto for a test: 127.0.0.1 on a free port, a password file (users vigil and watcher), an ACL (vigil may
- * write only under vigil/ and homeassistant/, watcher may read everything and write commands), persistence in the
+ * A real Mosquitto for a test: 127.0.0.1 on a free port, a password file (users vigil, watcher, guest), an ACL (vigil may
+ * write only under vigil/ and homeassistant/, watcher may read everything and write commands, guest only read), persistence in the
  * test's folder so a stop and start keeps the sessions and retained messages.
  */
 final class Mosquitto implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/sbin/mosquitto");
-    static final String VIGIL_PASSWORD = "s3cret-vigil", WATCHER_PASSWORD = "s3cret-watcher";
+    static final String VIGIL_PASSWORD = "s3cret-vigil", WATCHER_PASSWORD = "s3cret-watcher", GUEST_PASSWORD = "s3cret-guest";
 
     final Path dir;
     final int port;
@@ -39,6 +39,7 @@ final class Mosquitto implements AutoCloseable {
         Files.writeString(passwd, "");
         passwd(passwd, "vigil", VIGIL_PASSWORD);
         passwd(passwd, "watcher", WATCHER_PASSWORD);
+        passwd(passwd, "guest", GUEST_PASSWORD);
         Files.writeString(dir.resolve("acl"), """
                 user vigil
                 topic readwrite vigil/#
@@ -49,8 +50,12 @@ final class Mosquitto implements AutoCloseable {
                 topic write vigil/+/+/armed/set
                 topic write vigil/+/+/detect/set
                 topic write vigil/+/+/snapshot/take
+                topic write vigil/+/output/+/pulse
                 topic write vigil/+/outputs/reset
                 topic write homeassistant/status
+
+                user guest
+                topic read vigil/#
                 """);
         if (tls) certificates();
         int p = 0;

@@ -29,10 +29,14 @@ final class Watcher implements AutoCloseable {
 
     /** @param persistent a session the broker keeps (and queues QoS 1 messages for) while this client is away */
     Watcher(Mosquitto broker, String id, boolean persistent, String... filters) throws MqttException {
+        this(broker, "watcher", Mosquitto.WATCHER_PASSWORD, id, persistent, filters);
+    }
+
+    Watcher(Mosquitto broker, String user, String password, String id, boolean persistent, String... filters) throws MqttException {
         client = new MqttAsyncClient("tcp://127.0.0.1:" + broker.port, id, new MemoryPersistence());
         MqttConnectionOptions o = new MqttConnectionOptions();
-        o.setUserName("watcher");
-        o.setPassword(Mosquitto.WATCHER_PASSWORD.getBytes(UTF_8));
+        o.setUserName(user);
+        o.setPassword(password.getBytes(UTF_8));
         o.setAutomaticReconnect(true);
         o.setAutomaticReconnectDelay(1, 2);
         o.setCleanStart(!persistent);
