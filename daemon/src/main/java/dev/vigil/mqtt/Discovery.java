@@ -131,7 +131,7 @@ final class Discovery {
         img.put("content_type", "image/jpeg");
         sensor(c, id + "_fps", "Frames per second", topics.status(), "{{ value_json.cameras['" + n + "'].fps }}", "fps", null, "measurement");
         sensor(c, id + "_inference", "Inference time", topics.status(), "{{ value_json.cameras['" + n + "'].inference_ms }}", "ms", "duration", "measurement");
-        sensor(c, id + "_events_today", "Events today", topics.status(), "{{ value_json.cameras['" + n + "'].events_today }}", null, null, "total");
+        sensor(c, id + "_events_today", "Events today", topics.status(), "{{ value_json.cameras['" + n + "'].events_today }}", null, null, "total_increasing");
         ObjectNode alarm = component(c, id + "_alarm", "sensor", "Alarm");
         alarm.put("state_topic", topics.alarm(n));
         alarm.put("device_class", "enum");
