@@ -311,6 +311,8 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         unsent.clear();
         retained.keySet().forEach(this::sendState);
         link.publish(topics.available(), Payloads.text("online"), 1, true, (ok, why) -> {});
+        outbox.expire(time.nanoTime()); // what aged past backlog.max_age while the broker was away goes (counted), not out
+        counters();
         pump();
     }
 
