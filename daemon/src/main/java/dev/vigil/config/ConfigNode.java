@@ -167,6 +167,16 @@ final class ConfigNode {
         if (sub != null) sub.values().forEach(Secrets::register);
     }
 
+    /** A secret (a password): its value is returned, but only {@code ***} is written down, so no printout holds it. */
+    java.util.Optional<String> secret() {
+        String s = rawText();
+        if (s == null) return java.util.Optional.empty();
+        if (s.isEmpty()) throw fail("is empty; give the secret, e.g. ${MQTT_PASSWORD}, or leave the key out");
+        ctx.effective().set(slot, TextNode.valueOf("***"));
+        Secrets.register(s); // a password is a secret whether it came from ${VAR} or was written out
+        return java.util.Optional.of(s);
+    }
+
     /** Writes down {@code value} as what this key holds: a default the reader worked out, or a value in its canonical form. */
     String keep(String value) {
         if (value != null) ctx.effective().set(slot, TextNode.valueOf(Redaction.redact(value)));

@@ -18,9 +18,9 @@ import java.util.Optional;
  */
 final class ConfigReader {
 
-    /** The top-level keys; a later section (mqtt) is added here and read in {@link #read}. */
+    /** The top-level keys; a later section is added here and read in {@link #read}. */
     static final List<String> TOP_KEYS = List.of("model", "threads", "engine", "delegate", "edgetpu_device", "labels",
-            "labels_locale", "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging");
+            "labels_locale", "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging", "mqtt");
 
     private ConfigReader() {}
 
@@ -36,7 +36,8 @@ final class ConfigReader {
         Map<String, QcConfig> qc = DecisionReader.qc(DecisionReader.section(root, "qc", warnings), gpio, root.get("gpio"), cameras, events.dir());
         PowerConfig power = ObservabilityReader.power(root.get("power"));
         LoggingConfig logging = ObservabilityReader.logging(root.get("logging"));
-        return new VigilConfig(Optional.empty(), inference, http, events, cameras, alarm, qc, gpio, power, logging,
+        Optional<MqttConfig> mqtt = MqttReader.read(root.get("mqtt"));
+        return new VigilConfig(Optional.empty(), inference, http, events, cameras, alarm, qc, gpio, power, logging, mqtt,
                 List.copyOf(warnings), effective.yaml());
     }
 

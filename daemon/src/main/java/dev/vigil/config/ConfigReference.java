@@ -57,9 +57,10 @@ public final class ConfigReference {
                 source: { folder: photos }
                 groups: { person: { labels: [person] } }
               picam:
-                source: { command: "rpicam-vid -t 0 --codec mjpeg -o -" }
+                source: { command: "rpicam-vid -t 0 --codec mjpeg -o -", env: { LIBCAMERA_LOG_LEVELS: "*:ERROR" } }
                 groups: { person: { labels: [person] } }
             alarm: { groups: [person] }
+            mqtt: { url: "mqtts://broker.lan:8883", device: doorbell, username: vigil, password: change-me }
             qc:
               usb: { trigger: barrier, reject: pusher, ok_labels: [hotdog], ng_labels: [pizza] }
             gpio:

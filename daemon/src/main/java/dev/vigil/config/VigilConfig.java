@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param gpio     outputs, inputs, heartbeat and actions; {@link GpioConfig#NONE} without a gpio: section
  * @param power    power sensor choice and the estimate's watts (observability)
  * @param logging  log level, format and optional file (observability)
+ * @param mqtt     the MQTT output and Home Assistant discovery; empty without an mqtt: section
  * @param warnings one line each for what still works but should change (a deprecated key and its new place);
  *                 the loader logs none of them: {@code run} logs them once logging is set up, {@code check-config}
  *                 prints them
@@ -25,7 +26,7 @@ import java.util.Optional;
  */
 public record VigilConfig(Optional<Path> file, InferenceConfig inference, HttpConfig http, EventsConfig events,
                           Map<String, CameraConfig> cameras, AlarmConfig alarm, Map<String, QcConfig> qc, GpioConfig gpio,
-                          PowerConfig power, LoggingConfig logging, List<String> warnings,
+                          PowerConfig power, LoggingConfig logging, Optional<MqttConfig> mqtt, List<String> warnings,
                           String effective) {
 
     public List<CameraConfig> enabledCameras() {

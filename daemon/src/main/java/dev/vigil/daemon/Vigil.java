@@ -11,6 +11,7 @@ import dev.vigil.http.LiveView;
 import dev.vigil.http.StatusServer;
 import dev.vigil.metrics.FrameMeters;
 import dev.vigil.metrics.Metrics;
+import dev.vigil.mqtt.MqttBridge;
 import dev.vigil.pipeline.ModelId;
 import dev.vigil.systemd.SystemdService;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class Vigil implements AutoCloseable {
     final LiveView live;
     final ResultBus bus;
     Daemon daemon;
+    MqttBridge mqtt;                 // null without an mqtt: section
     StatusServer http;               // null when not serving
     SystemdService systemd;
     private boolean closed;
@@ -80,6 +82,9 @@ public final class Vigil implements AutoCloseable {
 
     public Daemon daemon() { return daemon; }
 
+    /** The MQTT output, or null without an mqtt: section. */
+    public MqttBridge mqtt() { return mqtt; }
+
     /** The HTTP server, or null when it is not serving. */
     public StatusServer http() { return http; }
 
@@ -94,7 +99,7 @@ public final class Vigil implements AutoCloseable {
 
     /**
      * Stops in the one safe order: systemd told, HTTP closed, no new frames, the inference loop out, the consumers
-     * drained (every event whole on disk), native memory freed, QC audits flushed, every GPIO output safe, metrics last.
+     * drained (every event whole on disk; MQTT, the last consumer, sends what is left and "stopped"), native memory freed, QC audits flushed, every GPIO output safe, metrics last.
      */
     @Override
     public synchronized void close() {

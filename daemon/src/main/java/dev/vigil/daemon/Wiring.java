@@ -19,7 +19,10 @@ import dev.vigil.gpio.GpioStage;
 import dev.vigil.gpio.Pi4jPins;
 import dev.vigil.health.Health;
 import dev.vigil.http.LiveView;
+import dev.vigil.http.StatusJson;
 import dev.vigil.http.StatusServer;
+import dev.vigil.mqtt.Commands;
+import dev.vigil.mqtt.MqttBridge;
 import dev.vigil.logging.LogSetup;
 import dev.vigil.metrics.CaptureMeters;
 import dev.vigil.metrics.DecisionMeters;
@@ -200,16 +203,24 @@ public final class Wiring {
         ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, health::threadDied)
                 .add(new EventRecorder(events)).add(live).add(frames);
         parts.consumers().forEach(bus::add);
+        Vigil v = new Vigil(cfg, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
+        if (cfg.mqtt().isPresent()) {
+            // Added last: the bus closes it after the event record drained, so the last events and "stopped" go out.
+            v.mqtt = mqtt(cfg, parts, v);
+            bus.add(v.mqtt);
+            decisions.addListener(v.mqtt);
+            built.add(v.mqtt);
+        }
         bus.start();
         built.add(bus);
 
-        Vigil v = new Vigil(cfg, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
         DecisionMeters dm = new DecisionMeters(decisions.alarms(), List.copyOf(decisions.qc().keySet()));
         decisions.addListener(dm);
         if (gpio != null) gpio.latency().addListener(s -> dm.alarmLatency(s.camera(), s.nanos()));
         metrics.bind(dm);
         metrics.bind(new ModelMeters(model, analyzer.kind().name().toLowerCase(Locale.ROOT)));
         metrics.bind(bus);
+        if (v.mqtt != null) metrics.bind(v.mqtt);
         metrics.start(frames);
 
         FrameSignal signal = new FrameSignal();
@@ -240,6 +251,30 @@ public final class Wiring {
             v.systemd.start(v);
         }
         return v;
+    }
+
+    private static MqttBridge mqtt(VigilConfig cfg, Parts parts, Vigil v) {
+        GpioStage gpio = v.gpio;
+        Commands.Outputs outputs = gpio == null ? null : new Commands.Outputs() {
+            @Override
+            public java.util.Collection<String> names() { return cfg.gpio().outputs().keySet(); }
+
+            @Override
+            public void pulse(String output, java.time.Duration length) {
+                gpio.output(output).pulse(length, dev.vigil.gpio.OutputDriver.Cause.NONE);
+            }
+
+            @Override
+            public void reset() { gpio.reset(); }
+        };
+        Commands.Snapshots snapshots = camera -> {
+            LiveView.Picture p = v.live.latest(camera);
+            return p == null ? null : p.jpeg();
+        };
+        // The status is read once the daemon runs (the first status message comes after status_interval_s).
+        MqttBridge.Parts mp = new MqttBridge.Parts(v.decisions, v.health, v.events,
+                () -> v.daemon == null ? null : StatusJson.of(v), outputs, snapshots);
+        return MqttBridge.start(cfg, cfg.mqtt().orElseThrow(), mp, parts.time());
     }
 
     private static GpioPins openPins(Parts parts, VigilConfig cfg) {

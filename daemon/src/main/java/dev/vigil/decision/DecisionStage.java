@@ -55,6 +55,7 @@ public final class DecisionStage implements FrameGate, AutoCloseable {
     private final Map<String, QcStation> qc = new LinkedHashMap<>();
     private final List<QcAudit> audits = new ArrayList<>();
     private final List<DecisionListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> detectionOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private DecisionStage(Alarms alarms) {
         this.alarms = alarms;
@@ -112,6 +113,7 @@ public final class DecisionStage implements FrameGate, AutoCloseable {
     /** The frame gate: a QC camera runs inference only while a part waits for its frame. */
     @Override
     public String skip(String camera) {
+        if (detectionOff.contains(camera)) return "detection off";
         QcStation s = qc.get(camera);
         return s == null ? null : s.skip();
     }
@@ -120,6 +122,18 @@ public final class DecisionStage implements FrameGate, AutoCloseable {
     public void arm(String camera, String cause) { alarms.arm(camera, cause); }
 
     public void disarm(String camera, String cause) { alarms.disarm(camera, cause); }
+
+    /**
+     * Detection on or off for a camera (a remote command): while off, its frames skip inference at the gate (counted as
+     * gate-skipped) and nothing fires; the camera keeps capturing, so health still tells whether it delivers.
+     */
+    public void detection(String camera, boolean on, String cause) {
+        alarms.state(camera); // an unknown camera fails here, naming the cameras
+        boolean changed = on ? detectionOff.remove(camera) : detectionOff.add(camera);
+        if (changed) log.info("detection {} for camera {} ({})", on ? "on" : "off", camera, cause);
+    }
+
+    public boolean detecting(String camera) { return !detectionOff.contains(camera); }
 
     /** A QC trigger input's rising edge at {@code nanos}: every station it announces a part to. */
     public void qcEdge(String input, long nanos) {

@@ -60,6 +60,7 @@ public final class EventStore implements AutoCloseable {
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private volatile boolean closed;
+    private final java.util.List<java.util.function.Consumer<Event>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Counters and sizes for metrics. */
     public record Stats(int events, long bytes, long recorded, long lost, long removed) {}
@@ -177,8 +178,21 @@ public final class EventStore implements AutoCloseable {
             lock.unlock();
         }
         log.info("event {} {}/{} {} {}", event.id(), event.camera(), event.group(), event.label(), event.score());
+        for (var l : listeners) {
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("event {}: listener {} failed: {}", event.id(), l.getClass().getSimpleName(), e.toString());
+            }
+        }
         return Optional.of(event);
     }
+
+    /**
+     * Told of each event once it is whole on disk (line and snapshot), on the recording thread: an output (MQTT) only
+     * enqueues it.
+     */
+    public void addListener(java.util.function.Consumer<Event> l) { listeners.add(l); }
 
     /** The newest events, newest first. */
     public List<Event> recent(int limit) {

@@ -21,13 +21,13 @@ import java.util.Optional;
  * {@code /api/status}: every figure read from the one place that owns it: counters and timers from the metrics'
  * meters, camera and readiness from the health model, alarm states from the decision stage.
  */
-final class StatusJson {
+public final class StatusJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private StatusJson() {}
 
-    static ObjectNode of(Vigil v) {
+    public static ObjectNode of(Vigil v) {
         ObjectNode o = JSON.createObjectNode();
         String version = StatusServer.class.getPackage().getImplementationVersion();
         o.put("version", version == null ? "dev" : version);

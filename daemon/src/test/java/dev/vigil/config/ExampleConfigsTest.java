@@ -78,6 +78,9 @@ class ExampleConfigsTest {
         assertEquals(Set.of("person", "animal"), r.groups().keySet());
         assertEquals(1, r.zones().size());
         assertTrue(r.zones().get(0).contains(0.5f, 0.95f), "the doormat is in the door zone");
+        MqttConfig m = c.mqtt().orElseThrow();
+        assertEquals("vigil/doorbell", m.topicPrefix());
+        assertEquals(new MqttConfig.Discovery(true, "homeassistant"), m.discovery());
         assertFalse(r.zones().get(0).contains(0.5f, 0.2f), "the pavement behind the hedge is not");
         assertEquals(new Confirm(2, 3), r.confirm());
         assertEquals(Duration.ofSeconds(30), r.cooldown());
@@ -104,6 +107,10 @@ class ExampleConfigsTest {
         assertEquals(Set.of("ng"), line.rules().groups().keySet());
         assertEquals(0.6f, line.rules().groups().get("ng").minScore(), "the camera's min_score is the group's default");
         assertTrue(line.rules().groups().get("ng").labels().contains("pop bottle, soda bottle"));
+        MqttConfig m = c.mqtt().orElseThrow();
+        assertTrue(m.tls(), "verdicts leave the line over TLS");
+        assertEquals("vigil/line1-pi", m.topicPrefix());
+        assertEquals(100_000, m.backlogCount());
     }
 
     @Test

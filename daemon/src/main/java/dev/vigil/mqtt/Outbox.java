@@ -1,0 +1,100 @@
+package dev.vigil.mqtt;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Events and verdicts waiting for the broker, in the order they happened. A message leaves only when the broker
+ * acknowledged it and every older one (so after a lost connection everything unacknowledged is sent again, in order:
+ * at least once, a duplicate with the same event id). Bounded by count and by age: the oldest go first, counted.
+ * Confined to the MQTT worker thread.
+ */
+final class Outbox {
+
+    /** One message; {@code journalId} is the event journal's id it carries (null for a visit's end or a verdict). */
+    static final class Item {
+        final String topic;
+        final byte[] payload;
+        final String journalId;
+        final long queuedNanos;
+        boolean sent, acked;
+        long connection;
+
+        Item(String topic, byte[] payload, String journalId, long queuedNanos) {
+            this.topic = topic;
+            this.payload = payload;
+            this.journalId = journalId;
+            this.queuedNanos = queuedNanos;
+        }
+    }
+
+    private final Deque<Item> items = new ArrayDeque<>();
+    private final int maxCount;
+    private final long maxAgeNanos;
+    private final int window;
+    private long dropped;
+
+    /** @param window messages in flight at once */
+    Outbox(int maxCount, long maxAgeNanos, int window) {
+        this.maxCount = maxCount;
+        this.maxAgeNanos = maxAgeNanos;
+        this.window = window;
+    }
+
+    void add(Item i) {
+        items.addLast(i);
+        while (items.size() > maxCount) drop();
+    }
+
+    /** Drops what is older than the age bound (not what is in flight now). */
+    void expire(long nowNanos) {
+        while (!items.isEmpty() && !items.peekFirst().sent && nowNanos - items.peekFirst().queuedNanos > maxAgeNanos) drop();
+    }
+
+    private void drop() {
+        items.removeFirst();
+        dropped++;
+    }
+
+    /** The next messages to send on connection {@code connection}, within the in-flight window; marked sent. */
+    List<Item> toSend(long connection) {
+        List<Item> out = new ArrayList<>();
+        int inFlight = 0;
+        for (Item i : items) {
+            if (i.sent && !i.acked && i.connection == connection) inFlight++;
+        }
+        for (Item i : items) {
+            if (inFlight >= window) break;
+            if (i.sent && i.connection == connection) continue;
+            i.sent = true;
+            i.acked = false;
+            i.connection = connection;
+            out.add(i);
+            inFlight++;
+        }
+        return out;
+    }
+
+    /**
+     * The broker took {@code i} (true) or it failed (false: sent again on the next connection). Returns the messages
+     * that leave the box now: the acknowledged head, in order.
+     */
+    List<Item> done(Item i, boolean ok) {
+        if (ok) i.acked = true;
+        else i.sent = false;
+        List<Item> gone = new ArrayList<>();
+        while (!items.isEmpty() && items.peekFirst().acked) gone.add(items.removeFirst());
+        return gone;
+    }
+
+    /** A connection was lost: everything not acknowledged goes again on the next one. */
+    void connectionLost() {
+        for (Item i : items) if (!i.acked) i.sent = false;
+    }
+
+    int size() { return items.size(); }
+
+    long dropped() { return dropped; }
+}
