@@ -3,10 +3,10 @@
 #
 # The root is a minimal trixie (mmdebstrap minbase) plus what apt resolves from the package's Depends field and
 # nothing else (no Recommends): a native library the package needs but does not declare fails one of the runs below.
-# It is built once (~10 min, mostly dpkg under emulation) and cached in VIGIL_CI_CACHE (/var/cache/vigil-ci), named by
-# a hash of the part of this script that builds it, the suite and that Depends field, so a changed dependency builds
-# a fresh one. Each run mounts
-# a throwaway overlay on it, installs the .deb with apt (it fails on a dependency the root lacks), then checks:
+# It is built once (5.5-11 min here, mostly dpkg under emulation) and cached in VIGIL_CI_CACHE (/var/cache/vigil-ci),
+# named by a hash of the part of this script that builds it, the suite and that Depends field, so a changed
+# dependency builds a fresh one. Each run mounts a throwaway overlay on it, installs the .deb with apt (it fails on a
+# dependency the root lacks), then checks:
 #   version   `vigil --version`: this version, Java 25, aarch64
 #   classify  MobileNet v2 on 3 test images: the same classes as on this x86_64 machine, scores within VIGIL_CHECK_TOL
 #   detect    SSD MobileNet v1 on 4 test images: the same detections (score >= 0.5) per label, scores within the same
@@ -110,9 +110,10 @@ for p in ${VIGIL_CHECK_WITHOUT:-}; do
   chroot "$root" dpkg --remove --force-depends "$p" > /dev/null 2>&1 && say "removed $p (VIGIL_CHECK_WITHOUT)"
 done
 
-# In the root: as root, no start-up cache training in the background (it would compete with the checks under emulation).
-V() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root VIGIL_AOT=off \
-  VIGIL_MIRROR=/mnt/shared /usr/bin/vigil "$@"; }
+# In the root: as root, no start-up cache training in the background (it would compete with the checks under emulation);
+# a hung command is stopped after VIGIL_CHECK_TIMEOUT_S (each takes 10-90 s here).
+V() { timeout -k 30 "${VIGIL_CHECK_TIMEOUT_S:-600}" chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+  HOME=/root VIGIL_AOT=off VIGIL_MIRROR=/mnt/shared /usr/bin/vigil "$@"; }
 timed() { # NAME CMD...: runs CMD, prints its time as a figure
   local s=$SECONDS rc=0
   "${@:2}" || rc=$?
@@ -120,6 +121,11 @@ timed() { # NAME CMD...: runs CMD, prints its time as a figure
   return "$rc"
 }
 
+M=models I=test-images
+cls_model=$M/mobilenet_v2_1.0_224_quant.tflite
+det_model=$M/ssd_mobilenet_v1_coco_quant_postprocess.tflite
+cls_images=($I/grace_hopper.bmp $I/cat.bmp $I/hot_dog.jpg)
+det_images=($I/dog_bicycle_car.jpg $I/person_dog_horse.jpg $I/kite_and_cold.jpg $I/grace_hopper.bmp)
 if [ "${VIGIL_CHECK_ONLY:-}" != run ]; then # (not indented: the three checks below)
 # ---- version ----
 out="$(timed version V --version 2>&1)" || true
@@ -128,11 +134,6 @@ grep -q "^vigil ${version//\~/-}$" <<< "$out" && grep -q '^java 25' <<< "$out" &
 check version $? "$(head -n1 <<< "$out"), $(grep '^java' <<< "$out" || echo 'no java line')"
 
 # ---- classify and detect: the same as this x86_64 machine gives ----
-M=models I=test-images
-cls_model=$M/mobilenet_v2_1.0_224_quant.tflite
-det_model=$M/ssd_mobilenet_v1_coco_quant_postprocess.tflite
-cls_images=($I/grace_hopper.bmp $I/cat.bmp $I/hot_dog.jpg)
-det_images=($I/dog_bicycle_car.jpg $I/person_dog_horse.jpg $I/kite_and_cold.jpg $I/grace_hopper.bmp)
 host() { (cd "$mirror" && VIGIL_MIRROR="$mirror" "$host_vigil" "$@"); }
 host classify --json --top 5 -m "$cls_model" "${cls_images[@]}" > "$work/classify.x86_64.json"
 (timed classify V classify --json --top 5 -m "/mnt/shared/$cls_model" \
