@@ -1,27 +1,38 @@
 #!/usr/bin/env bash
-# Installs vigil as a service on Raspberry Pi OS (64-bit) or NVIDIA JetPack, and on 64-bit Debian/Ubuntu machines:
-#   1. checks the OS and the architecture (arm64 or amd64; a 32-bit Raspberry Pi OS cannot run vigil's natives),
-#   2. installs a Java 25 runtime when there is none (see install_java below for which package comes from where),
-#   3. installs the vigil .deb of this architecture (user vigil, /etc/vigil/vigil.yaml, the systemd unit, udev rules),
+# Installs vigil as a service on the releases below (64-bit only), and refuses any other in one line saying why:
+#   release                                   Java 25 from
+#   Debian 13 trixie, Raspberry Pi OS (trixie)  openjdk-25-jre-headless, the distribution's own package
+#   Debian 12 bookworm, Raspberry Pi OS (bookworm),
+#   Ubuntu 22.04 and 24.04, JetPack 6 (22.04)  temurin-25-jre from the Adoptium (Eclipse Temurin) apt repository
+#                                             (openjdk-25-jre-headless instead where the release's archive has it)
+# vigil's natives (FFmpeg, OpenCV, TensorFlow Lite) need glibc 2.35: JetPack 5 (Ubuntu 20.04, glibc 2.31), Ubuntu
+# 20.04 and Debian 11 cannot load them. Steps:
+#   1. checks the OS release, the architecture (arm64 or amd64) and the C library,
+#   2. installs a Java 25 runtime when there is none (the package of the table above),
+#   3. installs the vigil .deb of this architecture with apt (its native libraries come as its dependencies),
 #   4. enables and starts the service, and prints `vigil doctor` as the service user sees the machine.
 #
-#   sudo deploy/install.sh [--deb FILE] [--no-start] [--dry-run]
+#   sudo deploy/install.sh [--deb FILE] [--no-start] [--dry-run] [--check]
 #
 # The .deb is FILE, or vigil_*_<arch>.deb beside this script, in the current folder or in deploy/target
-# (`mvn -P deb package` writes it there). --dry-run prints what would be done and changes nothing.
+# (`mvn -P deb package` writes it there). --dry-run prints what would be done and changes nothing. --check only
+# makes step 1 and says where Java 25 would come from (exit 0 when this machine can run vigil, 1 when not).
+# A release not in the table is refused unless VIGIL_ALLOW_UNTESTED=1 (then it needs glibc 2.35 all the same).
 # Tests and unusual machines may point the checks elsewhere: VIGIL_OS_RELEASE (default /etc/os-release),
-# VIGIL_ARCH (default: dpkg's architecture), VIGIL_DEVICE_MODEL (default /proc/device-tree/model),
-# VIGIL_TEGRA_RELEASE (default /etc/nv_tegra_release), VIGIL_JVM_DIR (default /usr/lib/jvm).
+# VIGIL_ARCH (default: dpkg's architecture), VIGIL_GLIBC_VERSION (default: getconf GNU_LIBC_VERSION, else ldd),
+# VIGIL_DEVICE_MODEL (default /proc/device-tree/model), VIGIL_TEGRA_RELEASE (default /etc/nv_tegra_release),
+# VIGIL_JVM_DIR (default /usr/lib/jvm).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-deb="" dry=0 start=1
+deb="" dry=0 start=1 check_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --deb) deb="${2:?--deb needs a file}"; shift 2 ;;
     --dry-run) dry=1; shift ;;
     --no-start) start=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --check) check_only=1; shift ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -32,7 +43,7 @@ run() {
   if [ "$dry" -eq 1 ]; then echo "+ $*"; else "$@"; fi
 }
 
-# ---- 1. the OS and the architecture ----
+# ---- 1. the OS release, the architecture and the C library ----
 os_release="${VIGIL_OS_RELEASE:-/etc/os-release}"
 [ -r "$os_release" ] || die "cannot read $os_release: not a Debian-family Linux?"
 # shellcheck disable=SC1090 # os-release is shell assignments by definition
@@ -41,20 +52,36 @@ model_file="${VIGIL_DEVICE_MODEL:-/proc/device-tree/model}"
 tegra_file="${VIGIL_TEGRA_RELEASE:-/etc/nv_tegra_release}"
 model=""; [ -r "$model_file" ] && model="$(tr -d '\0' < "$model_file")"
 arch="${VIGIL_ARCH:-$(dpkg --print-architecture 2>/dev/null || uname -m)}"
+supported="Debian 12 or 13, Raspberry Pi OS bookworm or trixie (64-bit), Ubuntu 22.04 or 24.04, or JetPack 6"
 
-platform=""
+# platform: the release for messages; java_from: where its Java 25 comes from (empty: a release vigil is not tested on);
+# upgrade: what to install instead.
+platform="" java_from="" upgrade="$supported"
 case "${ID:-}:${ID_LIKE:-}" in
   raspbian:*|debian:*)
-    if [[ "$model" == Raspberry\ Pi* ]]; then platform="Raspberry Pi OS ${VERSION_ID:-?} (${VERSION_CODENAME:-?}) on a $model"
-    else platform="Debian ${VERSION_ID:-?} (${VERSION_CODENAME:-?})"; fi ;;
+    if [[ "$model" == Raspberry\ Pi* ]]; then
+      platform="Raspberry Pi OS ${VERSION_ID:-?} (${VERSION_CODENAME:-?}) on a $model"
+      upgrade="the 64-bit Raspberry Pi OS (trixie or bookworm)"
+    else
+      platform="Debian ${VERSION_ID:-?} (${VERSION_CODENAME:-?})"
+      upgrade="Debian 13 (trixie) or 12 (bookworm)"
+    fi
+    case "${VERSION_CODENAME:-}" in
+      trixie) java_from=distribution ;;
+      bookworm) java_from=adoptium ;;
+    esac ;;
   ubuntu:*|*:*ubuntu*)
     if [ -r "$tegra_file" ]; then
       l4t="$(sed -n 's/^# R\([0-9]*\) (release), REVISION: \([0-9.]*\).*/R\1.\2/p' "$tegra_file" | head -n1)"
       platform="JetPack (L4T ${l4t:-?}) on Ubuntu ${VERSION_ID:-?}${model:+ on a $model}"
+      upgrade="JetPack 6 (L4T R36, Ubuntu 22.04)"
+      [ "${VERSION_ID:-}" = 22.04 ] && java_from=adoptium
     else
       platform="Ubuntu ${VERSION_ID:-?} (${VERSION_CODENAME:-?})"
+      upgrade="Ubuntu 24.04 or 22.04"
+      case "${VERSION_ID:-}" in 22.04|24.04) java_from=adoptium ;; esac
     fi ;;
-  *) die "${PRETTY_NAME:-this OS} is not supported: vigil installs on Raspberry Pi OS, JetPack (Ubuntu) or Debian/Ubuntu" ;;
+  *) die "${PRETTY_NAME:-this OS} is not supported: vigil installs on $supported" ;;
 esac
 case "$arch" in
   arm64|aarch64) arch=arm64 ;;
@@ -63,7 +90,29 @@ case "$arch" in
     die "$platform is a 32-bit system ($arch); vigil's TensorFlow Lite and OpenCV natives are arm64 or amd64: install the 64-bit Raspberry Pi OS" ;;
   *) die "architecture $arch is not supported (arm64 or amd64)" ;;
 esac
-say "$platform, $arch"
+glibc_version() {
+  local v
+  v="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')"
+  [ -n "$v" ] || v="$(ldd --version 2>/dev/null | awk 'NR == 1 {print $NF}')"
+  echo "${v:-0}"
+}
+glibc="${VIGIL_GLIBC_VERSION:-$(glibc_version)}"
+# The newest symbol version the bundled natives ask for (objdump -T on every .so of the jars, both architectures).
+glibc_min=2.35
+if [ "$(printf '%s\n' "$glibc_min" "$glibc" | sort -V | head -n1)" != "$glibc_min" ]; then
+  die "$platform has glibc $glibc; vigil's natives (FFmpeg, OpenCV, TensorFlow Lite) need glibc $glibc_min or newer: install $upgrade"
+fi
+if [ -z "$java_from" ]; then
+  [ "${VIGIL_ALLOW_UNTESTED:-0}" = 1 ] || die "$platform is not a release vigil supports: install $supported (or rerun with VIGIL_ALLOW_UNTESTED=1 to try it anyway)"
+  java_from=any
+fi
+say "$platform, $arch, glibc $glibc"
+case "$java_from" in
+  distribution) say "Java 25: openjdk-25-jre-headless from the distribution" ;;
+  adoptium) say "Java 25: temurin-25-jre from the Adoptium (Eclipse Temurin) apt repository, or openjdk-25-jre-headless where this release's archive has it" ;;
+  any) say "Java 25: openjdk-25-jre-headless where the archive has it, else temurin-25-jre from the Adoptium (Eclipse Temurin) apt repository (an untested release)" ;;
+esac
+[ "$check_only" -eq 0 ] || exit 0
 [ "$dry" -eq 1 ] || [ "$(id -u)" -eq 0 ] || die "run it as root (sudo $0)"
 
 # ---- 2. a Java 25 runtime ----
@@ -88,22 +137,21 @@ find_java() {
 apt_has() { # whether apt can install a package (it has a candidate version)
   apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -qv '(none)'
 }
-# Which package brings Java 25, by OS:
-#   - Ubuntu (JetPack 6 is 22.04, JetPack 5 is 20.04) and Debian 13 / Raspberry Pi OS trixie: openjdk-25-jre-headless
-#     from the distribution's own archive, where the release carries it (Ubuntu ships new OpenJDK LTS releases to
-#     its supported LTS releases through -updates).
-#   - Debian 12 / Raspberry Pi OS bookworm has no OpenJDK 25: Eclipse Temurin's temurin-25-jre, from Adoptium's apt
-#     repository (arm64 and amd64). This script adds that repository only when VIGIL_TEMURIN_APT gives its URL
-#     (Adoptium's Linux installation page names it), as a signed source limited to that key.
+# Where Java 25 comes from is decided in step 1 (java_from). Adoptium's repository is added only when
+# VIGIL_TEMURIN_APT gives its URL (Adoptium's Linux installation page names it), as a source signed by its key only.
 install_java() {
-  if apt_has openjdk-25-jre-headless; then
+  if [ "$java_from" = distribution ]; then
+    apt_has openjdk-25-jre-headless || die "openjdk-25-jre-headless is not in the apt sources of $platform: check them (apt-get update) and rerun"
     say "installing openjdk-25-jre-headless from the distribution"
     run apt-get install -y --no-install-recommends openjdk-25-jre-headless
+  elif apt_has openjdk-25-jre-headless; then
+    say "installing openjdk-25-jre-headless from this release's archive"
+    run apt-get install -y --no-install-recommends openjdk-25-jre-headless
   elif apt_has temurin-25-jre; then
-    say "installing temurin-25-jre (Adoptium) from the configured apt sources"
+    say "installing temurin-25-jre from the Adoptium (Eclipse Temurin) apt repository"
     run apt-get install -y --no-install-recommends temurin-25-jre
   elif [ -n "${VIGIL_TEMURIN_APT:-}" ]; then
-    say "adding Adoptium's apt repository $VIGIL_TEMURIN_APT for temurin-25-jre"
+    say "adding the Adoptium (Eclipse Temurin) apt repository $VIGIL_TEMURIN_APT for temurin-25-jre"
     run install -d -m 0755 /etc/apt/keyrings
     if [ "$dry" -eq 1 ]; then echo "+ curl -fsSL $VIGIL_TEMURIN_APT/api/gpg/key/public | gpg --dearmor -o /etc/apt/keyrings/adoptium.gpg"
     else curl -fsSL "$VIGIL_TEMURIN_APT/api/gpg/key/public" | gpg --dearmor --yes -o /etc/apt/keyrings/adoptium.gpg; fi
@@ -112,7 +160,7 @@ install_java() {
     run apt-get update
     run apt-get install -y --no-install-recommends temurin-25-jre
   else
-    die "no Java 25 runtime, and none in the apt sources of ${PRETTY_NAME:-this OS}: add Adoptium's apt repository (Temurin; see Adoptium's Linux installation instructions) and rerun, or rerun with VIGIL_TEMURIN_APT=<that repository's URL>"
+    die "$platform has no Java 25 package: add the Adoptium (Eclipse Temurin) apt repository (its Linux installation instructions give the source line and key) and rerun, or rerun with VIGIL_TEMURIN_APT=<that repository's URL>"
   fi
 }
 if java="$(find_java)"; then
@@ -138,7 +186,10 @@ say "installing $deb"
 if dpkg-query -W -f='${Status}\n' openjdk-25-jre-headless temurin-25-jre 2>/dev/null | grep -q '^install ok installed'; then
   run apt-get install -y "$(readlink -f "$deb")"
 else
+  # The package's other dependencies (the libraries its natives link against) come from apt all the same.
   say "Java 25 at $(find_java || echo '?') is not a package; installing without the Java dependency"
+  others="$(dpkg-deb --field "$deb" Depends | tr ',' '\n' | grep -v 'jre' | paste -sd, -)"
+  run apt-get satisfy -y --no-install-recommends "$others"
   run dpkg -i --ignore-depends=openjdk-25-jre-headless,temurin-25-jre "$deb"
 fi
 
