@@ -3,6 +3,7 @@ package dev.vigil.daemon;
 import dev.vigil.capture.CameraStats;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.consumer.ResultBus;
+import dev.vigil.control.Control;
 import dev.vigil.decision.DecisionStage;
 import dev.vigil.events.EventStore;
 import dev.vigil.gpio.GpioStage;
@@ -40,6 +41,7 @@ public final class Vigil implements AutoCloseable {
     final LiveView live;
     final ResultBus bus;
     Daemon daemon;
+    Control control;                 // the remote commands of MQTT and HTTP
     MqttBridge mqtt;                 // null without an mqtt: section
     StatusServer http;               // null when not serving
     SystemdService systemd;
@@ -81,6 +83,9 @@ public final class Vigil implements AutoCloseable {
     public ResultBus bus() { return bus; }
 
     public Daemon daemon() { return daemon; }
+
+    /** The remote commands (arm, detection, snapshot, pulse, reset), shared by MQTT and HTTP. */
+    public Control control() { return control; }
 
     /** The MQTT output, or null without an mqtt: section. */
     public MqttBridge mqtt() { return mqtt; }

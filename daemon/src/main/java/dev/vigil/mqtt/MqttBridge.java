@@ -52,9 +52,9 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     static final int WINDOW = 8;
     private static final int FRAMES_WAITING = 64;
 
-    /** What the bridge reads and commands: the running daemon's parts. {@code events}, {@code outputs} may be null. */
+    /** What the bridge reads and commands: the running daemon's parts. {@code events}, {@code control} may be null. */
     public record Parts(DecisionStage decisions, Health health, EventStore events, Supplier<JsonNode> status,
-                        Commands.Outputs outputs, Commands.Snapshots snapshots) {}
+                        dev.vigil.control.Control control) {}
 
     final MqttConfig cfg;
     final VigilConfig vigil;

@@ -43,7 +43,7 @@ class MqttBridgeTimeTest {
         MqttBridge.Parts parts = new MqttBridge.Parts(decisions, health, null, () -> {
             statusReads.incrementAndGet();
             return statusJson;
-        }, null, null);
+        }, null);
         MqttBridge b = MqttBridge.start(cfg, cfg.mqtt().orElseThrow(), parts, vt);
         try {
             vt.runDue();
