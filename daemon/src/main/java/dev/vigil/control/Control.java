@@ -161,5 +161,6 @@ public final class Control {
         throw new Refused(Reason.MALFORMED, "the body is not a JSON object: \"" + shorten(p) + "\"");
     }
 
-    static String shorten(String s) { return s.length() > 40 ? s.substring(0, 40) + "..." : s; }
+    /** {@code s} cut to 40 characters: a refusal quotes what it was sent, not a flood of it. */
+    public static String shorten(String s) { return s.length() > 40 ? s.substring(0, 40) + "..." : s; }
 }
