@@ -13,6 +13,7 @@ import dev.vigil.http.StatusServer;
 import dev.vigil.metrics.FrameMeters;
 import dev.vigil.metrics.Metrics;
 import dev.vigil.mqtt.MqttBridge;
+import dev.vigil.webhook.Webhooks;
 import dev.vigil.pipeline.ModelId;
 import dev.vigil.systemd.SystemdService;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class Vigil implements AutoCloseable {
     Daemon daemon;
     Control control;                 // the remote commands of MQTT and HTTP
     MqttBridge mqtt;                 // null without an mqtt: section
+    Webhooks webhooks;               // null without a webhooks: section
     StatusServer http;               // null when not serving
     SystemdService systemd;
     private boolean closed;
@@ -89,6 +91,9 @@ public final class Vigil implements AutoCloseable {
 
     /** The MQTT output, or null without an mqtt: section. */
     public MqttBridge mqtt() { return mqtt; }
+
+    /** The webhooks, or null without a webhooks: section. */
+    public Webhooks webhooks() { return webhooks; }
 
     /** The HTTP server, or null when it is not serving. */
     public StatusServer http() { return http; }

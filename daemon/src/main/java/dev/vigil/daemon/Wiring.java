@@ -23,6 +23,7 @@ import dev.vigil.http.StatusJson;
 import dev.vigil.http.StatusServer;
 import dev.vigil.mqtt.MqttBridge;
 import dev.vigil.control.Control;
+import dev.vigil.webhook.Webhooks;
 import dev.vigil.logging.LogSetup;
 import dev.vigil.metrics.CaptureMeters;
 import dev.vigil.metrics.DecisionMeters;
@@ -212,6 +213,12 @@ public final class Wiring {
             decisions.addListener(v.mqtt);
             built.add(v.mqtt);
         }
+        v.webhooks = Webhooks.start(cfg, events, parts.time());
+        if (v.webhooks != null) {
+            bus.add(v.webhooks); // closed after the event record drained, like MQTT: the last visits end and go out
+            decisions.addListener(v.webhooks);
+            built.add(v.webhooks);
+        }
         bus.start();
         built.add(bus);
 
@@ -222,6 +229,7 @@ public final class Wiring {
         metrics.bind(new ModelMeters(model, analyzer.kind().name().toLowerCase(Locale.ROOT)));
         metrics.bind(bus);
         if (v.mqtt != null) metrics.bind(v.mqtt);
+        if (v.webhooks != null) metrics.bind(v.webhooks);
         metrics.start(frames);
 
         FrameSignal signal = new FrameSignal();

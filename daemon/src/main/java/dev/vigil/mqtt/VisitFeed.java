@@ -103,6 +103,11 @@ public final class VisitFeed {
         }
     }
 
+    /** How many objects each group of {@code rules} matched among {@code detections} (for {@link #frame}; on the frame's thread). */
+    public static Map<String, Integer> counts(dev.vigil.rules.CameraRules rules, List<dev.vigil.postprocess.Detection> detections) {
+        return GroupMatch.counts(rules, detections);
+    }
+
     /** Ends every open visit (shutdown). */
     public void endAll() {
         for (Visits.Change ch : visits.endAll()) end(ch.visit());
