@@ -2,7 +2,6 @@ package dev.vigil.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.alarm.AlarmTransition;
-import dev.vigil.config.CameraConfig;
 import dev.vigil.config.MqttConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.consumer.FrameConsumer;
@@ -50,7 +49,6 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     private static final Logger log = LoggerFactory.getLogger(MqttBridge.class);
     /** Events and verdicts in flight at once: well under the brokers' receive maximum (Mosquitto: 20). */
     static final int WINDOW = 8;
-    private static final int FRAMES_WAITING = 64;
 
     /** What the bridge reads and commands: the running daemon's parts. {@code events}, {@code control} may be null. */
     public record Parts(DecisionStage decisions, Health health, EventStore events, Supplier<JsonNode> status,
@@ -71,7 +69,6 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     private final DeviceState device;
     private final Map<String, byte[]> retained = new LinkedHashMap<>(); // worker only: the latest of each state topic
     private final java.util.Set<String> unsent = new java.util.LinkedHashSet<>(); // worker only: retained topics to send again
-    private final AtomicInteger framesWaiting = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private long connection;
@@ -166,18 +163,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
 
     @Override
     public void accept(FrameOutcome o, Mat pixels) {
-        if (!(o instanceof FrameResult r)) return;
-        CameraConfig c = vigil.cameras().get(r.camera());
-        if (c == null) return;
-        // A worker held up (a slow broker handshake) must not gather frames without bound: only the newest counts matter.
-        if (framesWaiting.get() > FRAMES_WAITING) return;
-        Map<String, Integer> counts = GroupMatch.counts(c.rules(), r.candidates());
-        long nanos = r.captureNanos();
-        framesWaiting.incrementAndGet();
-        run(() -> {
-            framesWaiting.decrementAndGet();
-            feed.frame(r.camera(), counts, r.frameTime(), nanos);
-        });
+        if (o instanceof FrameResult r) feed.offerFrame(vigil.cameras().get(r.camera()), r, this::run);
     }
 
     // ---- on the worker ----

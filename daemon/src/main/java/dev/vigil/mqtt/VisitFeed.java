@@ -48,7 +48,10 @@ public final class VisitFeed {
         @Override public void best(Event e) {}
     };
 
+    static final int FRAMES_WAITING = 64;
+
     private final Visits visits;
+    private final java.util.concurrent.atomic.AtomicInteger framesWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService worker;
     private final LongSupplier nanos;
     private final Sink sink;
@@ -103,9 +106,20 @@ public final class VisitFeed {
         }
     }
 
-    /** How many objects each group of {@code rules} matched among {@code detections} (for {@link #frame}; on the frame's thread). */
-    public static Map<String, Integer> counts(dev.vigil.rules.CameraRules rules, List<dev.vigil.postprocess.Detection> detections) {
-        return GroupMatch.counts(rules, detections);
+    /**
+     * On the result bus's thread: counts {@code r}'s objects per group of {@code camera} and hands them to the feed's
+     * thread through {@code run}. A thread held up (a slow broker handshake) must not gather frames without bound: past
+     * {@link #FRAMES_WAITING} waiting, a frame is skipped, as only the newest counts matter.
+     */
+    public void offerFrame(dev.vigil.config.CameraConfig camera, dev.vigil.pipeline.FrameResult r, java.util.function.Consumer<Runnable> run) {
+        if (camera == null || framesWaiting.get() > FRAMES_WAITING) return;
+        Map<String, Integer> counts = GroupMatch.counts(camera.rules(), r.candidates());
+        long captured = r.captureNanos();
+        framesWaiting.incrementAndGet();
+        run.accept(() -> {
+            framesWaiting.decrementAndGet();
+            frame(r.camera(), counts, r.frameTime(), captured);
+        });
     }
 
     /** Ends every open visit (shutdown). */

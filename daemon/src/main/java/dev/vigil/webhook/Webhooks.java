@@ -1,6 +1,5 @@
 package dev.vigil.webhook;
 
-import dev.vigil.config.CameraConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.config.WebhookConfig;
 import dev.vigil.config.WebhookConfig.Kind;
@@ -23,9 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class Webhooks implements DecisionListener, FrameConsumer, MeterBinder, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
-    private static final int FRAMES_WAITING = 64;
     /** A visit ends this long after its group was last seen unless mqtt.quiet_s says otherwise (the same visits as MQTT's). */
     static final Duration DEFAULT_QUIET = Duration.ofSeconds(10);
 
@@ -53,7 +49,6 @@ public final class Webhooks implements DecisionListener, FrameConsumer, MeterBin
     private final ScheduledExecutorService worker;
     private final VisitFeed feed;
     private final List<Delivery> deliveries = new ArrayList<>();
-    private final AtomicInteger framesWaiting = new AtomicInteger();
     private volatile boolean closed;
 
     private Webhooks(VigilConfig vigil, EventStore events, TimeSource time) {
@@ -114,16 +109,7 @@ public final class Webhooks implements DecisionListener, FrameConsumer, MeterBin
     /** A frame's group counts keep a visit open (as MQTT's): on the bus's thread, only counted and handed over. */
     @Override
     public void accept(FrameOutcome o, Mat pixels) {
-        if (!(o instanceof FrameResult r)) return;
-        CameraConfig c = vigil.cameras().get(r.camera());
-        if (c == null || framesWaiting.get() > FRAMES_WAITING) return;
-        Map<String, Integer> counts = VisitFeed.counts(c.rules(), r.candidates());
-        long nanos = r.captureNanos();
-        framesWaiting.incrementAndGet();
-        run(() -> {
-            framesWaiting.decrementAndGet();
-            feed.frame(r.camera(), counts, r.frameTime(), nanos);
-        });
+        if (o instanceof FrameResult r) feed.offerFrame(vigil.cameras().get(r.camera()), r, this::run);
     }
 
     private void run(Runnable r) {
