@@ -115,6 +115,11 @@ class WebhooksTest {
         open.add(w);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         w.bindTo(meters);
+        ch.qos.logback.classic.Logger deliveryLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Delivery.class);
+        var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logged.start();
+        deliveryLog.addAppender(logged);
+        open.add(() -> deliveryLog.detachAppender(logged));
 
         w.recorded(event("e1", vt, 0.6));
         vt.runDue();
@@ -132,6 +137,10 @@ class WebhooksTest {
         vt.advance(Duration.ofMillis(1));
         assertEquals(4, hook.requests.get(), "the third attempt 2 s after the second, then the update at once");
         assertEquals(0, w.queued());
+        List<String> lines = logged.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        String where = "http://127.0.0.1:" + hook.server.getAddress().getPort();
+        assertEquals(List.of("WARN webhook " + where + ": answered 503; trying again with growing pauses (up to 60 s), in order",
+                "INFO webhook " + where + ": delivering again after 2 failed attempt(s)"), lines, "one line when the outage starts, one when it ends");
 
         vt.advance(Duration.ofMillis(9999 - 2500)); // the visit's quiet time (10 s) runs from e2's sighting at 0.5 s
         assertEquals(4, hook.requests.get());
