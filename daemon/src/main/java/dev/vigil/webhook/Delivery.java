@@ -164,6 +164,7 @@ final class Delivery {
             }
         }
         thread.shutdownNow();
+        client.shutdownNow();
         if (queued() > 0) log.info("webhook {}: {} message(s) not delivered at shutdown", cfg.where(), queued());
     }
 }

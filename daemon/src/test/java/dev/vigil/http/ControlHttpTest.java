@@ -169,4 +169,29 @@ class ControlHttpTest {
             door.release();
         }
     }
+
+    /**
+     * On loopback with http.auth not written the reads are open; a command needs the token as soon as the token file
+     * holds a usable one, and without one it is open but for the request header (what a forged cross-site POST lacks).
+     */
+    @Test
+    void onLoopbackACommandNeedsTheTokenWhenTheFileHoldsOneAndAlwaysTheRequestHeader() throws Exception {
+        Path file = tmp.resolve("http-token");
+        try (LiveDaemon d = LiveDaemon.start(tmp, LiveDaemon.photos(2, true), ", token_file: " + file)) {
+            String base = d.base();
+            assertEquals(200, d.get("/api/status").statusCode(), "reads are open on loopback");
+            refused(post(base, "/api/cameras/door/detect", "OFF"), 403, "X-Vigil-Request: 1");
+            assertTrue(d.vigil.decisions().detecting("door"));
+            assertEquals(200, post(base, "/api/cameras/door/detect", "OFF", "X-Vigil-Request", "1").statusCode(), "no token file: open");
+            assertFalse(d.vigil.decisions().detecting("door"));
+
+            Files.writeString(file, AccessTest.TOKEN + "\n");
+            assertEquals(200, d.get("/api/status").statusCode(), "reads stay open");
+            refused(post(base, "/api/cameras/door/detect", "ON", "X-Vigil-Request", "1"), 401, "needs the token");
+            assertFalse(d.vigil.decisions().detecting("door"), "refused: no change");
+            assertEquals(200, d.get("/login").statusCode(), "the login form is there for the page's buttons");
+            assertEquals(200, post(base, "/api/cameras/door/detect", "ON", "Authorization", "Bearer " + AccessTest.TOKEN).statusCode());
+            assertTrue(d.vigil.decisions().detecting("door"));
+        }
+    }
 }
