@@ -1,5 +1,6 @@
 // The status page: polls /api/status and /api/events, shows each camera's live MJPEG view (falling back to
-// latest.jpg once a second when the stream is refused) and the newest events with their snapshots.
+// latest.jpg once a second when the stream is refused), its alarm state with an arm/disarm button, and the newest
+// events with their snapshots.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -25,6 +26,17 @@ async function api(path) {
   }
   if (!r.ok) throw new Error(path + ": " + r.status);
   return r.json();
+}
+
+// A command (POST /api/...): the X-Vigil-Request header is what the server takes as proof that this page, not a
+// page of another site, sent it (another site cannot add a custom header without a CORS preflight we never answer).
+async function command(path, body) {
+  const r = await fetch(path, { method: "POST", cache: "no-store", headers: { "X-Vigil-Request": "1", "Content-Type": "text/plain" }, body });
+  let answer = {};
+  try { answer = await r.json(); } catch (e) { /* not JSON: say the status */ }
+  if (r.status === 401) throw new Error("log in with the token to control vigil (/login)");
+  if (!r.ok) throw new Error(answer.message || path + ": " + r.status);
+  return answer;
 }
 
 function figure(value, label) {
@@ -57,12 +69,38 @@ function tile(cam) {
     img.src = base + "/stream.mjpeg";
     const name = el("span", { class: "name" }, cam.name);
     const info = el("span", { class: "info" });
-    t = { fig: el("figure", { class: "tile", "data-camera": cam.name }, img, el("figcaption", {}, name, info)), info };
+    const alarm = el("span", { class: "alarm" });
+    const arm = el("button", { class: "arm", type: "button" });
+    const note = el("span", { class: "note" });
+    arm.addEventListener("click", async () => {
+      arm.disabled = true;
+      try {
+        const a = await command(base + "/armed", arm.dataset.next);
+        note.textContent = "";
+        show(t, { alarm: a.alarm });
+      } catch (err) {
+        note.textContent = err.message;
+      } finally {
+        arm.disabled = false;
+      }
+    });
+    t = { fig: el("figure", { class: "tile", "data-camera": cam.name }, img,
+      el("figcaption", {}, name, info, alarm, arm), note), info, alarm, arm };
     tiles.set(cam.name, t);
     $("cameras").append(t.fig);
   }
+  if (cam.alarm) show(t, cam);
   t.info.className = "info state-" + cam.state;
   t.info.textContent = cam.state + " · " + fmt(cam.fps, 1, " fps") + " · " + fmt(cam.inference_ms, 1, " ms");
+}
+
+// The alarm state and the button that turns it the other way.
+function show(t, cam) {
+  t.alarm.textContent = cam.alarm;
+  t.alarm.className = "alarm alarm-" + cam.alarm;
+  const armed = cam.alarm !== "DISARMED";
+  t.arm.textContent = armed ? "Disarm" : "Arm";
+  t.arm.dataset.next = armed ? "OFF" : "ON";
 }
 
 async function status() {
@@ -80,7 +118,6 @@ async function status() {
   if (ms.length) figs.push(figure(fmt(Math.max(...ms), 1, " ms"), "inference (mean)"));
   if (s.power) figs.push(figure(fmt(s.power.watts, 2, " W"), "power (" + s.power.source + ")"));
   if (s.events) figs.push(figure(s.events.recorded, "events recorded"));
-  for (const [cam, state] of Object.entries(s.alarms || {})) figs.push(figure(state, "alarm " + cam));
   $("figures").replaceChildren(...figs);
   for (const c of s.cameras) tile(c);
 }

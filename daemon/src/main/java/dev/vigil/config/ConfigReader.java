@@ -20,7 +20,8 @@ final class ConfigReader {
 
     /** The top-level keys; a later section is added here and read in {@link #read}. */
     static final List<String> TOP_KEYS = List.of("model", "threads", "engine", "delegate", "edgetpu_device", "labels",
-            "labels_locale", "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging", "mqtt");
+            "labels_locale", "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging", "mqtt",
+            "webhooks");
 
     private ConfigReader() {}
 
@@ -37,7 +38,8 @@ final class ConfigReader {
         PowerConfig power = ObservabilityReader.power(root.get("power"));
         LoggingConfig logging = ObservabilityReader.logging(root.get("logging"));
         Optional<MqttConfig> mqtt = MqttReader.read(root.get("mqtt"));
-        return new VigilConfig(Optional.empty(), inference, http, events, cameras, alarm, qc, gpio, power, logging, mqtt,
+        List<WebhookConfig> webhooks = WebhookReader.read(root.get("webhooks"));
+        return new VigilConfig(Optional.empty(), inference, http, events, cameras, alarm, qc, gpio, power, logging, mqtt, webhooks,
                 List.copyOf(warnings), effective.yaml());
     }
 

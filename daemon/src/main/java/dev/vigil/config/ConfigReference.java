@@ -61,6 +61,7 @@ public final class ConfigReference {
                 groups: { person: { labels: [person] } }
             alarm: { groups: [person] }
             mqtt: { url: "mqtts://broker.lan:8883", device: doorbell, username: vigil, password: change-me }
+            webhooks: [ { url: "https://hooks.lan/vigil", headers: { Authorization: "Bearer change-me" } } ]
             qc:
               usb: { trigger: barrier, reject: pusher, ok_labels: [hotdog], ng_labels: [pizza] }
             gpio:

@@ -3,6 +3,7 @@ package dev.vigil.daemon;
 import dev.vigil.capture.CameraStats;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.consumer.ResultBus;
+import dev.vigil.control.Control;
 import dev.vigil.decision.DecisionStage;
 import dev.vigil.events.EventStore;
 import dev.vigil.gpio.GpioStage;
@@ -12,6 +13,7 @@ import dev.vigil.http.StatusServer;
 import dev.vigil.metrics.FrameMeters;
 import dev.vigil.metrics.Metrics;
 import dev.vigil.mqtt.MqttBridge;
+import dev.vigil.webhook.Webhooks;
 import dev.vigil.pipeline.ModelId;
 import dev.vigil.systemd.SystemdService;
 import java.time.Duration;
@@ -40,7 +42,9 @@ public final class Vigil implements AutoCloseable {
     final LiveView live;
     final ResultBus bus;
     Daemon daemon;
+    Control control;                 // the remote commands of MQTT and HTTP
     MqttBridge mqtt;                 // null without an mqtt: section
+    Webhooks webhooks;               // null without a webhooks: section
     StatusServer http;               // null when not serving
     SystemdService systemd;
     private boolean closed;
@@ -82,8 +86,14 @@ public final class Vigil implements AutoCloseable {
 
     public Daemon daemon() { return daemon; }
 
+    /** The remote commands (arm, detection, snapshot, pulse, reset), shared by MQTT and HTTP. */
+    public Control control() { return control; }
+
     /** The MQTT output, or null without an mqtt: section. */
     public MqttBridge mqtt() { return mqtt; }
+
+    /** The webhooks, or null without a webhooks: section. */
+    public Webhooks webhooks() { return webhooks; }
 
     /** The HTTP server, or null when it is not serving. */
     public StatusServer http() { return http; }

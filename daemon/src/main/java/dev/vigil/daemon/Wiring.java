@@ -21,8 +21,9 @@ import dev.vigil.health.Health;
 import dev.vigil.http.LiveView;
 import dev.vigil.http.StatusJson;
 import dev.vigil.http.StatusServer;
-import dev.vigil.mqtt.Commands;
 import dev.vigil.mqtt.MqttBridge;
+import dev.vigil.control.Control;
+import dev.vigil.webhook.Webhooks;
 import dev.vigil.logging.LogSetup;
 import dev.vigil.metrics.CaptureMeters;
 import dev.vigil.metrics.DecisionMeters;
@@ -204,12 +205,19 @@ public final class Wiring {
                 .add(new EventRecorder(events)).add(live).add(frames);
         parts.consumers().forEach(bus::add);
         Vigil v = new Vigil(cfg, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
+        v.control = control(cfg, v);
         if (cfg.mqtt().isPresent()) {
             // Added last: the bus closes it after the event record drained, so the last events and "stopped" go out.
             v.mqtt = mqtt(cfg, parts, v);
             bus.add(v.mqtt);
             decisions.addListener(v.mqtt);
             built.add(v.mqtt);
+        }
+        v.webhooks = Webhooks.start(cfg, events, parts.time());
+        if (v.webhooks != null) {
+            bus.add(v.webhooks); // closed after the event record drained, like MQTT: the last visits end and go out
+            decisions.addListener(v.webhooks);
+            built.add(v.webhooks);
         }
         bus.start();
         built.add(bus);
@@ -221,6 +229,7 @@ public final class Wiring {
         metrics.bind(new ModelMeters(model, analyzer.kind().name().toLowerCase(Locale.ROOT)));
         metrics.bind(bus);
         if (v.mqtt != null) metrics.bind(v.mqtt);
+        if (v.webhooks != null) metrics.bind(v.webhooks);
         metrics.start(frames);
 
         FrameSignal signal = new FrameSignal();
@@ -254,8 +263,16 @@ public final class Wiring {
     }
 
     private static MqttBridge mqtt(VigilConfig cfg, Parts parts, Vigil v) {
+        // The status is read once the daemon runs (the first status message comes after status_interval_s).
+        MqttBridge.Parts mp = new MqttBridge.Parts(v.decisions, v.health, v.events,
+                () -> v.daemon == null ? null : StatusJson.of(v), v.control);
+        return MqttBridge.start(cfg, cfg.mqtt().orElseThrow(), mp, parts.time());
+    }
+
+    /** The remote commands, one instance for MQTT and HTTP. */
+    private static Control control(VigilConfig cfg, Vigil v) {
         GpioStage gpio = v.gpio;
-        Commands.Outputs outputs = gpio == null ? null : new Commands.Outputs() {
+        Control.Outputs outputs = gpio == null ? null : new Control.Outputs() {
             @Override
             public java.util.Collection<String> names() { return cfg.gpio().outputs().keySet(); }
 
@@ -267,14 +284,11 @@ public final class Wiring {
             @Override
             public void reset() { gpio.reset(); }
         };
-        Commands.Snapshots snapshots = camera -> {
+        Control.Snapshots snapshots = camera -> {
             LiveView.Picture p = v.live.latest(camera);
             return p == null ? null : p.jpeg();
         };
-        // The status is read once the daemon runs (the first status message comes after status_interval_s).
-        MqttBridge.Parts mp = new MqttBridge.Parts(v.decisions, v.health, v.events,
-                () -> v.daemon == null ? null : StatusJson.of(v), outputs, snapshots);
-        return MqttBridge.start(cfg, cfg.mqtt().orElseThrow(), mp, parts.time());
+        return new Control(cfg, v.decisions, outputs, snapshots);
     }
 
     private static GpioPins openPins(Parts parts, VigilConfig cfg) {

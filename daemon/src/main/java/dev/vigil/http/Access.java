@@ -90,6 +90,19 @@ final class Access {
 
     boolean required() { return http.credentialRequired(); }
 
+    /**
+     * Whether the commands (the POST endpoints that arm, disarm, pulse...) need a credential. As the reads when a
+     * credential is required or {@code http.auth: none} is written out. On loopback with {@code http.auth} not written,
+     * the reads are open (the demo), but a command changes the alarm, so it needs the token whenever the token file holds
+     * a usable one (the package writes one): another local user who can reach 127.0.0.1 but not read the file cannot
+     * disarm the door. Without a usable token file the commands stay open on loopback, like the reads.
+     */
+    boolean controlRequired() {
+        if (required()) return true;
+        if (http.auth().isPresent()) return false;
+        return reload() == null;
+    }
+
     HttpConfig http() { return http; }
 
     /** Reads the token file when it changed; null when a usable token is held, else why not (after "http.token_file F "). */
@@ -129,7 +142,15 @@ final class Access {
      * be null. A wrong token counts against {@code client}; past the limit every credential from it is refused unseen.
      */
     Decision check(String authorization, String session, String client) {
-        if (!required()) return Decision.GRANTED;
+        return required() ? verify(authorization, session, client) : Decision.GRANTED;
+    }
+
+    /** As {@link #check}, for a command: see {@link #controlRequired()}. */
+    Decision checkControl(String authorization, String session, String client) {
+        return controlRequired() ? verify(authorization, session, client) : Decision.GRANTED;
+    }
+
+    private Decision verify(String authorization, String session, String client) {
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return Decision.DENIED;
             return guess(authorization.substring(7).strip(), client);

@@ -2,10 +2,12 @@ package dev.vigil.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -38,6 +40,17 @@ final class Exchange {
     String client() { return Request.getRemoteAddr(request); }
 
     String header(HttpHeader h) { return request.getHeaders().get(h); }
+
+    String header(String h) { return request.getHeaders().get(h); }
+
+    /** The request body as UTF-8 text, or null when it is longer than {@code max} bytes (read no further). */
+    String body(int max) throws IOException {
+        if (request.getLength() > max) return null;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] b = in.readNBytes(max + 1);
+            return b.length > max ? null : new String(b, StandardCharsets.UTF_8);
+        }
+    }
 
     String cookie(String name) {
         for (HttpCookie c : Request.getCookies(request)) if (c.getName().equals(name)) return c.getValue();

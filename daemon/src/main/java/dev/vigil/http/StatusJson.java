@@ -55,6 +55,9 @@ public final class StatusJson {
             co.put("name", name);
             co.put("state", c.state().toString());
             co.put("health", hv.health().name().toLowerCase(Locale.ROOT));
+            // DISARMED, ARMED, TRIGGERED or COOLDOWN, as MQTT's <prefix>/<camera>/alarm; the page's arm button reads it.
+            co.put("alarm", v.decisions().alarmState(name).name());
+            co.put("detecting", v.decisions().detecting(name));
             if (hv.reason() != null) co.put("reason", hv.reason());
             co.put("captured", c.captured());
             co.put("processed", f.processed(name));

@@ -45,7 +45,14 @@ import org.slf4j.LoggerFactory;
  * /                                     the status page (to /login without a session)
  * /login                                GET the form, POST password=TOKEN: a session cookie (public)
  * /logout                               POST: ends the session
+ * /api/cameras/{name}/armed|detect|snapshot, /api/outputs/{name}/pulse, /api/outputs/reset
+ *                                       POST: the remote commands ({@link ControlRoutes}); a GET gets 405
  * </pre>
+ *
+ * <p>A command needs a credential as {@link Access#controlRequired()} says, and, unless it carries a bearer token, the
+ * header {@code X-Vigil-Request: 1}. That header is what stops cross-site request forgery: a page elsewhere can make a
+ * browser POST a form or text to 127.0.0.1 (with the session cookie if SameSite ever lets it, and with nothing at all
+ * where the commands are open), but not with a custom header unless we answer a CORS preflight, which we never do.
  *
  * <p>Why Jetty 12 (core API, no servlets): the JDK's HttpServer gives each connection a thread of its pool while it
  * reads the request, so 80 idle or 8 half-sent connections took every thread and /healthz failed (issue 10). Jetty
@@ -82,15 +89,20 @@ public final class StatusServer implements AutoCloseable {
     /** The thread pool under Jetty (a choice kept for measuring the other one: see HttpFloodBench). */
     enum Pool { PLATFORM, VIRTUAL }
 
+    /** The header a command without a bearer token must carry (see the class comment: CSRF). */
+    static final String REQUEST_HEADER = "X-Vigil-Request";
+
     private final Server server;
     private final ServerConnector connector;
     private final Routes routes;
+    private final ControlRoutes control;
     private final Access access;
 
-    private StatusServer(Server server, ServerConnector connector, Routes routes, Access access) {
+    private StatusServer(Server server, ServerConnector connector, Routes routes, ControlRoutes control, Access access) {
         this.server = server;
         this.connector = connector;
         this.routes = routes;
+        this.control = control;
         this.access = access;
     }
 
@@ -138,7 +150,8 @@ public final class StatusServer implements AutoCloseable {
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setStopTimeout(2000);
-        StatusServer s = new StatusServer(server, connector, vigil == null ? null : new Routes(vigil), access);
+        StatusServer s = new StatusServer(server, connector, vigil == null ? null : new Routes(vigil),
+                new ControlRoutes(vigil == null ? null : vigil.control()), access);
         server.setHandler(s.new Gate());
         try {
             server.start();
@@ -230,11 +243,15 @@ public final class StatusServer implements AutoCloseable {
             else logout(ex);
             return;
         }
+        if (ControlRoutes.matches(path)) {
+            command(ex);
+            return;
+        }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             ex.header(HttpHeader.ALLOW, "GET, HEAD").text(405, "method not allowed: use GET\n");
             return;
         }
-        if (path.equals("/login") && !access.required()) {
+        if (path.equals("/login") && !access.controlRequired()) {
             ex.redirect("/");
             return;
         }
@@ -271,8 +288,41 @@ public final class StatusServer implements AutoCloseable {
         };
     }
 
+    /** A command: POST only, the credential commands need, the CSRF header, then {@link ControlRoutes}. */
+    private void command(Exchange ex) throws IOException {
+        String cmd = ex.path().substring("/api/".length());
+        if (!ex.method().equals("POST")) {
+            ex.header(HttpHeader.ALLOW, "POST");
+            ControlRoutes.refuse(ex, cmd, 405, "method not allowed: a command is a POST");
+            return;
+        }
+        String authorization = ex.header(HttpHeader.AUTHORIZATION);
+        Access.Decision d = access.checkControl(authorization, ex.cookie(Access.COOKIE), ex.client());
+        switch (d.outcome()) {
+            case GRANTED -> {
+            }
+            case LIMITED -> {
+                ex.header(HttpHeader.RETRY_AFTER, Long.toString(d.retryAfterSeconds()));
+                ControlRoutes.refuse(ex, cmd, 429, "too many wrong tokens from " + ex.client() + "; retry in " + d.retryAfterSeconds() + " s");
+                return;
+            }
+            case MISSING, DENIED -> {
+                ex.header(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"vigil\"");
+                ControlRoutes.refuse(ex, cmd, 401, d.outcome() == Access.Outcome.MISSING
+                        ? "a command needs the token: send Authorization: Bearer <token> (vigil token prints it) or log in at /login"
+                        : "wrong token");
+                return;
+            }
+        }
+        if (authorization == null && !"1".equals(ex.header(REQUEST_HEADER))) {
+            ControlRoutes.refuse(ex, cmd, 403, "a command without a bearer token needs the header " + REQUEST_HEADER + ": 1 (cross-site requests cannot send it)");
+            return;
+        }
+        control.handle(ex);
+    }
+
     private void login(Exchange ex) {
-        if (!access.required()) {
+        if (!access.controlRequired()) {
             ex.redirect("/");
             return;
         }

@@ -57,6 +57,12 @@ final class DeviceState {
             if (key.equals(cameraStates.put(c.camera(), key))) continue;
             b.state(b.topics.cameraState(c.camera()), Payloads.cameraState(up, h, c.reason()));
         }
+        // Detection switched over HTTP (no transition to listen to, unlike the alarm): its switch follows within a second.
+        for (CameraConfig c : b.vigil.enabledCameras()) {
+            String on = b.parts.decisions().detecting(c.name()) ? "ON" : "OFF";
+            byte[] was = b.retained(b.topics.detect(c.name()));
+            if (was == null || !on.equals(new String(was, java.nio.charset.StandardCharsets.UTF_8))) b.state(b.topics.detect(c.name()), Payloads.text(on));
+        }
     }
 
     void status() {

@@ -2,7 +2,6 @@ package dev.vigil.mqtt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.alarm.AlarmTransition;
-import dev.vigil.config.CameraConfig;
 import dev.vigil.config.MqttConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.consumer.FrameConsumer;
@@ -50,11 +49,10 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     private static final Logger log = LoggerFactory.getLogger(MqttBridge.class);
     /** Events and verdicts in flight at once: well under the brokers' receive maximum (Mosquitto: 20). */
     static final int WINDOW = 8;
-    private static final int FRAMES_WAITING = 64;
 
-    /** What the bridge reads and commands: the running daemon's parts. {@code events}, {@code outputs} may be null. */
+    /** What the bridge reads and commands: the running daemon's parts. {@code events}, {@code control} may be null. */
     public record Parts(DecisionStage decisions, Health health, EventStore events, Supplier<JsonNode> status,
-                        Commands.Outputs outputs, Commands.Snapshots snapshots) {}
+                        dev.vigil.control.Control control) {}
 
     final MqttConfig cfg;
     final VigilConfig vigil;
@@ -64,14 +62,13 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     final ScheduledExecutorService worker;
     private final MqttLink link;
     private final Outbox outbox;
-    private final Visits visits;
+    private final VisitFeed feed;
     private final Cursor cursor;
     private final Discovery discovery;
     private final Commands commands;
     private final DeviceState device;
     private final Map<String, byte[]> retained = new LinkedHashMap<>(); // worker only: the latest of each state topic
     private final java.util.Set<String> unsent = new java.util.LinkedHashSet<>(); // worker only: retained topics to send again
-    private final AtomicInteger framesWaiting = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
     private long connection;
@@ -86,7 +83,17 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         this.topics = new Topics(cfg.topicPrefix());
         this.worker = time.scheduler(Thread.ofPlatform().name("vigil-mqtt").daemon(true).factory());
         this.outbox = new Outbox(cfg.backlogCount(), cfg.backlogAge().toNanos(), WINDOW);
-        this.visits = new Visits(cfg.quiet().toNanos());
+        this.feed = new VisitFeed(cfg.quiet(), worker, time::nanoTime,
+                (type, json, journalId, best) -> enqueue(topics.events(), json, journalId), new VisitFeed.Hooks() {
+                    @Override
+                    public void started(Event e) { device.visitStarted(e); }
+
+                    @Override
+                    public void group(Visits.Visit v, boolean on) { groupState(v, on); }
+
+                    @Override
+                    public void best(Event e) { snapshot(e); }
+                });
         this.cursor = new Cursor(parts.events() == null ? null : parts.events().dir());
         this.discovery = new Discovery(vigil, cfg, topics, parts.events() == null ? null : parts.events().dir());
         this.commands = new Commands(this);
@@ -156,48 +163,13 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
 
     @Override
     public void accept(FrameOutcome o, Mat pixels) {
-        if (!(o instanceof FrameResult r)) return;
-        CameraConfig c = vigil.cameras().get(r.camera());
-        if (c == null) return;
-        // A worker held up (a slow broker handshake) must not gather frames without bound: only the newest counts matter.
-        if (framesWaiting.get() > FRAMES_WAITING) return;
-        Map<String, Integer> counts = GroupMatch.counts(c.rules(), r.candidates());
-        long nanos = r.captureNanos();
-        framesWaiting.incrementAndGet();
-        run(() -> {
-            framesWaiting.decrementAndGet();
-            for (var e : counts.entrySet()) {
-                Visits.Change ch = visits.frame(r.camera(), e.getKey(), e.getValue(), r.frameTime(), nanos);
-                if (ch != null) groupState(ch.visit(), true);
-            }
-        });
+        if (o instanceof FrameResult r) feed.offerFrame(vigil.cameras().get(r.camera()), r, this::run);
     }
 
     // ---- on the worker ----
 
     private void onRecorded(Event e, long nanos, boolean replayed) {
-        if (replayed) { // a visit of its own: its real end is not in the journal
-            Visits.Visit v = new Visits(0).recorded(e, nanos).getFirst().visit();
-            enqueue(topics.events(), Payloads.visit("new", v, e, true), e.id());
-            v.end = e.time();
-            enqueue(topics.events(), Payloads.visit("end", v, e, true), null);
-            return;
-        }
-        List<Visits.Change> changes = visits.recorded(e, nanos);
-        boolean sent = false;
-        for (Visits.Change ch : changes) {
-            if (ch.kind() == Visits.Kind.END) endVisit(ch.visit());
-            if (ch.kind() != Visits.Kind.NEW) continue;
-            device.visitStarted(e);
-            enqueue(topics.events(), Payloads.visit("new", ch.visit(), e, false), e.id());
-            sent = true;
-        }
-        Visits.Visit v = visits.open(e.camera(), e.group());
-        // Every journal event is one message: a new visit, or an update of the open one (a better snapshot or not).
-        if (!sent) enqueue(topics.events(), Payloads.visit("update", v, e, false), e.id());
-        groupState(v, true);
-        if (v.best == e && e.snapshot() != null) snapshot(e);
-        scheduleExpiry();
+        feed.recorded(e, nanos, replayed);
     }
 
     private void snapshot(Event e) {
@@ -213,23 +185,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         state(topics.cameraSnapshot(e.camera()), jpeg);
     }
 
-    private void scheduleExpiry() {
-        long deadline = visits.nextDeadline();
-        if (deadline < 0) return;
-        worker.schedule(() -> guard(this::expire), Math.max(0, deadline - time.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    private void expire() {
-        for (Visits.Change ch : visits.expire(time.nanoTime())) endVisit(ch.visit());
-        scheduleExpiry();
-    }
-
-    private void endVisit(Visits.Visit v) {
-        enqueue(topics.events(), Payloads.visit("end", v, v.best, false), null);
-        groupState(v, false);
-    }
-
-    Visits.Visit openVisit(String camera, String group) { return visits.open(camera, group); }
+    Visits.Visit openVisit(String camera, String group) { return feed.open(camera, group); }
 
     private void groupState(Visits.Visit v, boolean on) {
         state(topics.group(v.camera, v.group), Payloads.group(on, v.count, on ? v.start : v.end));
@@ -382,7 +338,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         if (closed) return;
         var done = new java.util.concurrent.CompletableFuture<Void>();
         run(() -> {
-            for (Visits.Change ch : visits.endAll()) endVisit(ch.visit());
+            feed.endAll();
             done.complete(null);
         });
         await(done, 2000);

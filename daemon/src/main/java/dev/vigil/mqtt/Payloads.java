@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
-/** The JSON of every MQTT payload, in one place (the README's topic table documents them). */
-final class Payloads {
+/** The JSON of every MQTT payload, in one place (the README's topic table documents them); the webhooks send the same. */
+public final class Payloads {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +65,7 @@ final class Payloads {
     }
 
     /** {@code <prefix>/<camera>/qc}: one verdict. */
-    static byte[] verdict(QcResult r) {
+    public static byte[] verdict(QcResult r) {
         ObjectNode o = JSON.createObjectNode();
         o.put("id", r.camera() + "-" + r.edgeTime().toEpochMilli() + "-" + r.part());
         o.put("camera", r.camera());

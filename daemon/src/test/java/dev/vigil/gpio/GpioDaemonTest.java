@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The GPIO stage wired into the real daemon, with Pi4J's mock pins and a fake engine: the camera shows solid colours and
  * the fake says what each one is, so the test decides what the model sees.
  */
-class GpioDaemonTest {
+public class GpioDaemonTest {
 
     @TempDir
     Path tmp;
@@ -45,7 +45,7 @@ class GpioDaemonTest {
         return Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withAnalyzers(fake.analyzers());
     }
 
-    static void await(BooleanSupplier c, long ms, String what) throws InterruptedException {
+    public static void await(BooleanSupplier c, long ms, String what) throws InterruptedException {
         long deadline = System.nanoTime() + ms * 1_000_000;
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + ms + " ms: " + what);
@@ -54,11 +54,11 @@ class GpioDaemonTest {
     }
 
     /** A camera looking at whatever the test puts in front of it: every frame shows the scene named by {@code showing}. */
-    static final class Scene implements FrameSource {
-        volatile String showing;
+    public static final class Scene implements FrameSource {
+        public volatile String showing;
         final Map<String, Mat> scenes;
 
-        Scene(Map<String, Mat> scenes, String showing) {
+        public Scene(Map<String, Mat> scenes, String showing) {
             this.scenes = scenes;
             this.showing = showing;
         }
@@ -84,7 +84,7 @@ class GpioDaemonTest {
 
         @Override public void close() {}
 
-        void release() { scenes.values().forEach(Mat::close); }
+        public void release() { scenes.values().forEach(Mat::close); }
     }
 
     static final Rgb STREET = new Rgb(90, 90, 90), VISITOR = new Rgb(200, 120, 60);

@@ -1,9 +1,11 @@
 package dev.vigil.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.alarm.AlarmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The status page in headless Chromium, on a daemon replaying the test photos: a camera tile shows a live picture,
- * the events list fills with person and animal events and their thumbnails load. Saves a screenshot to
- * target/status-page.png.
+ * the events list fills with person and animal events and their thumbnails load, and the tile's button disarms and arms
+ * the camera (its alarm state shown beside it). Saves a screenshot to target/status-page.png.
  */
 class StatusPageBrowserTest {
 
@@ -44,6 +46,7 @@ class StatusPageBrowserTest {
              Cdp browser = Cdp.launch(tmp.resolve("chromium-profile"), tmp.resolve("chromium.log"))) {
             String page = browser.open(d.base() + "/");
             pageFills(browser, page, "status-page.png");
+            armButtonTurnsTheAlarm(browser, page, d);
         }
     }
 
@@ -62,9 +65,36 @@ class StatusPageBrowserTest {
                     + " document.querySelector('form.login').submit(); 'sent'");
             assertTrue(awaitPath(browser, page, "/"), "back on the page after the login");
             pageFills(browser, page, "status-page-login.png");
+            armButtonTurnsTheAlarm(browser, page, d); // the session cookie and the page's request header
             browser.eval(page, "fetch('/logout', { method: 'POST' }).then(r => r.status)");
             assertTrue(awaitPath(browser, page, "/login"), "the page's poll after the logout goes to the form");
         }
+    }
+
+    /** The tile's button disarms the camera, then arms it again: the daemon's state and the page's label follow. */
+    static void armButtonTurnsTheAlarm(Cdp browser, String page, LiveDaemon d) throws Exception {
+        String tile = "document.querySelector('#cameras .tile')";
+        for (boolean arm : new boolean[] {false, true}) {
+            String label = arm ? "Arm" : "Disarm";
+            assertTrue(awaitEval(browser, page, tile + ".querySelector('button.arm').textContent === '" + label + "'"), "the button says " + label);
+            browser.eval(page, tile + ".querySelector('button.arm').click(); 'clicked'");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while ((d.vigil.decisions().alarmState("door") == AlarmState.DISARMED) != !arm && System.nanoTime() < deadline) Thread.sleep(50);
+            AlarmState now = d.vigil.decisions().alarmState("door");
+            assertEquals(!arm, now == AlarmState.DISARMED, "after the click on " + label + ": " + now + "; page note: "
+                    + browser.eval(page, tile + ".querySelector('.note').textContent").asText());
+            String shown = arm ? "['ARMED', 'TRIGGERED', 'COOLDOWN'].includes(t.textContent)" : "t.textContent === 'DISARMED'";
+            assertTrue(awaitEval(browser, page, "(t => " + shown + ")(" + tile + ".querySelector('.alarm'))"), "the page shows " + (arm ? "armed" : "DISARMED"));
+        }
+    }
+
+    static boolean awaitEval(Cdp browser, String page, String condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (browser.eval(page, condition).asBoolean()) return true;
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     static boolean awaitPath(Cdp browser, String page, String path) throws Exception {

@@ -43,7 +43,7 @@ class MqttBridgeTimeTest {
         MqttBridge.Parts parts = new MqttBridge.Parts(decisions, health, null, () -> {
             statusReads.incrementAndGet();
             return statusJson;
-        }, null, null);
+        }, null);
         MqttBridge b = MqttBridge.start(cfg, cfg.mqtt().orElseThrow(), parts, vt);
         try {
             vt.runDue();
@@ -72,6 +72,15 @@ class MqttBridgeTimeTest {
             assertEquals("OFF", off.get("state").asText());
             assertEquals("2026-11-21T08:00:11Z", off.get("since").asText(), "off since the last sighting");
             assertEquals(2, b.queued(), "new and end wait for the broker, in order");
+
+            // Detection switched off elsewhere (over HTTP): the retained switch follows at the next second's check.
+            assertEquals("ON", new String(b.retained("vigil/t/door/detect")));
+            decisions.detection("door", false, "http 127.0.0.1");
+            long next = 1_000_000_000L - (vt.nanoTime() - VirtualTime.START_NANOS) % 1_000_000_000L;
+            vt.advance(Duration.ofNanos(next - 1));
+            assertEquals("ON", new String(b.retained("vigil/t/door/detect")));
+            vt.advance(Duration.ofNanos(1));
+            assertEquals("OFF", new String(b.retained("vigil/t/door/detect")));
         } finally {
             b.close();
             decisions.close();
