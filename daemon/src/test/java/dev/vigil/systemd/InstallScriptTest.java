@@ -100,9 +100,10 @@ class InstallScriptTest {
         Files.setPosixFilePermissions(jdk.resolve("bin/java"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Path deb = deb("arm64");
         Result r = install(Map.of("VIGIL_OS_RELEASE", osRelease(BOOKWORM).toString(), "VIGIL_ARCH", "arm64",
-                "VIGIL_DEVICE_MODEL", model.toString(), "VIGIL_JVM_DIR", tmp.resolve("jvm25").toString()), "--deb", deb.toString());
+                "VIGIL_DEVICE_MODEL", model.toString(), "VIGIL_JVM_DIR", tmp.resolve("jvm25").toString(), "VIGIL_GLIBC_VERSION", "2.36"),
+                "--deb", deb.toString());
         assertEquals(0, r.code(), r.out());
-        assertTrue(r.out().contains("vigil install: Raspberry Pi OS 12 (bookworm) on a Raspberry Pi 5 Model B Rev 1.0, arm64\n"), r.out());
+        assertTrue(r.out().contains("vigil install: Raspberry Pi OS 12 (bookworm) on a Raspberry Pi 5 Model B Rev 1.0, arm64, glibc 2.36\n"), r.out());
         assertTrue(r.out().contains("vigil install: Java 25 found: " + jdk.resolve("bin/java")), r.out());
         assertTrue(r.out().contains("+ dpkg -i --ignore-depends=openjdk-25-jre-headless,temurin-25-jre " + deb + "\n"), r.out());
         assertTrue(r.out().contains("+ systemctl enable --now vigil.service\n"), r.out());
@@ -114,13 +115,13 @@ class InstallScriptTest {
         Path tegra = tmp.resolve("nv_tegra_release");
         Files.writeString(tegra, "# R36 (release), REVISION: 3.0, GCID: 36923193, BOARD: generic, EABI: aarch64, DATE: Fri Jul 19 23:24:25 UTC 2024\n");
         Map<String, String> jetson = Map.of("VIGIL_OS_RELEASE", osRelease(JAMMY).toString(), "VIGIL_ARCH", "arm64",
-                "VIGIL_TEGRA_RELEASE", tegra.toString(), "VIGIL_DEVICE_MODEL", tmp.resolve("none").toString());
+                "VIGIL_TEGRA_RELEASE", tegra.toString(), "VIGIL_DEVICE_MODEL", tmp.resolve("none").toString(), "VIGIL_GLIBC_VERSION", "2.35");
         Path deb = deb("arm64");
 
         Result none = install(jetson, "--deb", deb.toString());
         assertEquals(1, none.code(), none.out());
-        assertTrue(none.out().contains("vigil install: JetPack (L4T R36.3.0) on Ubuntu 22.04, arm64\n"), none.out());
-        assertTrue(none.out().contains("no Java 25 runtime, and none in the apt sources of Ubuntu 22.04.4 LTS: add Adoptium's apt repository"), none.out());
+        assertTrue(none.out().contains("vigil install: JetPack (L4T R36.3.0) on Ubuntu 22.04, arm64, glibc 2.35\n"), none.out());
+        assertTrue(none.out().contains("JetPack (L4T R36.3.0) on Ubuntu 22.04 has no Java 25 package: add the Adoptium (Eclipse Temurin) apt repository"), none.out());
 
         var withRepo = new java.util.HashMap<>(jetson);
         withRepo.put("VIGIL_TEMURIN_APT", "https://adoptium.invalid/artifactory");
