@@ -175,8 +175,10 @@ out_of_order = sum(1 for a, b in zip(ranked, ranked[1:]) if b < a)
 missed = []
 print("---- mqtt soak figures (%s) ----" % work)
 print("broker restarts: %d; subscriber restarts: %d; daemon crashes: %d" % (restarts, sub_restarts, crashes))
-print("events written: %d; received as new/update: %d distinct, %d messages (%d duplicates); lost: %d; first arrivals out of journal order: %d"
-      % (len(written), len(got & set(written)), len(received), len(received) - len(got), len(lost), out_of_order))
+print("events written: %d; of them received as new/update: %d; lost: %d; first arrivals out of journal order: %d"
+      % (len(written), len(got & set(written)), len(lost), out_of_order))
+print("new/update messages: %d for %d events (%d duplicates; %d written after the end's cut)"
+      % (len(received), len(got), len(received) - len(got), len(got - set(written))))
 print("messages on %s/events by type: %s" % (prefix, ", ".join("%s %d" % kv for kv in sorted(types.items(), key=lambda kv: str(kv[0])))))
 if lost:
     print("lost ids (first 10): " + ", ".join(lost[:10])); missed.append("%d lost" % len(lost))
