@@ -35,8 +35,12 @@ public final class FleetOverhead {
         public double latencyP99Ms() { return result.cameras().stream().mapToDouble(PipelineBench.CameraResult::latencyP99Ms).average().orElse(Double.NaN); }
     }
 
-    /** A figure with the fleet off and on (means over the legs of each side) and its noise. */
-    public record Comparison(double off, double on, double noise) {
+    /**
+     * A figure with the fleet off and on (means over the legs of each side), its noise (the spread of the off legs) and
+     * the spread of the on legs: an on side that disagrees with itself more than with the off side was measured on a
+     * machine busy with something else.
+     */
+    public record Comparison(double off, double on, double noise, double onSpread) {
 
         public double difference() { return on - off; }
 
@@ -47,12 +51,11 @@ public final class FleetOverhead {
         static Comparison of(List<Leg> legs, ToDoubleFunction<Leg> figure) {
             double[] off = legs.stream().filter(l -> !l.fleet()).mapToDouble(figure).toArray();
             double[] on = legs.stream().filter(Leg::fleet).mapToDouble(figure).toArray();
-            double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-            for (double v : off) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-            return new Comparison(mean(off), mean(on), max - min);
+            return new Comparison(mean(off), mean(on), spread(off), spread(on));
+        }
+
+        private static double spread(double[] v) {
+            return java.util.Arrays.stream(v).max().orElse(Double.NaN) - java.util.Arrays.stream(v).min().orElse(Double.NaN);
         }
 
         private static double mean(double[] v) {
@@ -72,6 +75,9 @@ public final class FleetOverhead {
         public Comparison latencyP50Ms() { return Comparison.of(legs, Leg::latencyP50Ms); }
 
         public Comparison latencyP99Ms() { return Comparison.of(legs, Leg::latencyP99Ms); }
+
+        /** CPU time of the process per frame: what the fleet costs a frame, however busy the machine is with other work. */
+        public Comparison cpuMsPerFrame() { return Comparison.of(legs, l -> l.result().cpuMsPerFrame()); }
     }
 
     private FleetOverhead() {}

@@ -124,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
             comparison(o.putObject("processed_fps"), r.fps(), 2);
             comparison(o.putObject("latency_p50_ms"), r.latencyP50Ms(), 2);
             comparison(o.putObject("latency_p99_ms"), r.latencyP99Ms(), 2);
+            comparison(o.putObject("cpu_ms_per_frame"), r.cpuMsPerFrame(), 3);
             PrintWriter out = spec.commandLine().getOut();
             out.println(json ? o.toString() : o.toPrettyString());
             out.flush();
@@ -145,6 +146,7 @@ final class BenchCommand implements Callable<Integer> {
         o.put("difference", ImageCommand.round(c.difference(), digits));
         o.put("difference_percent", ImageCommand.round(c.differencePercent(), 2));
         o.put("noise", ImageCommand.round(c.noise(), digits));
+        o.put("spread_on", ImageCommand.round(c.onSpread(), digits));
         o.put("within_noise", c.withinNoise());
     }
 

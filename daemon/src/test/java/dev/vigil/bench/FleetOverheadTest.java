@@ -21,15 +21,16 @@ class FleetOverheadTest {
     @Test
     void theSidesAreMeansOfTheirLegsAndTheNoiseIsTheSpreadOfTheOffLegs() {
         var r = new FleetOverhead.Result(List.of(leg(false, 40, 20, 30), leg(true, 38, 21, 34), leg(true, 39, 22, 32), leg(false, 41, 21, 31)));
-        assertEquals(new FleetOverhead.Comparison(40.5, 38.5, 1), r.fps());
+        assertEquals(new FleetOverhead.Comparison(40.5, 38.5, 1, 1), r.fps());
         assertEquals(-2, r.fps().difference());
         assertEquals(-2 / 40.5 * 100, r.fps().differencePercent(), 1e-12);
         assertFalse(r.fps().withinNoise());
         // The latency of a leg is the mean over its cameras (19 and 21 for a leg of 20).
-        assertEquals(new FleetOverhead.Comparison(20.5, 21.5, 1), r.latencyP50Ms());
+        assertEquals(new FleetOverhead.Comparison(20.5, 21.5, 1, 1), r.latencyP50Ms());
         assertTrue(r.latencyP50Ms().withinNoise());
-        assertEquals(new FleetOverhead.Comparison(30.5, 33, 1), r.latencyP99Ms());
+        assertEquals(new FleetOverhead.Comparison(30.5, 33, 1, 2), r.latencyP99Ms());
         assertFalse(r.latencyP99Ms().withinNoise());
+        assertEquals(new FleetOverhead.Comparison(1, 1, 0, 0), r.cpuMsPerFrame());
     }
 
     @Test

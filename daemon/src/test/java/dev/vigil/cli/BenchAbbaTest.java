@@ -40,7 +40,7 @@ class BenchAbbaTest {
             assertEquals(on, l.get("subscriber_messages").asLong() > 0, l.toString());
             assertEquals(on, l.get("webhook_posts").asLong() > 0, l.toString());
         }
-        for (String figure : List.of("processed_fps", "latency_p50_ms", "latency_p99_ms")) {
+        for (String figure : List.of("processed_fps", "latency_p50_ms", "latency_p99_ms", "cpu_ms_per_frame")) {
             JsonNode c = o.get(figure);
             double a1 = legs.get(0).get(figure).asDouble(), b1 = legs.get(1).get(figure).asDouble();
             double b2 = legs.get(2).get(figure).asDouble(), a2 = legs.get(3).get(figure).asDouble();
@@ -48,6 +48,7 @@ class BenchAbbaTest {
             assertEquals((b1 + b2) / 2, c.get("on").asDouble(), 0.011, figure);
             assertEquals(c.get("on").asDouble() - c.get("off").asDouble(), c.get("difference").asDouble(), 0.011, figure);
             assertEquals(Math.abs(a1 - a2), c.get("noise").asDouble(), 0.011, figure);
+            assertEquals(Math.abs(b1 - b2), c.get("spread_on").asDouble(), 0.011, figure);
             double margin = Math.abs(c.get("difference").asDouble()) - c.get("noise").asDouble();
             if (Math.abs(margin) > 0.03) assertEquals(margin < 0, c.get("within_noise").asBoolean(), figure);
         }
