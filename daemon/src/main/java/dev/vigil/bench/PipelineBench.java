@@ -63,6 +63,9 @@ public final class PipelineBench {
     public interface Instrument {
         Wiring.Parts parts(Wiring.Parts parts);
 
+        /** Config sections appended to the bench's own (e.g. {@code mqtt:} and {@code webhooks:}). */
+        default String config() { return ""; }
+
         /** Called once vigil runs, before the warmup; what it returns is closed after the measurement. */
         AutoCloseable started(Vigil vigil) throws Exception;
     }
@@ -164,6 +167,7 @@ public final class PipelineBench {
                     .append("    cooldown_s: 30\n");
             sources.put(name, new ReplaySource(name, frames, cameraFps));
         }
+        if (instrument != null) yaml.append(instrument.config());
         VigilConfig cfg = ConfigLoader.parse(yaml.toString(), events, Map.of());
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         Latencies latencies = new Latencies();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.bench.Bench;
 import dev.vigil.bench.BenchResult;
 import dev.vigil.bench.DelegateComparison;
+import dev.vigil.bench.Fleet;
 import dev.vigil.bench.MetricsOverhead;
 import dev.vigil.bench.PipelineBench;
 import dev.vigil.inference.Engines;
@@ -71,8 +72,83 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --scrape: pairs of rounds, plain and observed (default: ${DEFAULT-VALUE}).")
     int pairs;
 
+    @Option(names = "--abba", description = "With --pipeline: the daemon with MQTT and webhooks off (A) and on (B), in legs A B B A of "
+            + "--duration seconds; prints throughput and capture-to-decision latency of both sides, the difference and the noise "
+            + "(the spread across the A legs). The fleet: --with-fleet, --mqtt, --webhook.")
+    boolean abba;
+
+    @Option(names = "--with-fleet", description = "With --abba: start what --mqtt and --webhook do not name: Mosquitto on 127.0.0.1 "
+            + "(/usr/sbin/mosquitto) and an HTTP sink for the webhook.")
+    boolean withFleet;
+
+    @Option(names = "--mqtt", paramLabel = "URL", description = "With --abba: a broker taking anonymous clients, mqtt://host[:port]; "
+            + "a subscriber on # is connected to it.")
+    java.net.URI mqttUrl;
+
+    @Option(names = "--webhook", paramLabel = "URL", description = "With --abba: a webhook receiver, http(s)://...; it gets new, update and end.")
+    java.net.URI webhookUrl;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private Integer fleetOverhead(List<Mat> decoded) throws Exception {
+        if (cameras < 1 || cameraFps <= 0 || duration < 1) throw new Main.UsageException("--cameras, --camera-fps and --duration must be positive");
+        if (!withFleet && mqttUrl == null && webhookUrl == null)
+            throw new Main.UsageException("--abba compares with a fleet: give --with-fleet, or --mqtt URL and/or --webhook URL");
+        dev.vigil.bench.FleetOverhead.Result r;
+        try (Fleet fleet = startFleet()) {
+            r = dev.vigil.bench.FleetOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
+                    cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))),
+                    fleet, progress());
+            ObjectNode o = ImageCommand.JSON.objectNode();
+            o.put("mode", "pipeline-abba");
+            o.put("model", r.legs().getFirst().result().model());
+            o.put("threads", r.legs().getFirst().result().threads());
+            o.put("cameras", cameras);
+            o.put("leg_seconds", duration);
+            o.put("engine_limit_fps", ImageCommand.round(r.legs().getFirst().result().engineLimitFps(), 1));
+            o.put("mqtt", fleet.mqtt());
+            o.put("webhook", fleet.webhook());
+            var legs = o.putArray("legs");
+            for (var l : r.legs()) {
+                ObjectNode lo = legs.addObject();
+                lo.put("leg", l.fleet() ? "B" : "A");
+                lo.put("fleet", l.fleet());
+                lo.put("processed_fps", ImageCommand.round(l.fps(), 2));
+                lo.put("latency_p50_ms", ImageCommand.round(l.latencyP50Ms(), 2));
+                lo.put("latency_p99_ms", ImageCommand.round(l.latencyP99Ms(), 2));
+                lo.put("cpu_ms_per_frame", ImageCommand.round(l.result().cpuMsPerFrame(), 3));
+                lo.put("subscriber_messages", l.subscriberMessages());
+                lo.put("webhook_posts", l.webhookPosts());
+            }
+            comparison(o.putObject("processed_fps"), r.fps(), 2);
+            comparison(o.putObject("latency_p50_ms"), r.latencyP50Ms(), 2);
+            comparison(o.putObject("latency_p99_ms"), r.latencyP99Ms(), 2);
+            comparison(o.putObject("cpu_ms_per_frame"), r.cpuMsPerFrame(), 3);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(json ? o.toString() : o.toPrettyString());
+            out.flush();
+        }
+        return Main.EXIT_OK;
+    }
+
+    private Fleet startFleet() throws Exception {
+        try {
+            return Fleet.start(mqttUrl, webhookUrl, withFleet);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+    }
+
+    private static void comparison(ObjectNode o, dev.vigil.bench.FleetOverhead.Comparison c, int digits) {
+        o.put("off", ImageCommand.round(c.off(), digits));
+        o.put("on", ImageCommand.round(c.on(), digits));
+        o.put("difference", ImageCommand.round(c.difference(), digits));
+        o.put("difference_percent", ImageCommand.round(c.differencePercent(), 2));
+        o.put("noise", ImageCommand.round(c.noise(), digits));
+        o.put("spread_on", ImageCommand.round(c.onSpread(), digits));
+        o.put("within_noise", c.withinNoise());
+    }
 
     private Integer scrapeOverhead(List<Mat> decoded) throws Exception {
         if (cameras < 1 || cameraFps <= 0 || duration < 1 || pairs < 1)
@@ -198,9 +274,12 @@ final class BenchCommand implements Callable<Integer> {
         List<Mat> decoded = Bench.frames(images);
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");
         if (scrape && !pipeline) throw new Main.UsageException("--scrape goes with --pipeline");
+        if (abba && (!pipeline || scrape)) throw new Main.UsageException("--abba goes with --pipeline (and not --scrape)");
+        if (!abba && (withFleet || mqttUrl != null || webhookUrl != null))
+            throw new Main.UsageException("--with-fleet, --mqtt and --webhook go with --pipeline --abba");
         if (pipeline) {
             try {
-                return scrape ? scrapeOverhead(decoded) : pipeline(decoded);
+                return abba ? fleetOverhead(decoded) : scrape ? scrapeOverhead(decoded) : pipeline(decoded);
             } finally {
                 decoded.forEach(Mat::close);
             }

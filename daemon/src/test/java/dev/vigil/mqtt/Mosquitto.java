@@ -25,6 +25,8 @@ final class Mosquitto implements AutoCloseable {
     /** The TLS listener's port, 0 without one; its certificate (for 127.0.0.1) is signed by {@link #ca}. */
     int tlsPort;
     Path ca;
+    /** The WebSocket listener's port, 0 without one. */
+    int wsPort;
     private Process process;
 
     Mosquitto(Path dir) throws Exception {
@@ -33,6 +35,11 @@ final class Mosquitto implements AutoCloseable {
 
     /** @param tls a second listener with TLS on a certificate made here by openssl */
     Mosquitto(Path dir, boolean tls) throws Exception {
+        this(dir, tls, false);
+    }
+
+    /** @param websockets a listener speaking MQTT over WebSocket ({@code protocol websockets}) on {@link #wsPort} */
+    Mosquitto(Path dir, boolean tls, boolean websockets) throws Exception {
         assumeTrue(Files.isExecutable(BINARY), "mosquitto is not installed at " + BINARY);
         this.dir = Files.createDirectories(dir);
         Path passwd = dir.resolve("passwd");
@@ -70,6 +77,11 @@ final class Mosquitto implements AutoCloseable {
                     tlsPort = s.getLocalPort();
                 }
             }
+            if (websockets) {
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    wsPort = s.getLocalPort();
+                }
+            }
             writeConf(candidate);
             if (startProcess()) p = candidate;
         }
@@ -97,7 +109,11 @@ final class Mosquitto implements AutoCloseable {
                 cafile %s
                 certfile %s
                 keyfile %s
-                """.formatted(tlsPort, ca, dir.resolve("server.pem"), dir.resolve("server.key"))));
+                """.formatted(tlsPort, ca, dir.resolve("server.pem"), dir.resolve("server.key")))
+                + (wsPort == 0 ? "" : """
+                listener %d 127.0.0.1
+                protocol websockets
+                """.formatted(wsPort)));
     }
 
     /** A CA and a server certificate for 127.0.0.1 (subjectAltName IP), as a broker of a plant would have. */
