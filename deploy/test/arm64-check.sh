@@ -209,12 +209,13 @@ timed run V run --once --config /tmp/check/clip/clip.yaml > "$work/run.log" 2>&1
 rc=$?
 set -e
 tail -n 15 "$work/run.log"
-captured="$(grep -o 'captured[=:" ]*[0-9]*' "$work/run.log" | grep -o '[0-9]*$' | tail -n1 || true)"
+# run --once's summary line: "clip: ended; 6 frames read, 6 analysed, ..."
+captured="$(sed -n 's/^clip: .* \([0-9][0-9]*\) frames read,.*/\1/p' "$work/run.log" | tail -n1)"
 events="$clip/events/events.jsonl"
 persons="$(grep -c '"group":"person"' "$events" 2>/dev/null || true)"
 animals="$(grep -c '"group":"animal"' "$events" 2>/dev/null || true)"
 figure "run --once: ${captured:-?} frames captured of 6, ${persons:-0} person and ${animals:-0} animal events"
-[ "$rc" -eq 0 ] && [ "${captured:-1}" -gt 0 ] && [ "${persons:-0}" -gt 0 ] && [ "${animals:-0}" -gt 0 ] \
+[ "$rc" -eq 0 ] && [ "${captured:-0}" -eq 6 ] && [ "${persons:-0}" -gt 0 ] && [ "${animals:-0}" -gt 0 ] \
   && ! grep -q 'UnsatisfiedLinkError' "$work/run.log"
 check run $? "exit $rc; see the log above"
 
