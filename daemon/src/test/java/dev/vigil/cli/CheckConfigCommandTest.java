@@ -51,7 +51,8 @@ class CheckConfigCommandTest {
         Path token = Files.writeString(tmp.resolve("http-token"), "0123456789abcdef0123456789abcdef\n");
         String example = Files.readString(TestData.root().resolve("config/factory-line.yaml"));
         assertTrue(example.contains("auth: token }"), "the example's http line changed: update this test");
-        Path file = Files.writeString(tmp.resolve("factory-line.yaml"), example.replace("auth: token }", "auth: token, token_file: " + token + " }"));
+        Path file = Files.writeString(tmp.resolve("factory-line.yaml"), example.replace("auth: token }", "auth: token, token_file: " + token + " }")
+                .replace("0.0.0.0:8089", "0.0.0.0:0")); // port 0: what else listens here is not this test's business
         Run r = run(file.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(file + ": ok (1 camera: line1 (device /dev/video0 640x480 30 fps mjpeg))\n", r.out());
@@ -62,6 +63,7 @@ class CheckConfigCommandTest {
     void theOkLineMasksCredentials() throws Exception {
         Path file = tmp.resolve("door.yaml");
         Files.writeString(file, """
+                http: { listen: "127.0.0.1:0" } # port 0: what else listens on this machine is not this test's business
                 cameras:
                   door:
                     source: { stream: "rtsp://user:hunter2@192.168.1.20/stream1" }
@@ -83,6 +85,7 @@ class CheckConfigCommandTest {
     void aBadFileIsOneLineAndExit2() throws Exception {
         Path file = tmp.resolve("bad.yaml");
         Files.writeString(file, """
+                http: { listen: "127.0.0.1:0" } # port 0: what else listens on this machine is not this test's business
                 cameras:
                   door:
                     source: { folder: x }
@@ -99,6 +102,7 @@ class CheckConfigCommandTest {
     void aDeprecatedKeyIsOneWarningLineAndStillOk() throws Exception {
         Path file = tmp.resolve("old.yaml");
         Files.writeString(file, """
+                http: { listen: "127.0.0.1:0" } # port 0: what else listens on this machine is not this test's business
                 cameras:
                   door:
                     source: { folder: x }
@@ -141,6 +145,7 @@ class CheckConfigCommandTest {
     Path doorbell(String labels) throws Exception {
         return Files.writeString(tmp.resolve("door.yaml"), """
                 model: ssd_mobilenet_v1_coco_quant
+                http: { listen: "127.0.0.1:0" } # port 0: what else listens on this machine is not this test's business
                 cameras:
                   door:
                     source: { folder: yard }
@@ -178,6 +183,7 @@ class CheckConfigCommandTest {
         Path file = Files.writeString(tmp.resolve("mine.yaml"), """
                 model: ssd_mobilenet_v1_coco_quant
                 labels: %s
+                http: { listen: "127.0.0.1:0" } # port 0: what else listens on this machine is not this test's business
                 cameras:
                   door:
                     source: { folder: yard }

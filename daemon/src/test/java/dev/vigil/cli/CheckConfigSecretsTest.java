@@ -34,6 +34,7 @@ class CheckConfigSecretsTest {
     void aSecretIsMaskedInTheOkLineAndThePrintedConfig(String password) throws Exception {
         Path file = tmp.resolve("door.yaml");
         Files.writeString(file, """
+                http: { listen: "127.0.0.1:0" } # port 0: what else listens on this machine is not this test's business
                 cameras:
                   door:
                     source: { stream: "rtsp://vigil:${RTSP_PASSWORD}@192.168.1.20:554/stream1" }

@@ -63,6 +63,7 @@ class FirstUseTest {
     @Test
     void checkConfigTakesConfigLikeTheOtherCommandsAndItsFileAsBefore() throws Exception {
         Path cfg = Files.writeString(tmp.resolve("door.yaml"), """
+                http: { listen: "127.0.0.1:0" } # port 0: what else listens on this machine is not this test's business
                 cameras:
                   door:
                     source: { folder: %s }
