@@ -105,7 +105,9 @@ class ReconnectProbeTest {
             server.answers = true;
             long back = ms();
             advanceMs(600);
-            assertTrue(Fixtures.await(Duration.ofSeconds(10), () -> cam.state() == CameraState.UP), cam.stats().toString());
+            // the listener hears of UP just after the state is set: wait for both
+            assertTrue(Fixtures.await(Duration.ofSeconds(10), () -> cam.state() == CameraState.UP
+                    && changes.getLast().startsWith("UP")), cam.stats().toString());
             assertEquals(List.of(0L, 602_100L), server.opens);
             assertEquals(600, server.opens.getLast() - back, "up 600 ms after the server returned");
             assertEquals(1, cam.stats().reconnects());

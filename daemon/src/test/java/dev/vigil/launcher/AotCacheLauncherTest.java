@@ -69,6 +69,9 @@ class AotCacheLauncherTest {
         assertEquals("probe detect; aot none\n", afterRebuild.stdout(), "a changed jar never runs with the old cache");
         Path newCache = awaitCache(cacheDir, cache);
         assertNotEquals(cache, newCache);
+        // the trainer renames the new cache into place, then removes the old one: a moment apart, long under load
+        long gone = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (Files.exists(cache) && System.nanoTime() < gone) Thread.sleep(50);
         assertFalse(Files.exists(cache), "the cache of the old jar is removed");
         assertEquals("probe detect; aot " + newCache + "\n", run(root.resolve("vigil"), env, "detect").stdout());
 
