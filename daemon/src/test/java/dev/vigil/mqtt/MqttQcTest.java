@@ -75,6 +75,10 @@ class MqttQcTest extends MqttTestBase {
                     .withPins(c -> pins).withSources(Map.of("line1", belt));
             try (Vigil v = Wiring.start(cfg, parts)) {
                 w.await("vigil/test/available", "online", WAIT);
+                // online comes with the initial state, maybe before the belt's first frames: parts only once it runs
+                long running = System.nanoTime() + WAIT.toNanos();
+                while (v.cameraStats().getFirst().captured() < 5 && System.nanoTime() < running) Thread.sleep(20);
+                assertTrue(v.cameraStats().getFirst().captured() >= 5, "the belt runs: " + v.cameraStats());
                 pins.onOutputLevel("reject", (high, nanos) -> reject.add(high));
                 String[] line = {"hotdog", "cat", "hotdog"};
                 for (String part : line) {
