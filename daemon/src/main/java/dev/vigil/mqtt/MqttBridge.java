@@ -49,6 +49,8 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     private static final Logger log = LoggerFactory.getLogger(MqttBridge.class);
     /** Events and verdicts in flight at once: well under the brokers' receive maximum (Mosquitto: 20). */
     static final int WINDOW = 8;
+    /** A QoS 1 message the broker has not acknowledged after this long (or two keepalives) is sent again. */
+    static final long ACK_TIMEOUT_S = 30;
 
     /** What the bridge reads and commands: the running daemon's parts. {@code events}, {@code control} may be null. */
     public record Parts(DecisionStage decisions, Health health, EventStore events, Supplier<JsonNode> status,
@@ -120,6 +122,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         });
         b.worker.scheduleAtFixedRate(() -> b.guard(b.device::status), cfg.statusInterval().toNanos(), cfg.statusInterval().toNanos(), TimeUnit.NANOSECONDS);
         b.worker.scheduleAtFixedRate(() -> b.guard(b.device::cameras), 1, 1, TimeUnit.SECONDS);
+        b.worker.scheduleAtFixedRate(() -> b.guard(b::retry), 1, 1, TimeUnit.SECONDS);
         b.link.start();
         log.info("mqtt: publishing to {} under {}", cfg.url(), cfg.topicPrefix());
         return b;
@@ -239,13 +242,19 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
             again.forEach(this::sendState);
         }
         long conn = connection;
-        for (Outbox.Item i : outbox.toSend(conn)) {
-            boolean handed = link.publish(i.topic, i.payload, cfg.qos(), false, (ok, why) -> run(() -> acked(i, ok, conn)));
-            if (!handed) {
-                outbox.done(i, false);
-                return;
-            }
-        }
+        outbox.send(conn, time.nanoTime(), i -> link.publish(i.topic, i.payload, cfg.qos(), false, (ok, why) -> run(() -> acked(i, ok, conn))));
+    }
+
+    /**
+     * Once a second: what the client took on this connection but never answered for {@link #ACK_TIMEOUT_S} goes again,
+     * and anything it refused (its in-flight limit was full) gets another try even when no acknowledgement comes.
+     */
+    private void retry() {
+        if (!connected) return;
+        long timeoutS = Math.max(ACK_TIMEOUT_S, 2 * cfg.keepalive().toSeconds());
+        int again = outbox.overdue(connection, time.nanoTime(), TimeUnit.SECONDS.toNanos(timeoutS));
+        if (again > 0) log.warn("mqtt: {} message(s) not acknowledged within {} s are sent again", again, timeoutS);
+        pump();
     }
 
     private void acked(Outbox.Item i, boolean ok, long conn) {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Events and verdicts waiting for the broker, in the order they happened. A message leaves only when the broker
@@ -20,7 +21,7 @@ final class Outbox {
         final String journalId;
         final long queuedNanos;
         boolean sent, acked;
-        long connection;
+        long connection, sentNanos;
 
         Item(String topic, byte[] payload, String journalId, long queuedNanos) {
             this.topic = topic;
@@ -58,23 +59,55 @@ final class Outbox {
         dropped++;
     }
 
-    /** The next messages to send on connection {@code connection}, within the in-flight window; marked sent. */
-    List<Item> toSend(long connection) {
-        List<Item> out = new ArrayList<>();
+    /**
+     * Hands the next messages to {@code hand}, in order, within the in-flight window of connection {@code connection},
+     * and stops at the first it refuses (not connected, the client's in-flight limit): only a message the client took
+     * counts as sent, so none is left marked in flight with no acknowledgement ever to come. Returns how many it took.
+     */
+    int send(long connection, long nowNanos, Predicate<Item> hand) {
         int inFlight = 0;
         for (Item i : items) {
             if (i.sent && !i.acked && i.connection == connection) inFlight++;
         }
+        int handed = 0;
         for (Item i : items) {
             if (inFlight >= window) break;
             if (i.sent && i.connection == connection) continue;
             i.sent = true;
             i.acked = false;
             i.connection = connection;
-            out.add(i);
+            i.sentNanos = nowNanos;
+            if (!hand.test(i)) {
+                i.sent = false;
+                break;
+            }
+            handed++;
             inFlight++;
         }
+        return handed;
+    }
+
+    /** The next messages {@link #send} would hand over (marked sent), for tests and callers that always take them. */
+    List<Item> toSend(long connection) {
+        List<Item> out = new ArrayList<>();
+        send(connection, 0, out::add);
         return out;
+    }
+
+    /**
+     * Messages sent on {@code connection} at least {@code timeoutNanos} ago and still not acknowledged go again (the
+     * client lost track of them: without this one such message would hold everything behind it until the next
+     * reconnect). At least once allows the duplicate. Returns how many.
+     */
+    int overdue(long connection, long nowNanos, long timeoutNanos) {
+        int n = 0;
+        for (Item i : items) {
+            if (i.sent && !i.acked && i.connection == connection && nowNanos - i.sentNanos >= timeoutNanos) {
+                i.sent = false;
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

@@ -30,6 +30,17 @@ class MqttOutageTest extends MqttTestBase {
         return journal().stream().map(j -> j.get("id").asText()).toList();
     }
 
+    /** Waits until {@code w} got every one of {@code ids}; fails naming the ones missing (not the whole stream). */
+    static void awaitDelivered(Watcher w, List<String> ids, Duration timeout, String what) throws InterruptedException {
+        try {
+            w.awaitAll(ms -> delivered(w).containsAll(ids), timeout, what);
+        } catch (AssertionError e) {
+            List<String> missing = new ArrayList<>(ids);
+            missing.removeAll(delivered(w));
+            throw new AssertionError(what + ": " + missing.size() + " of " + ids.size() + " not delivered within " + timeout + ": " + missing);
+        }
+    }
+
     @Test
     void theBrokerAwayForThirtySecondsLosesNoEventAndReordersNone() throws Exception {
         try (Mosquitto broker = new Mosquitto(tmp.resolve("broker"));
@@ -45,10 +56,10 @@ class MqttOutageTest extends MqttTestBase {
                 assertTrue(v.mqtt().queued() > 0, "the backlog holds them");
                 broker.start();
                 List<String> recordedSoFar = journalIds();
-                w.awaitAll(ms -> delivered(w).containsAll(recordedSoFar), Duration.ofSeconds(90), "every event of the outage delivered");
+                awaitDelivered(w, recordedSoFar, Duration.ofSeconds(90), "every event of the outage");
             }
             List<String> all = journalIds();
-            w.awaitAll(ms -> delivered(w).containsAll(all), WAIT, "every event delivered");
+            awaitDelivered(w, all, WAIT, "every event");
             assertEquals(all, delivered(w), "in the journal's order");
         }
     }

@@ -49,4 +49,32 @@ class OutboxTest {
         assertEquals(3, o.dropped());
         assertEquals(List.of("e3", "e4"), ids(o.toSend(1)));
     }
+
+    @Test
+    void aMessageTheClientRefusedIsNotLeftInFlightNorAreTheOnesBehindIt() {
+        Outbox o = new Outbox(100, 60_000 * MS, 8);
+        for (String id : new String[] {"a", "b", "c", "d"}) o.add(item(id, 0));
+        java.util.List<String> handed = new java.util.ArrayList<>();
+        // The client takes two, then refuses (its in-flight limit is full).
+        assertEquals(2, o.send(1, 0, i -> handed.size() < 2 && handed.add(i.journalId)));
+        assertEquals(List.of("a", "b"), handed);
+        assertEquals(List.of("c", "d"), ids(o.toSend(1)), "c and d go with the next try, on the same connection");
+    }
+
+    @Test
+    void aMessageNeverAcknowledgedGoesAgainAfterTheTimeoutOnTheSameConnection() {
+        Outbox o = new Outbox(100, 600_000 * MS, 2);
+        o.add(item("a", 0));
+        o.add(item("b", 0));
+        java.util.List<Outbox.Item> first = new java.util.ArrayList<>();
+        o.send(7, 1_000 * MS, first::add);
+        o.done(first.get(1), true);
+        assertEquals(List.of(), ids(o.toSend(7)), "a still in flight");
+        assertEquals(0, o.overdue(7, 30_999 * MS, 30_000 * MS), "29.999 s: not yet");
+        assertEquals(1, o.overdue(7, 31_000 * MS, 30_000 * MS), "30 s after it was sent, a goes again");
+        List<Outbox.Item> again = o.toSend(7);
+        assertEquals(List.of("a"), ids(again));
+        assertEquals(List.of("a", "b"), ids(o.done(again.get(0), true)), "its acknowledgement releases a and b, in order");
+        assertEquals(0, o.size());
+    }
 }
