@@ -56,6 +56,7 @@ public final class VisitFeed {
     private final LongSupplier nanos;
     private final Sink sink;
     private final Hooks hooks;
+    private long timerAt = Long.MAX_VALUE; // when the pending expiry timer fires; MAX_VALUE: none
 
     /** A visit ends {@code quiet} after its group was last seen; {@code nanos} is the clock of {@code worker}'s delays. */
     public VisitFeed(Duration quiet, ScheduledExecutorService worker, LongSupplier nanos, Sink sink) {
@@ -129,21 +130,32 @@ public final class VisitFeed {
 
     Visits.Visit open(String camera, String group) { return visits.open(camera, group); }
 
+    /**
+     * One timer at a time, at the earliest deadline: it ends what is quiet and sets the next. (A timer per recorded event
+     * that set its successor made one endless chain per event while a group stayed in view: 7200 chains an hour at the
+     * demo's rate, the memory and the wake-ups growing with them.)
+     */
     private void scheduleExpiry() {
         long deadline = visits.nextDeadline();
-        if (deadline < 0) return;
-        worker.schedule(this::expire, Math.max(0, deadline - nanos.getAsLong()), TimeUnit.NANOSECONDS);
+        if (deadline < 0 || deadline >= timerAt) return; // the pending timer comes first and sets the next one
+        timerAt = deadline;
+        worker.schedule(() -> expire(deadline), Math.max(0, deadline - nanos.getAsLong()), TimeUnit.NANOSECONDS);
     }
 
-    private void expire() {
+    private void expire(long at) {
+        if (at != timerAt) return; // an earlier timer took over
+        timerAt = Long.MAX_VALUE;
         try {
             List<Visits.Change> ended = visits.expire(nanos.getAsLong());
             for (Visits.Change ch : ended) end(ch.visit());
-            scheduleExpiry();
         } catch (RuntimeException e) {
             log.warn("visits: {}", e.toString(), e);
         }
+        scheduleExpiry();
     }
+
+    /** Timers pending (tests: at most one). */
+    int timers() { return timerAt == Long.MAX_VALUE ? 0 : 1; }
 
     private void end(Visits.Visit v) {
         sink.message("end", Payloads.visit("end", v, v.best, false), null, v.best);
