@@ -66,6 +66,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     private final Outbox outbox;
     private final VisitFeed feed;
     private final Cursor cursor;
+    private final QcCursor qcCursor;
     private final Discovery discovery;
     private final Commands commands;
     private final DeviceState device;
@@ -97,6 +98,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
                     public void best(Event e) { snapshot(e); }
                 });
         this.cursor = new Cursor(parts.events() == null ? null : parts.events().dir());
+        this.qcCursor = new QcCursor(parts.events() == null ? null : parts.events().dir());
         this.discovery = new Discovery(vigil, cfg, topics, parts.events() == null ? null : parts.events().dir());
         this.commands = new Commands(this);
         this.device = new DeviceState(this);
@@ -148,7 +150,7 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     @Override
     public void qcVerdict(QcResult r) {
         run(() -> {
-            enqueue(topics.qc(r.camera()), Payloads.verdict(r), null);
+            add(new Outbox.Item(topics.qc(r.camera()), Payloads.verdict(r), null, r.camera(), QcCursor.key(r), time.nanoTime()));
             QcStation s = parts.decisions().qc().get(r.camera());
             if (s != null) state(topics.qcCounts(r.camera()), Payloads.qcCounts(s.counts()));
         });
@@ -194,12 +196,21 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         state(topics.group(v.camera, v.group), Payloads.group(on, v.count, on ? v.start : v.end));
     }
 
-    /** The journal's events after the delivered cursor, within the backlog's age and count, sent again at start. */
+    /**
+     * The journal's events after the delivered cursor, and each QC station's audited verdicts after its cursor, within
+     * the backlog's age and count, sent again at start.
+     */
     private void replayJournal() {
         if (parts.events() == null) return;
         List<Event> undelivered = cursor.undelivered(parts.events(), cfg.backlogCount(), time.clock().instant().minus(cfg.backlogAge()));
         for (Event e : undelivered) onRecorded(e, time.nanoTime(), true);
         if (!undelivered.isEmpty()) log.info("mqtt: {} event(s) recorded while the broker was away or vigil stopped are sent again", undelivered.size());
+        for (var q : vigil.qc().entrySet()) {
+            List<QcCursor.Replay> verdicts = qcCursor.undelivered(q.getKey(), q.getValue().audit(), cfg.backlogCount(),
+                    time.clock().instant().minus(cfg.backlogAge()), time.clock().instant());
+            for (QcCursor.Replay r : verdicts) add(new Outbox.Item(topics.qc(r.camera()), r.payload(), null, r.camera(), r.key(), time.nanoTime()));
+            if (!verdicts.isEmpty()) log.info("mqtt: {} QC verdict(s) of {} not delivered before vigil stopped are sent again", verdicts.size(), q.getKey());
+        }
     }
 
     /**
@@ -223,7 +234,11 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
 
     /** Events and verdicts: into the outbox, in order; sent when the broker is there. */
     void enqueue(String topic, byte[] payload, String journalId) {
-        outbox.add(new Outbox.Item(topic, payload, journalId, time.nanoTime()));
+        add(new Outbox.Item(topic, payload, journalId, time.nanoTime()));
+    }
+
+    private void add(Outbox.Item item) {
+        outbox.add(item);
         outbox.expire(time.nanoTime());
         counters();
         pump();
@@ -260,8 +275,13 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
     private void acked(Outbox.Item i, boolean ok, long conn) {
         if (!ok && conn != connection) return; // a failure of an older connection: already marked for resending
         String last = null;
-        for (Outbox.Item gone : outbox.done(i, ok)) if (gone.journalId != null) last = gone.journalId;
+        Map<String, String> qcLast = new LinkedHashMap<>();
+        for (Outbox.Item gone : outbox.done(i, ok)) {
+            if (gone.journalId != null) last = gone.journalId;
+            if (gone.qcKey != null) qcLast.put(gone.qcCamera, gone.qcKey);
+        }
         if (last != null) cursor.write(last);
+        if (!qcLast.isEmpty()) qcCursor.write(qcLast);
         counters();
         if (ok) pump();
     }

@@ -19,14 +19,21 @@ final class Outbox {
         final String topic;
         final byte[] payload;
         final String journalId;
+        final String qcCamera, qcKey; // a QC verdict's station and key (QcCursor), else null
         final long queuedNanos;
         boolean sent, acked;
         long connection, sentNanos;
 
         Item(String topic, byte[] payload, String journalId, long queuedNanos) {
+            this(topic, payload, journalId, null, null, queuedNanos);
+        }
+
+        Item(String topic, byte[] payload, String journalId, String qcCamera, String qcKey, long queuedNanos) {
             this.topic = topic;
             this.payload = payload;
             this.journalId = journalId;
+            this.qcCamera = qcCamera;
+            this.qcKey = qcKey;
             this.queuedNanos = queuedNanos;
         }
     }

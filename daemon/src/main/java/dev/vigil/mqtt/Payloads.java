@@ -78,6 +78,7 @@ public final class Payloads {
         o.put("late", r.late());
         o.put("pushed", r.pushAtNanos() != 0 && !r.late());
         if (r.reason() != null) o.put("reason", r.reason());
+        o.put("replayed", false);
         return bytes(o);
     }
 

@@ -42,32 +42,110 @@ class MqttQcTest extends MqttTestBase {
         @Override public void close() {}
     }
 
+    VigilConfig qcConfig(Mosquitto broker) {
+        return ConfigLoader.parse("""
+                model: %s
+                events: { dir: %s }
+                cameras:
+                  line1:
+                    source: { folder: /replaced, fps: 20 }
+                    min_score: 0.3
+                    groups: { ng: { labels: [Egyptian cat] } }
+                    cooldown_s: 0
+                    tracking: false
+                gpio:
+                  outputs: { reject: { pin: 24, kind: relay } }
+                  inputs: { barrier: { pin: 17, kind: trigger, pull: up, active_low: true, debounce_ms: 2 } }
+                qc:
+                  line1: { trigger: barrier, reject: reject, delay_ms: 300, pulse_ms: 50, ok_labels: [hotdog],
+                           ng_labels: [Egyptian cat], min_score: 0.5, max_wait_ms: 500 }
+                mqtt: { url: "%s", device: test, username: vigil, password: "${MQTT_PASSWORD}", status_interval_s: 1 }
+                """.formatted(FakeEngine.modelFile(tmp), tmp.resolve("events"), broker.url()), tmp,
+                Map.of("MQTT_PASSWORD", Mosquitto.VIGIL_PASSWORD));
+    }
+
+    static final String HOTDOG = "hotdog, hot dog, red hot";
+
+    static FakeEngine qcEngine() {
+        return FakeEngine.classifier(FakeEngine.byColour(Map.of(RED, new Seen(HOTDOG, 0.9f),
+                TABBY, new Seen("Egyptian cat", 0.8f))), HOTDOG, "Egyptian cat");
+    }
+
+    /** Waits until the belt runs (online can come before its first frames), then sends {@code line} past the barrier. */
+    static void parts(Vigil v, Belt belt, Pi4jPins pins, String... line) throws InterruptedException {
+        long running = System.nanoTime() + WAIT.toNanos();
+        while (v.cameraStats().getFirst().captured() < 5 && System.nanoTime() < running) Thread.sleep(20);
+        assertTrue(v.cameraStats().getFirst().captured() >= 5, "the belt runs: " + v.cameraStats());
+        for (String part : line) {
+            belt.showing = part;
+            Thread.sleep(100);
+            pins.mockLevel("barrier", false);
+            Thread.sleep(40);
+            pins.mockLevel("barrier", true);
+            Thread.sleep(300);
+        }
+    }
+
+    static List<JsonNode> verdicts(Watcher w) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (Watcher.Msg m : w.on("vigil/test/line1/qc")) out.add(JSON.readTree(m.payload()));
+        return out;
+    }
+
+    @Test
+    void verdictsOfARunWithoutBrokerAreSentFromTheAuditAtTheNextStartOnceInOrder() throws Exception {
+        try (Mosquitto broker = new Mosquitto(tmp.resolve("broker"));
+             Watcher w = new Watcher(broker, "watcher-qc-replay", true, "vigil/test/line1/qc", "vigil/test/available")) {
+            VigilConfig cfg = qcConfig(broker);
+            FakeEngine fake = qcEngine();
+            Belt belt = new Belt();
+            try {
+                broker.stop();
+                Pi4jPins pins = Pi4jPins.mock("test-offline");
+                Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withAnalyzers(fake.analyzers())
+                        .withPins(c -> pins).withSources(Map.of("line1", belt));
+                try (Vigil v = Wiring.start(cfg, parts)) {
+                    parts(v, belt, pins, "cat", "hotdog", "cat");
+                    long until = System.nanoTime() + WAIT.toNanos();
+                    while (v.decisions().qc().get("line1").counts().ng() + v.decisions().qc().get("line1").counts().ok() < 3
+                            && System.nanoTime() < until) Thread.sleep(20);
+                }
+                List<String> audited = new ArrayList<>();
+                for (String l : java.nio.file.Files.readAllLines(tmp.resolve("events/qc-line1.jsonl"))) audited.add(JSON.readTree(l).get("verdict").asText());
+                assertEquals(List.of("NG", "OK", "NG"), audited, "the audit has the offline run's parts");
+                broker.start();
+                for (int run = 0; run < 2; run++) {
+                    Pi4jPins again = Pi4jPins.mock("test-replay-" + run);
+                    Wiring.Parts next = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withAnalyzers(fake.analyzers())
+                            .withPins(c -> again).withSources(Map.of("line1", belt));
+                    belt.showing = "empty";
+                    int stoppedBefore = w.on("vigil/test/available").stream().filter(m -> m.text().equals("stopped")).toList().size();
+                    try (Vigil v = Wiring.start(cfg, next)) {
+                        if (run == 0) w.awaitAll(ms -> w.on("vigil/test/line1/qc").size() >= 3, WAIT, "the offline run's verdicts");
+                        long until = System.nanoTime() + WAIT.toNanos();
+                        while (!(v.mqtt().connected() && v.mqtt().queued() == 0) && System.nanoTime() < until) Thread.sleep(20);
+                    }
+                    // "stopped" comes after whatever this run sent: the watcher has it all once it has that.
+                    w.awaitAll(ms -> w.on("vigil/test/available").stream().filter(m -> m.text().equals("stopped")).count() > stoppedBefore,
+                            WAIT, "stopped after run " + run);
+                }
+                List<JsonNode> got = verdicts(w);
+                assertEquals(List.of("ng", "ok", "ng"), got.stream().map(j -> j.get("verdict").asText()).toList(),
+                        "each verdict of the offline run once (a second start sends none again), in order: " + got);
+                assertTrue(got.stream().allMatch(j -> j.get("replayed").asBoolean() && j.get("camera").asText().equals("line1")), got.toString());
+                assertEquals(List.of(1L, 2L, 3L), got.stream().map(j -> j.get("part").asLong()).toList());
+            } finally {
+                belt.scenes.values().forEach(Mat::close);
+            }
+        }
+    }
+
     @Test
     void verdictsArriveInOrderWithRetainedCountersAndOutputsObeyPulseAndReset() throws Exception {
         try (Mosquitto broker = new Mosquitto(tmp.resolve("broker"));
              Watcher w = new Watcher(broker, "watcher-qc", false, "vigil/#")) {
-            VigilConfig cfg = ConfigLoader.parse("""
-                    model: %s
-                    events: { dir: %s }
-                    cameras:
-                      line1:
-                        source: { folder: /replaced, fps: 20 }
-                        min_score: 0.3
-                        groups: { ng: { labels: [Egyptian cat] } }
-                        cooldown_s: 0
-                        tracking: false
-                    gpio:
-                      outputs: { reject: { pin: 24, kind: relay } }
-                      inputs: { barrier: { pin: 17, kind: trigger, pull: up, active_low: true, debounce_ms: 2 } }
-                    qc:
-                      line1: { trigger: barrier, reject: reject, delay_ms: 300, pulse_ms: 50, ok_labels: [hotdog],
-                               ng_labels: [Egyptian cat], min_score: 0.5, max_wait_ms: 500 }
-                    mqtt: { url: "%s", device: test, username: vigil, password: "${MQTT_PASSWORD}", status_interval_s: 1 }
-                    """.formatted(FakeEngine.modelFile(tmp), tmp.resolve("events"), broker.url()), tmp,
-                    Map.of("MQTT_PASSWORD", Mosquitto.VIGIL_PASSWORD));
-            String hotdog = "hotdog, hot dog, red hot";
-            FakeEngine fake = FakeEngine.classifier(FakeEngine.byColour(Map.of(RED, new Seen(hotdog, 0.9f),
-                    TABBY, new Seen("Egyptian cat", 0.8f))), hotdog, "Egyptian cat");
+            VigilConfig cfg = qcConfig(broker);
+            FakeEngine fake = qcEngine();
             Belt belt = new Belt();
             Pi4jPins pins = Pi4jPins.mock("test");
             List<Boolean> reject = Collections.synchronizedList(new ArrayList<>());
@@ -75,20 +153,8 @@ class MqttQcTest extends MqttTestBase {
                     .withPins(c -> pins).withSources(Map.of("line1", belt));
             try (Vigil v = Wiring.start(cfg, parts)) {
                 w.await("vigil/test/available", "online", WAIT);
-                // online comes with the initial state, maybe before the belt's first frames: parts only once it runs
-                long running = System.nanoTime() + WAIT.toNanos();
-                while (v.cameraStats().getFirst().captured() < 5 && System.nanoTime() < running) Thread.sleep(20);
-                assertTrue(v.cameraStats().getFirst().captured() >= 5, "the belt runs: " + v.cameraStats());
                 pins.onOutputLevel("reject", (high, nanos) -> reject.add(high));
-                String[] line = {"hotdog", "cat", "hotdog"};
-                for (String part : line) {
-                    belt.showing = part;
-                    Thread.sleep(100);
-                    pins.mockLevel("barrier", false);
-                    Thread.sleep(40);
-                    pins.mockLevel("barrier", true);
-                    Thread.sleep(300);
-                }
+                parts(v, belt, pins, "hotdog", "cat", "hotdog");
                 w.awaitAll(ms -> w.on("vigil/test/line1/qc").size() == 3, WAIT, "three verdicts");
                 List<String> verdicts = new ArrayList<>();
                 for (Watcher.Msg m : w.on("vigil/test/line1/qc")) {
