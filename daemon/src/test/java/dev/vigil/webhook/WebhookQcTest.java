@@ -77,6 +77,10 @@ class WebhookQcTest {
             Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withAnalyzers(fake.analyzers())
                     .withPins(c -> pins).withSources(Map.of("line1", belt));
             try (Vigil v = Wiring.start(cfg, parts)) {
+                // Parts only once the belt runs: a part before its first frame gets "uncertain: no frame".
+                long running = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (v.cameraStats().getFirst().captured() < 5 && System.nanoTime() < running) Thread.sleep(20);
+                assertTrue(v.cameraStats().getFirst().captured() >= 5, "the belt runs: " + v.cameraStats());
                 for (String part : new String[] {"hotdog", "cat", "hotdog"}) {
                     belt.showing = part;
                     Thread.sleep(100);
