@@ -206,7 +206,7 @@ public final class Wiring {
         FrameMeters frames = new FrameMeters(metrics.registry(), groups);
         Map<String, List<GroupRule>> rules = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) rules.put(c.name(), List.copyOf(c.rules().groups().values()));
-        DriftMeters drift = new DriftMeters(metrics.registry(), rules, cfg.drift(), model.name(),
+        DriftMeters drift = new DriftMeters(metrics.prometheus(), rules, cfg.drift(), model.name(),
                 DailySummary.toLog(rules, model.name(), parts.time()));
         ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, health::threadDied)
                 .add(new EventRecorder(events)).add(live).add(frames).add(drift);
