@@ -1,12 +1,12 @@
 package dev.vigil.drift;
 
 import dev.vigil.config.DriftConfig;
+import dev.vigil.config.Secrets;
 import dev.vigil.consumer.FrameConsumer;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.FrameOutcome;
 import dev.vigil.pipeline.FrameResult;
 import dev.vigil.rules.GroupRule;
-import dev.vigil.config.Secrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -23,9 +23,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Drift without labels, per camera, rule group and model, taken from the result bus on a thread of its own (the frame
  * path never waits for it):
  * <ul>
- * <li>{@code vigil.score} (camera, group, model): for each analysed frame that holds one of the group's labels at or
+ * <li>{@code vigil_score} (camera, group, model): for each analysed frame that holds one of the group's labels at or
  *     above the group's min_score, the best such score (a detector's detections, a classifier's top-k), in fixed buckets
- *     0.05 wide; Prometheus: {@code vigil_score_bucket{camera,group,model,le}}.</li>
+ *     0.05 wide: {@code vigil_score_bucket{camera,group,model,le}}.</li>
  * <li>{@code vigil.score.uncertain} (camera, group, model): those frames whose best score lies in the group's uncertain
  *     band, {@code [min_score, min_score + drift.uncertain_margin)}; over the frames analysed
  *     ({@code vigil_inference_seconds_count}) it is the uncertain share.</li>
@@ -97,7 +97,8 @@ public final class DriftMeters implements FrameConsumer {
             for (int i = 0; i < n; i++) {
                 String label = detector ? r.detections().get(i).label() : r.top().get(i).label();
                 float score = detector ? r.detections().get(i).score() : r.top().get(i).score();
-                // The rule engine's own test (a float against the float threshold): the group sees what its rules see.
+                // The rule engine's score test (a float against the float threshold). Area, zones and masks are left out:
+                // drift is about what the model sees, not where an object stands.
                 if (score >= g.minScore() && g.labels().contains(label)) best = Math.max(best, micros(score));
             }
             c.top[gi] = best;
