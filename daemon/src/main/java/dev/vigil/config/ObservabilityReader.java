@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads the {@code power:} and {@code logging:} sections (metrics, status page, logs). */
+/** Reads the {@code power:}, {@code logging:} and {@code drift:} sections (metrics, status page, logs). */
 final class ObservabilityReader {
 
     private ObservabilityReader() {}
@@ -41,6 +41,12 @@ final class ObservabilityReader {
         }
         Optional<LoggingConfig.FileLog> fileLog = file;
         return n.make(() -> new LoggingConfig(level, format, fileLog));
+    }
+
+    static DriftConfig drift(ConfigNode n) {
+        if (!n.missing()) n.mapping("drift settings (uncertain_margin)").allowOnly(List.of("uncertain_margin"));
+        double margin = n.get("uncertain_margin").number(DriftConfig.DEFAULT.uncertainMargin());
+        return n.make(() -> new DriftConfig(margin));
     }
 
     /** A word the record checks against its list; written in any case. */

@@ -25,6 +25,8 @@ import dev.vigil.mqtt.MqttBridge;
 import dev.vigil.control.Control;
 import dev.vigil.webhook.Webhooks;
 import dev.vigil.logging.LogSetup;
+import dev.vigil.drift.DailySummary;
+import dev.vigil.drift.DriftMeters;
 import dev.vigil.metrics.CaptureMeters;
 import dev.vigil.metrics.DecisionMeters;
 import dev.vigil.metrics.FrameMeters;
@@ -41,6 +43,7 @@ import dev.vigil.postprocess.Labels;
 import dev.vigil.preprocess.ImagePreprocessor;
 import dev.vigil.rules.RuleEngine;
 import dev.vigil.systemd.SystemdService;
+import dev.vigil.rules.GroupRule;
 import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -201,8 +204,12 @@ public final class Wiring {
         Map<String, List<String>> groups = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) groups.put(c.name(), List.copyOf(c.rules().groups().keySet()));
         FrameMeters frames = new FrameMeters(metrics.registry(), groups);
+        Map<String, List<GroupRule>> rules = new LinkedHashMap<>();
+        for (CameraConfig c : cfg.enabledCameras()) rules.put(c.name(), List.copyOf(c.rules().groups().values()));
+        DriftMeters drift = new DriftMeters(metrics.prometheus(), rules, cfg.drift(), model.name(),
+                DailySummary.toLog(rules, model.name(), parts.time()));
         ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, health::threadDied)
-                .add(new EventRecorder(events)).add(live).add(frames);
+                .add(new EventRecorder(events)).add(live).add(frames).add(drift);
         parts.consumers().forEach(bus::add);
         Vigil v = new Vigil(cfg, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
         v.control = control(cfg, v);

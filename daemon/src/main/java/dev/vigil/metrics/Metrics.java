@@ -150,6 +150,9 @@ public final class Metrics implements AutoCloseable {
 
     public MeterRegistry registry() { return registry; }
 
+    /** The same registry, for meters the Prometheus client makes itself (the drift's score histogram). */
+    public PrometheusMeterRegistry prometheus() { return registry; }
+
     /** The Prometheus text exposition (format 0.0.4). */
     public void scrape(OutputStream out) throws IOException {
         registry.scrape(out, CONTENT_TYPE);

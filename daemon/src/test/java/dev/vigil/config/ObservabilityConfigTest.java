@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The power: and logging: sections: defaults, values, errors naming the key path, and writing them back. */
+/** The power:, logging: and drift: sections: defaults, values, errors naming the key path, and writing them back. */
 class ObservabilityConfigTest {
 
     static final String CAMERA = "cameras:\n  door:\n    source: { folder: /srv/frames }\n    groups: { person: { labels: [person] } }\n";
@@ -23,6 +23,17 @@ class ObservabilityConfigTest {
         VigilConfig c = parse("");
         assertEquals(PowerConfig.DEFAULT, c.power());
         assertEquals(LoggingConfig.DEFAULT, c.logging());
+        assertEquals(new DriftConfig(0.1), c.drift());
+    }
+
+    @Test
+    void theDriftBandIsAMarginAboveEachGroupsThreshold() {
+        assertEquals(new DriftConfig(0.05), parse("drift: { uncertain_margin: 0.05 }\n").drift());
+        assertEquals(new DriftConfig(0), parse("drift: { uncertain_margin: 0 }\n").drift());
+        assertEquals("drift.uncertain_margin: 1.5 is not within 0..1", error("drift: { uncertain_margin: 1.5 }\n" + CAMERA));
+        assertEquals("drift.uncertain: unknown key; expected one of uncertain_margin", error("drift: { uncertain: [0.3, 0.6] }\n" + CAMERA));
+        VigilConfig c = parse("drift: { uncertain_margin: 0.2 }\n");
+        assertEquals(c.drift(), ConfigLoader.parse(ConfigLoader.toYaml(c), Path.of("/etc/vigil"), Map.of()).drift());
     }
 
     @Test
