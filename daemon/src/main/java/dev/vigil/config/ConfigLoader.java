@@ -72,7 +72,7 @@ public final class ConfigLoader {
         try {
             VigilConfig c = parse(text, base, env);
             return new VigilConfig(Optional.of(file), c.inference(), c.http(), c.events(), c.cameras(), c.alarm(), c.qc(), c.gpio(),
-                    c.power(), c.logging(), c.mqtt(), c.webhooks(), c.drift(), c.warnings(), c.effective());
+                    c.power(), c.logging(), c.mqtt(), c.webhooks(), c.drift(), c.sampling(), c.warnings(), c.effective());
         } catch (ConfigException e) {
             throw e.in(file);
         }

@@ -21,7 +21,7 @@ final class ConfigReader {
     /** The top-level keys; a later section is added here and read in {@link #read}. */
     static final List<String> TOP_KEYS = List.of("model", "threads", "engine", "delegate", "edgetpu_device", "labels",
             "labels_locale", "models", "http", "events", "cameras", "alarm", "qc", "gpio", "power", "logging", "mqtt",
-            "webhooks", "drift");
+            "webhooks", "drift", "sampling");
 
     private ConfigReader() {}
 
@@ -40,8 +40,9 @@ final class ConfigReader {
         Optional<MqttConfig> mqtt = MqttReader.read(root.get("mqtt"));
         List<WebhookConfig> webhooks = WebhookReader.read(root.get("webhooks"));
         DriftConfig drift = ObservabilityReader.drift(root.get("drift"));
+        SamplingConfig sampling = SamplingReader.read(root.get("sampling"), cameras);
         return new VigilConfig(Optional.empty(), inference, http, events, cameras, alarm, qc, gpio, power, logging, mqtt, webhooks,
-                drift, List.copyOf(warnings), effective.yaml());
+                drift, sampling, List.copyOf(warnings), effective.yaml());
     }
 
     private static InferenceConfig inference(ConfigNode root) {

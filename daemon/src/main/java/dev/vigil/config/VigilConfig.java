@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param mqtt     the MQTT output and Home Assistant discovery; empty without an mqtt: section
  * @param webhooks where to POST events and QC verdicts; empty without a webhooks: section
  * @param drift    the uncertain band of the drift meters; {@link DriftConfig#DEFAULT} without a drift: section
+ * @param sampling which frames are kept for the dataset; off ({@link SamplingConfig#defaults}) without a sampling: section
  * @param warnings one line each for what still works but should change (a deprecated key and its new place);
  *                 the loader logs none of them: {@code run} logs them once logging is set up, {@code check-config}
  *                 prints them
@@ -29,7 +30,7 @@ import java.util.Optional;
 public record VigilConfig(Optional<Path> file, InferenceConfig inference, HttpConfig http, EventsConfig events,
                           Map<String, CameraConfig> cameras, AlarmConfig alarm, Map<String, QcConfig> qc, GpioConfig gpio,
                           PowerConfig power, LoggingConfig logging, Optional<MqttConfig> mqtt, List<WebhookConfig> webhooks,
-                          DriftConfig drift,
+                          DriftConfig drift, SamplingConfig sampling,
                           List<String> warnings,
                           String effective) {
 
