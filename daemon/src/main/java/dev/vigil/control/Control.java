@@ -36,6 +36,18 @@ public final class Control {
         byte[] take(String camera);
     }
 
+    /**
+     * Operator feedback on an event ("false_alarm" or "miss"): the sampler keeps the event's frame for the dataset.
+     * Answers one line; refuses (unknown event, a frame no longer held, sampling off) with {@link Refused}.
+     */
+    @FunctionalInterface
+    public interface Feedback {
+        String mark(String event, String kind, String via);
+    }
+
+    /** The feedback kinds an event can be marked with. */
+    public static final java.util.List<String> FEEDBACK = java.util.List.of("false_alarm", "miss");
+
     /** Why a command was refused: what HTTP answers 400, 404 or 409 for. */
     public enum Reason { MALFORMED, UNKNOWN, UNAVAILABLE }
 
@@ -55,13 +67,38 @@ public final class Control {
     private final DecisionStage decisions;
     private final Outputs outputs;
     private final Snapshots snapshots;
+    private final Feedback feedback;
 
     /** {@code outputs} and {@code snapshots} may be null (no gpio: section; no live view). */
     public Control(VigilConfig config, DecisionStage decisions, Outputs outputs, Snapshots snapshots) {
+        this(config, decisions, outputs, snapshots, null);
+    }
+
+    /** {@code feedback} may be null too (sampling off): feedback is then refused as unavailable. */
+    public Control(VigilConfig config, DecisionStage decisions, Outputs outputs, Snapshots snapshots, Feedback feedback) {
         this.config = config;
         this.decisions = decisions;
         this.outputs = outputs;
         this.snapshots = snapshots;
+        this.feedback = feedback;
+    }
+
+    /** Marks event {@code event} with a feedback kind: {@code false_alarm}, {@code miss} or {"feedback": "..."}. */
+    public String feedback(String event, String payload, String via) {
+        String kind = payload == null ? "" : payload.strip();
+        if (kind.startsWith("{")) {
+            try {
+                kind = JSON.readTree(kind).path("feedback").asText("");
+            } catch (java.io.IOException e) {
+                throw new Refused(Reason.MALFORMED, "the body is not JSON; send false_alarm, miss or {\"feedback\": \"false_alarm\"}");
+            }
+        }
+        kind = kind.toLowerCase(java.util.Locale.ROOT);
+        if (!FEEDBACK.contains(kind)) {
+            throw new Refused(Reason.MALFORMED, "feedback \"" + shorten(kind) + "\" is not one of " + String.join(", ", FEEDBACK));
+        }
+        if (feedback == null) throw new Refused(Reason.UNAVAILABLE, "sampling is off (sampling: {enabled: true} keeps marked frames)");
+        return feedback.mark(event, kind, via);
     }
 
     /** Arms or disarms {@code camera}; {@code via} is the cause in the alarm's log ("mqtt", "http 10.0.0.5"). */

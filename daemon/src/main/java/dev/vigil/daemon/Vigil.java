@@ -45,6 +45,7 @@ public final class Vigil implements AutoCloseable {
     Control control;                 // the remote commands of MQTT and HTTP
     MqttBridge mqtt;                 // null without an mqtt: section
     Webhooks webhooks;               // null without a webhooks: section
+    dev.vigil.sampling.Sampler sampler; // null when sampling is off
     StatusServer http;               // null when not serving
     SystemdService systemd;
     private boolean closed;

@@ -44,6 +44,13 @@ import dev.vigil.preprocess.ImagePreprocessor;
 import dev.vigil.rules.RuleEngine;
 import dev.vigil.systemd.SystemdService;
 import dev.vigil.rules.GroupRule;
+import dev.vigil.config.QcConfig;
+import dev.vigil.config.SamplingConfig;
+import dev.vigil.qc.QcRules;
+import dev.vigil.sampling.Feedback;
+import dev.vigil.sampling.SampleStore;
+import dev.vigil.sampling.Sampler;
+import dev.vigil.sampling.Selector;
 import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,8 +217,11 @@ public final class Wiring {
                 DailySummary.toLog(rules, model.name(), parts.time()));
         ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, health::threadDied)
                 .add(new EventRecorder(events)).add(live).add(frames).add(drift);
+        Sampler sampler = sampler(cfg, parts, metrics);
+        if (sampler != null) bus.add(sampler);
         parts.consumers().forEach(bus::add);
         Vigil v = new Vigil(cfg, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
+        v.sampler = sampler;
         v.control = control(cfg, v);
         if (cfg.mqtt().isPresent()) {
             // Added last: the bus closes it after the event record drained, so the last events and "stopped" go out.
@@ -269,6 +279,27 @@ public final class Wiring {
         return v;
     }
 
+    /** The hard-example sampler, or null when sampling is off or its store cannot be opened (then one error line). */
+    private static Sampler sampler(VigilConfig cfg, Parts parts, Metrics metrics) {
+        SamplingConfig sc = cfg.sampling();
+        if (!sc.enabled()) return null;
+        SampleStore store;
+        try {
+            store = SampleStore.open(sc.dir(), sc.quota(), parts.eventFiles());
+        } catch (java.io.IOException e) {
+            log.error("sampling.dir: {} cannot be used ({}); running without sampling", sc.dir(), e.toString());
+            return null;
+        }
+        Map<String, Selector> selectors = new LinkedHashMap<>();
+        for (CameraConfig c : cfg.enabledCameras()) {
+            QcConfig q = cfg.qc().get(c.name());
+            QcRules qc = q == null ? null : new QcRules(q.okLabels(), q.ngLabels(), q.okMinScore(), q.ngMinScore());
+            selectors.put(c.name(), Sampler.selector(c.name(), List.copyOf(c.rules().groups().values()), sc.of(c.name()), qc,
+                    c.motion().enabled()));
+        }
+        return new Sampler(sc, store, selectors, parts.time(), metrics.registry());
+    }
+
     private static MqttBridge mqtt(VigilConfig cfg, Parts parts, Vigil v) {
         // The status is read once the daemon runs (the first status message comes after status_interval_s).
         MqttBridge.Parts mp = new MqttBridge.Parts(v.decisions, v.health, v.events,
@@ -295,7 +326,8 @@ public final class Wiring {
             LiveView.Picture p = v.live.latest(camera);
             return p == null ? null : p.jpeg();
         };
-        return new Control(cfg, v.decisions, outputs, snapshots);
+        Control.Feedback feedback = v.sampler == null ? null : new Feedback(v.sampler, v.events);
+        return new Control(cfg, v.decisions, outputs, snapshots, feedback);
     }
 
     private static GpioPins openPins(Parts parts, VigilConfig cfg) {

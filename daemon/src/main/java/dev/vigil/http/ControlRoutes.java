@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * POST /api/cameras/{name}/snapshot   (empty)                       the live frame (JPEG)  200, 404, 409
  * POST /api/outputs/{name}/pulse      ms | {"ms": 500} | (empty: 1000)                     200, 400, 404, 409
  * POST /api/outputs/reset             (empty)                       every output off       200, 409
+ * POST /api/events/{id}/feedback      false_alarm | miss | {"feedback": "miss"}  keep its frame  200, 400, 404, 409
  * </pre>
  * A refused command (malformed body, unknown camera or output, no GPIO) changes nothing and logs one line.
  */
@@ -38,7 +39,8 @@ final class ControlRoutes {
         String[] seg = path.split("/", -1);
         if (seg.length != 5 || !seg[0].isEmpty() || !seg[1].equals("api") || seg[3].isEmpty()) return false;
         return seg[2].equals("cameras") && (seg[4].equals("armed") || seg[4].equals("detect") || seg[4].equals("snapshot"))
-                || seg[2].equals("outputs") && seg[4].equals("pulse");
+                || seg[2].equals("outputs") && seg[4].equals("pulse")
+                || seg[2].equals("events") && seg[4].equals("feedback");
     }
 
     void handle(Exchange ex) throws IOException {
@@ -61,6 +63,7 @@ final class ControlRoutes {
             }
             String name = seg[3];
             switch (seg[2] + "/" + seg[4]) {
+                case "events/feedback" -> ex.json(200, answer(ex, command, control.feedback(name, body, who)));
                 case "outputs/pulse" -> ex.json(200, answer(ex, command, control.pulse(name, Control.pulseMs(body))));
                 case "cameras/armed" -> {
                     control.camera(name); // an unknown camera is a 404 before a malformed body is a 400

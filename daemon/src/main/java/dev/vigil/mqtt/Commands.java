@@ -30,7 +30,8 @@ public final class Commands {
 
     void subscribe(MqttLink link) {
         String p = b.topics.prefix();
-        for (String f : new String[] {p + "/+/armed/set", p + "/+/detect/set", p + "/+/snapshot/take", p + "/output/+/pulse", p + "/outputs/reset"})
+        for (String f : new String[] {p + "/+/armed/set", p + "/+/detect/set", p + "/+/snapshot/take", p + "/output/+/pulse", p + "/outputs/reset",
+                p + "/event/+/feedback"})
             link.subscribe(f);
     }
 
@@ -44,6 +45,8 @@ public final class Commands {
             Control c = control();
             if (parts.length == 3 && parts[0].equals("output") && parts[2].equals("pulse")) {
                 ok(cmd, c.pulse(parts[1], Control.pulseMs(payload)));
+            } else if (parts.length == 3 && parts[0].equals("event") && parts[2].equals("feedback")) {
+                ok(cmd, c.feedback(parts[1], payload, "mqtt"));
             } else if (parts.length == 2 && parts[0].equals("outputs") && parts[1].equals("reset")) {
                 ok(cmd, c.reset());
             } else if (parts.length == 3) {

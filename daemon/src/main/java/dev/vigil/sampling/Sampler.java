@@ -45,15 +45,26 @@ public final class Sampler implements FrameConsumer {
 
     private record Pending(FrameResult result, List<String> tags) {}
 
+    /** A frame that fired, kept in memory for feedback: its analysis and its JPEG at full quality of sampling. */
+    record Fired(FrameResult result, byte[] jpeg) {}
+
+    /** Frames that fired kept per camera for operator feedback. */
+    static final int FIRED_KEPT = 32;
+
     /** One camera: its strategies' state, limits and recent hashes. */
     private static final class Camera {
         final Selector selector;
         final Map<String, RateLimit> limits = new HashMap<>();
         final ArrayDeque<Long> recent = new ArrayDeque<>();
+        /** The last frames that fired, as taken (operator feedback keeps one of them later); null without feedback. */
+        final ArrayDeque<Fired> fired;
         final Map<String, Counter> kept = new HashMap<>(), dropped = new HashMap<>();
         Counter suppressed;
 
-        Camera(Selector selector) { this.selector = selector; }
+        Camera(Selector selector) {
+            this.selector = selector;
+            this.fired = selector.strategies().feedback().enabled() ? new ArrayDeque<>() : null;
+        }
     }
 
     private final SamplingConfig config;
@@ -124,11 +135,13 @@ public final class Sampler implements FrameConsumer {
         Camera c = cameras.get(r.camera());
         if (c == null) return false;
         List<String> tags = c.selector.select(r);
-        if (tags.isEmpty()) return false;
+        boolean fired = c.fired != null && !r.triggers().isEmpty();
+        if (tags.isEmpty() && !fired) return false;
         synchronized (limits) {
-            if (room(c, tags, r.captureNanos()) == null) {
+            if (!tags.isEmpty() && room(c, tags, r.captureNanos()) == null) {
                 c.dropped.get("limit").increment();
-                return false;
+                if (!fired) return false;
+                tags = List.of();
             }
             if (pending.size() >= 4 * capacity()) pending.pollFirst(); // outcomes the bus dropped never come back for theirs
             pending.addLast(new Pending(r, tags));
@@ -158,8 +171,34 @@ public final class Sampler implements FrameConsumer {
         }
         if (p == null || pixels == null) return;
         FrameResult r = p.result();
-        keep(r, p.tags(), pixels, null, null, r.captureNanos());
+        Camera c = cameras.get(r.camera());
+        if (c.fired != null && !r.triggers().isEmpty()) {
+            byte[] jpeg = encode(pixels);
+            synchronized (c.fired) {
+                if (jpeg != null) c.fired.addLast(new Fired(r, jpeg));
+                if (c.fired.size() > FIRED_KEPT) c.fired.pollFirst();
+            }
+        }
+        if (!p.tags().isEmpty()) keep(r, p.tags(), pixels, null, null, r.captureNanos());
     }
+
+    /** The kept frame of {@code camera} captured at {@code time} (to the millisecond) that fired, or null. */
+    Fired fired(String camera, java.time.Instant time) {
+        Camera c = cameras.get(camera);
+        if (c == null || c.fired == null) return null;
+        synchronized (c.fired) {
+            for (Fired f : c.fired) if (f.result().frameTime().toEpochMilli() == time.toEpochMilli()) return f;
+        }
+        return null;
+    }
+
+    /** Whether operator feedback keeps frames of this camera. */
+    boolean takesFeedback(String camera) {
+        Camera c = cameras.get(camera);
+        return c != null && c.fired != null;
+    }
+
+    TimeSource time() { return time; }
 
     /**
      * Hashes, checks for a near duplicate (not for operator feedback), takes the limits and writes the sample.

@@ -17,7 +17,7 @@ import java.util.List;
  * <p>The analyzer keeps nothing below the camera's lowest group threshold, so the near-threshold band reaches under a
  * group's min_score only where another group's lower threshold let the detection through.
  */
-final class Selector {
+public final class Selector {
 
     static final String QC = "qc", NEAR = "near_threshold", FLICKER = "flicker", NOVELTY = "novelty", RANDOM = "random",
             FEEDBACK = "feedback";
