@@ -235,9 +235,11 @@ public final class Sampler implements FrameConsumer {
             c.dropped.get("error").increment();
             return null;
         }
+        double f = Math.min(1, (double) config.maxSize() / Math.max(pixels.cols(), pixels.rows()));
+        int width = (int) Math.round(pixels.cols() * f), height = (int) Math.round(pixels.rows() * f);
         String frame = event != null ? "e" + event.substring(event.lastIndexOf('-') + 1) : Long.toString(r.sequence());
         Sample s = new Sample(Sample.id(r.frameTime(), r.camera(), frame), r.frameTime(), r.camera(), tag, tags, r.model().name(),
-                r.model().sha256(), r.kind() == Analyzer.Kind.DETECTOR ? "detector" : "classifier", pixels.cols(), pixels.rows(),
+                r.model().sha256(), r.kind() == Analyzer.Kind.DETECTOR ? "detector" : "classifier", width, height,
                 predictions(r), null, feedback, event, hash);
         try {
             List<String> gone = store.add(s, jpeg);
@@ -281,7 +283,7 @@ public final class Sampler implements FrameConsumer {
         Mat src = bgr;
         Mat scaled = null;
         if (longest > config.maxSize()) {
-            double f = (double) config.maxSize() / longest;
+            double f = (double) config.maxSize() / longest; // the same sizes keep() records
             scaled = new Mat();
             try (Size size = new Size((int) Math.round(bgr.cols() * f), (int) Math.round(bgr.rows() * f))) {
                 resize(bgr, scaled, size, 0, 0, INTER_AREA);
