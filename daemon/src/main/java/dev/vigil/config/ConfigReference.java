@@ -78,6 +78,7 @@ public final class ConfigReference {
                 - { state: triggered, output: relay, latch: true }
                 - { group: person, camera: door, output: relay, pattern: {} }
             logging: { file: { path: /var/log/vigil/vigil.log } }
+            sampling: { cameras: { door: { strategies: { random: { share: 0.05 } } } } }
             """;
 
     private ConfigReference() {}
