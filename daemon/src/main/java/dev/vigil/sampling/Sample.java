@@ -16,6 +16,7 @@ import java.util.List;
  * One kept frame of the dataset: the {@code <id>.json} beside its {@code <id>.jpg} (see ARCHITECTURE.md, "The dataset").
  *
  * @param id          time, camera and frame: {@code 20261121-080000-123-door-17}; sorts in time order
+ * @param source      the frame's file name for a folder source, else its capture time
  * @param strategy    the strategy it was kept for (its tag); {@code matched} every strategy the frame met
  * @param kind        "detector" or "classifier": boxes or whole-frame classes
  * @param predictions the model's guesses (pre-labels)
@@ -24,7 +25,7 @@ import java.util.List;
  * @param event       the event it came from, else null
  * @param dhash       the 64-bit difference hash of the frame (near-duplicate test)
  */
-public record Sample(String id, Instant time, String camera, String strategy, List<String> matched, String model, String sha256,
+public record Sample(String id, Instant time, String camera, String source, String strategy, List<String> matched, String model, String sha256,
                      String kind, int width, int height, List<Box> predictions, List<Box> labels, String feedback, String event,
                      long dhash) {
 
@@ -52,12 +53,12 @@ public record Sample(String id, Instant time, String camera, String strategy, Li
     public boolean detector() { return "detector".equals(kind); }
 
     public Sample withLabels(List<Box> l) {
-        return new Sample(id, time, camera, strategy, matched, model, sha256, kind, width, height, predictions, l, feedback, event, dhash);
+        return new Sample(id, time, camera, source, strategy, matched, model, sha256, kind, width, height, predictions, l, feedback, event, dhash);
     }
 
     public byte[] toJson() {
         ObjectNode n = JSON.createObjectNode();
-        n.put("id", id).put("time", time.toString()).put("camera", camera).put("strategy", strategy);
+        n.put("id", id).put("time", time.toString()).put("camera", camera).put("source", source).put("strategy", strategy);
         ArrayNode m = n.putArray("matched");
         matched.forEach(m::add);
         n.putObject("model").put("name", model).put("sha256", sha256);
@@ -99,7 +100,8 @@ public record Sample(String id, Instant time, String camera, String strategy, Li
         List<String> matched = new ArrayList<>();
         n.path("matched").forEach(v -> matched.add(v.asText()));
         JsonNode labels = n.get("labels");
-        return new Sample(text(n, "id"), Instant.parse(text(n, "time")), text(n, "camera"), text(n, "strategy"), matched,
+        return new Sample(text(n, "id"), Instant.parse(text(n, "time")), text(n, "camera"), n.path("source").textValue(),
+                text(n, "strategy"), matched,
                 n.path("model").path("name").asText(), n.path("model").path("sha256").asText(), text(n, "kind"),
                 n.path("width").asInt(), n.path("height").asInt(), boxes(n.get("predictions")),
                 labels == null || labels.isNull() ? null : boxes(labels), n.path("feedback").textValue(), n.path("event").textValue(),

@@ -238,7 +238,7 @@ public final class Sampler implements FrameConsumer {
         double f = Math.min(1, (double) config.maxSize() / Math.max(pixels.cols(), pixels.rows()));
         int width = (int) Math.round(pixels.cols() * f), height = (int) Math.round(pixels.rows() * f);
         String frame = event != null ? "e" + event.substring(event.lastIndexOf('-') + 1) : Long.toString(r.sequence());
-        Sample s = new Sample(Sample.id(r.frameTime(), r.camera(), frame), r.frameTime(), r.camera(), tag, tags, r.model().name(),
+        Sample s = new Sample(Sample.id(r.frameTime(), r.camera(), frame), r.frameTime(), r.camera(), r.sourceRef(), tag, tags, r.model().name(),
                 r.model().sha256(), r.kind() == Analyzer.Kind.DETECTOR ? "detector" : "classifier", width, height,
                 predictions(r), null, feedback, event, hash);
         try {
