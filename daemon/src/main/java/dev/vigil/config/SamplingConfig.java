@@ -25,7 +25,7 @@ public record SamplingConfig(boolean enabled, Path dir, int jpegQuality, int max
     public SamplingConfig {
         Check.within("jpeg_quality", jpegQuality, 1, 100);
         Check.within("max_size", maxSize, 16, 16384);
-        Check.within("quota", quota, 1L << 20, Long.MAX_VALUE);
+        Check.within("quota", quota, 1, Long.MAX_VALUE);
         Check.within("duplicate_distance", duplicateDistance, -1, 64);
         Check.within("duplicate_window", duplicateWindow, 1, 10_000);
         cameras = Map.copyOf(cameras);
