@@ -27,6 +27,8 @@ public final class SampleStore {
     /** What the store knows of each sample without reading it: its bytes and whether it is labelled. */
     private record Entry(long bytes, boolean labelled) {}
 
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+
     private final Path samples;
     private final long quota;
     private final EventFiles files;
@@ -136,6 +138,7 @@ public final class SampleStore {
 
     /** The sample, or null when there is none of that id. */
     public synchronized Sample get(String id) {
+        if (!ID.matcher(id).matches()) return null; // never a path out of the store
         try {
             return Sample.fromJson(Files.readAllBytes(json(id)));
         } catch (NoSuchFileException e) {

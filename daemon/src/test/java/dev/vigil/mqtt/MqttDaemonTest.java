@@ -121,6 +121,9 @@ class MqttDaemonTest extends MqttTestBase {
                 assertFalse(a2.get("ok").asBoolean());
                 assertTrue(a2.get("message").asText().contains("no camera nocam"), a2.toString());
                 assertEquals(AlarmState.DISARMED, v.decisions().alarmState("door"), "a refused command changes nothing");
+                // Feedback on an event goes to the same operation as over HTTP; without sampling it is refused, saying why.
+                w.publish("vigil/test/event/nope/feedback", "false_alarm");
+                w.await(m -> m.topic().equals("vigil/test/result") && m.text().contains("sampling is off"), WAIT, "feedback answer");
 
                 // The ACL gives a guest no right to command: the broker drops it, vigil never sees it.
                 try (Watcher guest = new Watcher(broker, "guest", Mosquitto.GUEST_PASSWORD, "guest", false)) {
