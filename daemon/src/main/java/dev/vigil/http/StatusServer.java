@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * /                                     the status page (to /login without a session)
  * /login                                GET the form, POST password=TOKEN: a session cookie (public)
  * /logout                               POST: ends the session
- * /api/cameras/{name}/armed|detect|snapshot, /api/outputs/{name}/pulse, /api/outputs/reset
+ * /api/cameras/{name}/armed|detect|snapshot, /api/outputs/{name}/pulse, /api/outputs/reset,
+ *   /api/events/{id}/feedback
  *                                       POST: the remote commands ({@link ControlRoutes}); a GET gets 405
  * </pre>
  *
