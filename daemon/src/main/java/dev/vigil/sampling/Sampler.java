@@ -80,6 +80,7 @@ public final class Sampler implements FrameConsumer {
     private final Object limits = new Object();
     /** Held while a sample is written: the consumer thread and an operator's feedback take turns. */
     private final Object writing = new Object();
+    private boolean quotaFull; // under writing
 
     /** @param selectors each sampled camera's strategies (see {@link #selector}) */
     public Sampler(SamplingConfig config, SampleStore store, Map<String, Selector> selectors, TimeSource time, MeterRegistry registry) {
@@ -182,14 +183,16 @@ public final class Sampler implements FrameConsumer {
         if (!p.tags().isEmpty()) keep(r, p.tags(), pixels, null, null, r.captureNanos());
     }
 
-    /** The kept frame of {@code camera} captured at {@code time} (to the millisecond) that fired, or null. */
-    Fired fired(String camera, java.time.Instant time) {
+    /** The held frames of {@code camera} that fired within {@code around} of {@code time} (to the millisecond), oldest first. */
+    List<Fired> fired(String camera, java.time.Instant time, java.time.Duration around) {
         Camera c = cameras.get(camera);
-        if (c == null || c.fired == null) return null;
+        List<Fired> out = new ArrayList<>();
+        if (c == null || c.fired == null) return out;
+        long at = time.toEpochMilli(), ms = around.toMillis();
         synchronized (c.fired) {
-            for (Fired f : c.fired) if (f.result().frameTime().toEpochMilli() == time.toEpochMilli()) return f;
+            for (Fired f : c.fired) if (Math.abs(f.result().frameTime().toEpochMilli() - at) <= ms) out.add(f);
         }
-        return null;
+        return out;
     }
 
     /** Whether operator feedback keeps frames of this camera. */
@@ -206,12 +209,17 @@ public final class Sampler implements FrameConsumer {
      * @return the sample written, or null
      */
     Sample keep(FrameResult r, List<String> tags, Mat pixels, String feedback, String event, long now) {
+        return keep(r, tags, pixels, feedback, event, null, now);
+    }
+
+    /** As above; {@code eventTime}: the event's own frame gets the event's number in its id, its neighbours their frame's. */
+    Sample keep(FrameResult r, List<String> tags, Mat pixels, String feedback, String event, java.time.Instant eventTime, long now) {
         synchronized (writing) {
-            return write(r, tags, pixels, feedback, event, now);
+            return write(r, tags, pixels, feedback, event, eventTime, now);
         }
     }
 
-    private Sample write(FrameResult r, List<String> tags, Mat pixels, String feedback, String event, long now) {
+    private Sample write(FrameResult r, List<String> tags, Mat pixels, String feedback, String event, java.time.Instant eventTime, long now) {
         Camera c = cameras.get(r.camera());
         long hash = DHash.of(pixels);
         if (feedback == null && config.duplicateDistance() >= 0) {
@@ -237,7 +245,7 @@ public final class Sampler implements FrameConsumer {
         }
         double f = Math.min(1, (double) config.maxSize() / Math.max(pixels.cols(), pixels.rows()));
         int width = (int) Math.round(pixels.cols() * f), height = (int) Math.round(pixels.rows() * f);
-        String frame = event != null ? "e" + event.substring(event.lastIndexOf('-') + 1) : Long.toString(r.sequence());
+        String frame = event != null && eventTime != null && r.frameTime().toEpochMilli() == eventTime.toEpochMilli() ? "e" + event.substring(event.lastIndexOf('-') + 1) : Long.toString(r.sequence());
         Sample s = new Sample(Sample.id(r.frameTime(), r.camera(), frame), r.frameTime(), r.camera(), r.sourceRef(), tag, tags, r.model().name(),
                 r.model().sha256(), r.kind() == Analyzer.Kind.DETECTOR ? "detector" : "classifier", width, height,
                 predictions(r), null, feedback, event, hash);
@@ -245,9 +253,11 @@ public final class Sampler implements FrameConsumer {
             List<String> gone = store.add(s, jpeg);
             if (gone == null) {
                 c.dropped.get("quota").increment();
-                log.warn("sampling: {} not kept: sampling.quota ({} bytes) is full of labelled samples; export and prune them", s.id(), config.quota());
+                if (!quotaFull) log.warn("sampling: {} not kept: sampling.quota ({} bytes) is full of labelled samples; export and prune them", s.id(), config.quota());
+                quotaFull = true; // said once until a sample fits again
                 return null;
             }
+            quotaFull = false;
             evicted.increment(gone.size());
         } catch (IOException e) {
             c.dropped.get("error").increment();

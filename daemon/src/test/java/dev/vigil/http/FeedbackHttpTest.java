@@ -25,7 +25,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An operator marks a real event of the photo replay as a false alarm over HTTP: its frame becomes a sample. */
+/** An operator marks a real event of the photo replay as a false alarm over HTTP: its frame (and its neighbours') become samples. */
 class FeedbackHttpTest {
 
     @TempDir
@@ -68,8 +68,15 @@ class FeedbackHttpTest {
             HttpResponse<String> ok = post(port, "/api/events/" + cat.id() + "/feedback", "{\"feedback\": \"false_alarm\"}", AccessTest.TOKEN);
             assertEquals(200, ok.statusCode(), ok.body());
             List<Sample> samples = SampleStore.open(tmp.resolve("ds"), Long.MAX_VALUE, EventFiles.local()).list();
-            assertEquals(1, samples.size(), samples.toString());
-            Sample s = samples.getFirst();
+            // The event's frame, and its neighbours: frames that fired within 2 s (at 20 fps, the other photos with animals).
+            List<Sample> own = samples.stream().filter(x -> x.id().contains("-e")).toList();
+            assertEquals(1, own.size(), samples.toString());
+            for (Sample n : samples) {
+                assertEquals(cat.id(), n.event());
+                assertTrue(Math.abs(Duration.between(n.time(), cat.time()).toMillis()) <= 2000, n.toString());
+            }
+            assertTrue(ok.body().contains("with " + (samples.size() - 1) + " neighbour(s)") || samples.size() == 1, ok.body());
+            Sample s = own.getFirst();
             assertEquals(List.of("feedback", "false_alarm", cat.id(), "cat.bmp"), List.of(s.strategy(), s.feedback(), s.event(), s.source()));
             assertEquals("cat", s.predictions().getFirst().label());
             assertTrue(Files.size(tmp.resolve("ds/samples/" + s.id() + ".jpg")) > 1000);

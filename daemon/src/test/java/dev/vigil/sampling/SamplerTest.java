@@ -169,10 +169,20 @@ class SamplerTest {
             sampler.accept(fired, pixels);
             assertEquals(0, store.size(), "held in memory, not kept");
             Event e = events.record(fired.triggers().getFirst(), fired.detections(), pixels, fired.sourceRef()).orElseThrow();
+            for (long ms : new long[] {2000, 2001}) { // the same person 2 s later (a neighbour), and 1 ms past that (not one)
+                at(ms);
+                FrameResult next = frame(true, "person", 0.9f);
+                assertTrue(sampler.wants(next));
+                sampler.accept(next, noise(320, 240));
+            }
             Control control = new Control(null, null, null, null, new Feedback(sampler, events));
             String said = control.feedback(e.id(), "{\"feedback\": \"false_alarm\"}", "test");
-            assertTrue(said.contains("marked false_alarm"), said);
+            assertTrue(said.contains("marked false_alarm") && said.endsWith("with 1 neighbour(s)"), said);
+            assertEquals(2, store.size());
+            Sample neighbour = store.list().getLast();
+            assertEquals(List.of("false_alarm", e.id(), "20261121-080002-000-door-2"), List.of(neighbour.feedback(), neighbour.event(), neighbour.id()));
             Sample s = store.list().getFirst();
+            assertTrue(s.id().matches("20261121-080000-000-door-e\\w+"), s.id());
             assertEquals(List.of("false_alarm", e.id(), "feedback"), List.of(s.feedback(), s.event(), s.strategy()));
             assertEquals(320, s.width());
             Control.Refused unknown = assertThrows(Control.Refused.class, () -> control.feedback("nope", "miss", "test"));
