@@ -51,6 +51,7 @@ public final class Vigil implements AutoCloseable {
     SystemdService systemd;
     Reload reload;                   // set once the daemon runs
     private boolean closed;
+    private volatile boolean stopping; // a reload that comes during close changes nothing
 
     Vigil(VigilConfig config, Wiring.Parts parts, Health health, Metrics metrics, FrameMeters frames, GpioStage gpio, DecisionStage decisions,
           ScheduledExecutorService ownTimers, EventStore events, LiveView live, ResultBus bus) {
@@ -76,10 +77,15 @@ public final class Vigil implements AutoCloseable {
      *
      * @param cause who asked, for the log line ({@code SIGHUP}, {@code http 127.0.0.1})
      */
-    public Reload.Result reload(String cause) { return reload.run(cause); }
+    public Reload.Result reload(String cause) {
+        Reload r = reload;
+        if (r == null || stopping) return new Reload.Result(false, "reload: vigil is " + (r == null ? "starting" : "stopping")
+                + "; nothing changed", "", java.util.List.of(), java.util.List.of());
+        return r.run(cause);
+    }
 
     /** The running config's file, sha256, load time and reload count. */
-    public Reload.Status configStatus() { return reload.status(); }
+    public Reload.Status configStatus() { return reload == null ? null : reload.status(); }
 
     public Health health() { return health; }
 
@@ -131,6 +137,7 @@ public final class Vigil implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        stopping = true;
         List<Runnable> steps = new ArrayList<>();
         if (systemd != null) steps.add(systemd::close);
         if (http != null) steps.add(http::close);

@@ -151,7 +151,7 @@ public final class StatusServer implements AutoCloseable {
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setStopTimeout(2000);
         StatusServer s = new StatusServer(server, connector, vigil == null ? null : new Routes(vigil),
-                new ControlRoutes(vigil == null ? null : vigil.control()), access);
+                new ControlRoutes(vigil == null ? null : vigil.control(), vigil == null ? null : vigil::reload), access);
         server.setHandler(s.new Gate());
         try {
             server.start();
