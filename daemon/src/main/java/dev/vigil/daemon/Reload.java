@@ -214,6 +214,8 @@ public final class Reload {
             }
             reopened.put(c.name(), Camera.start(c.name(), c.source(), Wiring.cameraOptions(v.parts, daemon.signal(), v.health)));
         }
+        // The outputs first: a visit the new rules start goes to the webhooks of the same file.
+        v.webhooks.reconfigure(next);
         Map<String, Camera> old = new LinkedHashMap<>();
         try {
             daemon.betweenFrames(() -> {
@@ -232,6 +234,7 @@ public final class Reload {
             }, FRAME_BOUNDARY_LIMIT);
         } catch (RuntimeException e) {
             reopened.values().forEach(Camera::close);
+            v.webhooks.reconfigure(running);
             throw e;
         }
         for (var e : old.entrySet()) {
@@ -242,7 +245,6 @@ public final class Reload {
         for (var q : next.qc().entrySet()) if (!q.getValue().equals(running.qc().get(q.getKey()))) applied.add("qc." + q.getKey());
         if (!running.gpio().actions().equals(next.gpio().actions())) applied.add("gpio.actions");
         if (!running.webhooks().equals(next.webhooks())) applied.add("webhooks");
-        v.webhooks.reconfigure(next);
         return applied;
     }
 }
