@@ -142,6 +142,7 @@ public final class Reload {
                 throw e.in(file);
             }
         }
+        for (String w : LabelCheck.scoreFloorWarnings(next, spec)) log.warn("config: {}", w);
         // The port is this daemon's own; the events directory and camera folders must work as at start.
         Preflight.check(next, v.parts.sources().keySet(), false);
         if (v.http != null) {
@@ -216,6 +217,7 @@ public final class Reload {
         }
         // The outputs first: a visit the new rules start goes to the webhooks of the same file.
         v.webhooks.reconfigure(next);
+        if (v.mqtt != null) v.mqtt.reconfigure(next);
         Map<String, Camera> old = new LinkedHashMap<>();
         try {
             daemon.betweenFrames(() -> {
@@ -235,6 +237,7 @@ public final class Reload {
         } catch (RuntimeException e) {
             reopened.values().forEach(Camera::close);
             v.webhooks.reconfigure(running);
+            if (v.mqtt != null) v.mqtt.reconfigure(running);
             throw e;
         }
         for (var e : old.entrySet()) {
