@@ -8,6 +8,7 @@ import dev.vigil.config.InferenceConfig;
 import dev.vigil.config.Redaction;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.gpio.GpioStage;
+import dev.vigil.health.Health;
 import dev.vigil.model.Sha256;
 import dev.vigil.pipeline.LabelCheck;
 import dev.vigil.pipeline.ModelSpec;
@@ -67,6 +68,7 @@ public final class Reload {
     public record Status(Optional<Path> path, String sha256, Instant loadedAt, long reloads, List<String> restartNeeded) {}
 
     private final Vigil v;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock(); // one at a time
     private final Counter ok, invalid;
     private volatile Status status;
 
@@ -92,7 +94,25 @@ public final class Reload {
     public Status status() { return status; }
 
     /** Reads the file again and applies it, or changes nothing; {@code cause} goes into the log line (SIGHUP, http ...). */
-    public synchronized Result run(String cause) {
+    public Result run(String cause) {
+        lock.lock();
+        try {
+            return reload(cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code limit} for a reload under way (at shutdown: cameras it opens are then closed in order). */
+    void awaitIdle(Duration limit) {
+        try {
+            if (lock.tryLock(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) lock.unlock();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Result reload(String cause) {
         VigilConfig running = v.config;
         Optional<Path> file = running.file();
         if (file.isEmpty()) return refuse(cause, "config: vigil runs the embedded demo (no --config); there is no file to reload");
@@ -241,8 +261,12 @@ public final class Reload {
             throw e;
         }
         for (var e : old.entrySet()) {
-            Wiring.probe(v.health, e.getKey(), reopened.get(e.getKey()));
+            v.health.reopened(e.getKey(), Wiring.captureProbe(reopened.get(e.getKey())),
+                    Health.freshness(next.cameras().get(e.getKey()).source()));
             e.getValue().close();
+            // What the old camera said while closing (a DOWN) must not stand for the new one.
+            Camera fresh = reopened.get(e.getKey());
+            v.health.cameraState(e.getKey(), fresh.state(), fresh.state() == dev.vigil.capture.CameraState.UP ? null : "reopened");
         }
         if (!running.alarm().equals(next.alarm())) applied.add("alarm");
         for (var q : next.qc().entrySet()) if (!q.getValue().equals(running.qc().get(q.getKey()))) applied.add("qc." + q.getKey());

@@ -138,6 +138,7 @@ public final class Vigil implements AutoCloseable {
         if (closed) return;
         closed = true;
         stopping = true;
+        if (reload != null) reload.awaitIdle(Duration.ofSeconds(2)); // a reload under way finishes before the cameras close
         List<Runnable> steps = new ArrayList<>();
         if (systemd != null) steps.add(systemd::close);
         if (http != null) steps.add(http::close);

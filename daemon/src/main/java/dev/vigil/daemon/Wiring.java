@@ -306,14 +306,16 @@ public final class Wiring {
     }
 
     /** The health model watches this camera's capture thread (again after a reload reopened it). */
-    static void probe(Health health, String name, Camera cam) {
-        health.probe(name, new Health.CaptureProbe() {
+    static void probe(Health health, String name, Camera cam) { health.probe(name, captureProbe(cam)); }
+
+    static Health.CaptureProbe captureProbe(Camera cam) {
+        return new Health.CaptureProbe() {
             @Override
             public java.time.Duration blockedFor() { return cam.blockedFor(); }
 
             @Override
             public boolean alive() { return cam.captureAlive(); }
-        });
+        };
     }
 
     private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health) {

@@ -204,6 +204,8 @@ class ReloadTest {
             long yardNow = v.frames().processed("yard");
             await(() -> v.frames().processed("yard") >= yardNow + 5, 20_000, "the new yard source delivers: " + v.cameraStats());
             await(() -> v.health().problem() == null, 20_000, "ready: " + v.health().problem());
+            assertEquals(dev.vigil.capture.CameraState.UP, v.health().camera("yard").state(), "the old camera's close does not stand for the new one");
+            assertEquals(dev.vigil.health.Health.CameraHealth.FLOWING, v.health().camera("yard").health());
         }
     }
 
