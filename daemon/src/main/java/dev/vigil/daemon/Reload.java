@@ -128,6 +128,7 @@ public final class Reload {
             return refuse(cause, Redaction.redact(e.located()));
         }
         for (String w : next.warnings()) log.warn("config: {}", w);
+        for (String w : LabelCheck.scoreFloorWarnings(next, v.daemon.analyzer().spec())) log.warn("config: {}", w);
         VigilConfig merged = merged(running, next);
         List<String> applied;
         try {
@@ -162,7 +163,6 @@ public final class Reload {
                 throw e.in(file);
             }
         }
-        for (String w : LabelCheck.scoreFloorWarnings(next, spec)) log.warn("config: {}", w);
         // The port is this daemon's own; the events directory and camera folders must work as at start.
         Preflight.check(next, v.parts.sources().keySet(), false);
         if (v.http != null) {
