@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelStoreTest {
 
-    static final Path SHARED = Path.of(System.getProperty("vigil.shared", "../../shared"));
+    static final Path SHARED = TestData.shared();
     static final Path SHARED_MODELS = SHARED.resolve("models");
     static final String MOBILENET = "mobilenet_v2_1.0_224_quant.tflite";
     static final String MOBILENET_SHA = "7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776";
