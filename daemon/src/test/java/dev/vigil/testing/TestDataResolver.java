@@ -87,7 +87,7 @@ public final class TestDataResolver {
             }
 
             @Override public void end(String file, long done, long total) {
-                if (started) inner.end(file, done, total);
+                if (started || done > 0) inner.end(file, done, total);
                 started = false;
             }
         };
