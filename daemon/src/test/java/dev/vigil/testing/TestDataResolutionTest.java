@@ -160,6 +160,13 @@ class TestDataResolutionTest {
         for (Artifact a : ALL) assertEquals(a.sha256(), Sha256.compute(cache.resolve(a.folder()).resolve(a.file())));
     }
 
+    @Test
+    void theReadmeStatesTheFirstDownloadAsTheCatalogsAddUp() throws IOException {
+        String readme = Files.readString(TestData.root().resolve("README.md"));
+        String size = Progress.amount(TestDataResolver.totalBytes());
+        assertTrue(readme.contains(ALL.size() + " files, " + size), "README.md should say " + ALL.size() + " files, " + size);
+    }
+
     /** What the build's step before the tests prints with neither a mirror nor a reachable server: one line, exit 1. */
     @Test
     void withNeitherMirrorNorNetworkTheCheckStopsWithOneLineNamingBothFixes() throws Exception {

@@ -113,7 +113,7 @@ public final class TestDataResolver {
         return List.copyOf(all.values());
     }
 
-    /** The bytes of every catalog file, as the README states the first download. */
+    /** The bytes of every catalog file: the first download, as the README states it. */
     public static long totalBytes() {
         return artifacts().stream().mapToLong(Artifact::size).sum();
     }
@@ -157,8 +157,8 @@ public final class TestDataResolver {
         long bytes = left.stream().mapToLong(Artifact::size).sum();
         String why = e.getMessage().replaceFirst("; check the network.*$", "");
         String where = mirror == null ? "no mirror is set" : "the mirror " + mirror + " (" + mirrorSetting + ") lacks them";
-        return new TestDataException("test data missing: " + left.size() + " catalog file" + (left.size() == 1 ? "" : "s")
-                + " (" + Progress.amount(bytes) + ", first " + left.getFirst().file() + ") are not in " + cache + " and "
+        return new TestDataException("test data missing: " + left.size() + (left.size() == 1 ? " catalog file (" : " catalog files (")
+                + Progress.amount(bytes) + ", first " + left.getFirst().file() + (left.size() == 1 ? ") is" : ") are") + " not in " + cache + " and "
                 + where + "; " + why + ". Give this machine the network (they are downloaded once, into " + cache
                 + ") or set VIGIL_MIRROR=<folder> holding models/ and test-images/");
     }
