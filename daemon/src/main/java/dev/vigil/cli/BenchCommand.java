@@ -28,7 +28,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "Folder of images (decoded once); required except with --compare.")
+    @Option(names = "--images", paramLabel = "DIR", description = "Folder of images (decoded once); default: the test-images"
+            + " catalog's photos, from the mirror or pulled once like the demo's.")
     Path images;
 
     @Option(names = {"-n", "--frames"}, defaultValue = "500", description = "Measured frames (default: ${DEFAULT-VALUE}).")
@@ -267,9 +268,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Main.logLevel(model.verbose);
         if (frames < 1) throw new Main.UsageException("--frames: " + frames + " must be at least 1");
-        if ((compare == null || compare.isEmpty()) && images == null) throw new Main.UsageException("--images DIR is required");
         if (warmup < 0) throw new Main.UsageException("--warmup: " + warmup + " must not be negative");
         if (compare != null && !compare.isEmpty()) return compare();
+        if (images == null) images = RunCommand.demoImages(model.store());
         if (!Files.exists(images)) throw new Main.UsageException("--images " + images + ": no such folder");
         List<Mat> decoded = Bench.frames(images);
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");

@@ -163,6 +163,15 @@ class CliTest {
     }
 
     @Test
+    void benchWithoutImagesRunsOverTheTestImageCatalog() {
+        Run r = run("bench", "--mirror", TestData.shared().toString(), "--frames", "5", "--warmup", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode b = r.lines().get(0);
+        assertEquals(5, b.get("frames").asInt());
+        assertEquals(TestData.DETECTOR, b.get("model").asText(), "the default detector: " + b);
+    }
+
+    @Test
     void withoutArgumentsDetectRunsTheDefaultDetectorOverTheTestImageCatalog() {
         Run r = run("detect", "--json", "--mirror", TestData.shared().toString());
         assertEquals(0, r.code(), r.err());
