@@ -22,7 +22,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** The subcommands, in the order `vigil --help` lists them (aot-train is hidden). */
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ClassifyCommand.class, DetectCommand.class,
-            BenchCommand.class, ModelsCommand.class, ImagesCommand.class, CheckConfigCommand.class, DoctorCommand.class,
+            BenchCommand.class, EvalCommand.class, ModelsCommand.class, ImagesCommand.class, CheckConfigCommand.class, DoctorCommand.class,
             GpioCommand.class, TokenCommand.class, AotTrainCommand.class);
 
     @CommandLine.Spec

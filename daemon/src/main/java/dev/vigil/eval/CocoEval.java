@@ -51,11 +51,17 @@ public final class CocoEval {
 
         public double ap75() { return mean(precision, 5, 6); }
 
-        /** Precision and recall at IoU 0.5 counting the detections scored at least {@code threshold}. */
+        /** Precision and recall at IoU 0.5 counting the detections scored at least {@code threshold} (NaN where 0/0). */
         public double[] precisionRecallAt(double threshold) {
+            int[] c = countsAt(threshold);
+            return new double[] {c[1] == 0 ? Double.NaN : (double) c[0] / c[1], truths == 0 ? Double.NaN : (double) c[0] / truths};
+        }
+
+        /** At IoU 0.5 and a score threshold: {hits, detections counted}. */
+        public int[] countsAt(double threshold) {
             int tp = 0, n = 0;
             for (int i = 0; i < scores.length && scores[i] >= threshold; i++, n++) if (hits[i]) tp++;
-            return new double[] {n == 0 ? Double.NaN : (double) tp / n, truths == 0 ? Double.NaN : (double) tp / truths};
+            return new int[] {tp, n};
         }
     }
 
