@@ -20,7 +20,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Runs one model over a dataset's images, the daemon's way: a second thread reads, decodes and preprocesses image
  * i+1 into one of two {@link PreparedInput}s while this thread runs inference on image i, so decoding JPEGs from disk
- * does not slow the model down (EvalThroughputTest compares the rate with {@code vigil bench}'s).
+ * does not slow the model down ({@code vigil eval --vs-bench} compares the rate with {@code vigil bench}'s).
  */
 public final class EvalRun {
 

@@ -23,7 +23,7 @@ final class Svg {
         int w = 260, h = 200, l = 34, b = 26, t = 18;
         double pw = w - l - 8, ph = h - b - t;
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img' aria-label='%s'>", w, h, escapeXml10(title)));
+        s.append(String.format(Locale.ROOT, "<svg width='%d' height='%d' role='img' aria-label='%s'>", w, h, escapeXml10(title)));
         s.append(String.format(Locale.ROOT, "<text x='%d' y='12' font-size='11'>%s</text>", l, escapeXml10(title)));
         s.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='%.0f' height='%.0f' fill='none' stroke='#888'/>", l, t, pw, ph));
         for (int i = 0; i <= 4; i++) {
@@ -55,7 +55,7 @@ final class Svg {
         int max = 1;
         for (int[] row : counts) for (int v : row) max = Math.max(max, v);
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img' aria-label='confusion matrix'>", w, h));
+        s.append(String.format(Locale.ROOT, "<svg width='%d' height='%d' role='img' aria-label='confusion matrix'>", w, h));
         s.append(String.format(Locale.ROOT, "<text x='%d' y='12' font-size='10'>predicted &#8594;</text><text x='2' y='%d' font-size='10'>true &#8595;</text>",
                 left, top - 4));
         for (int c = 0; c < cols; c++) {
@@ -87,7 +87,7 @@ final class Svg {
         double max = 0;
         for (double v : values) if (!Double.isNaN(v)) max = Math.max(max, v);
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' role='img' aria-label='%s'>", w, h, escapeXml10(title)));
+        s.append(String.format(Locale.ROOT, "<svg width='%d' height='%d' role='img' aria-label='%s'>", w, h, escapeXml10(title)));
         s.append(String.format(Locale.ROOT, "<text x='0' y='12' font-size='11'>%s</text>", escapeXml10(title)));
         for (int i = 0; i < names.size(); i++) {
             double v = values[i], bw = Double.isNaN(v) || max == 0 ? 0 : 150 * v / max;

@@ -1,0 +1,144 @@
+package dev.vigil.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `vigil eval` on datasets made from the shared photos, with the real models. */
+class EvalCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    static CliTest.Run eval(String... args) {
+        List<String> a = new ArrayList<>(List.of("eval", "--mirror", TestData.shared().toString(), "--power", "off"));
+        a.addAll(List.of(args));
+        return CliTest.run(a.toArray(String[]::new));
+    }
+
+    static JsonNode json(CliTest.Run r) throws Exception {
+        assertEquals(1, r.out().lines().count(), r.out() + r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    /** Folder name -> shared photos; what the classifier makes of each photo is in the comments. */
+    static final Map<String, List<String>> CLASSES = Map.of(
+            "Egyptian_cat", List.of("cat.bmp", "chelsea.png"),        // both top-1
+            "hotdog", List.of("hot_dog.jpg"),                          // top-1 (a synonym of "hotdog, hot dog, red hot")
+            "military uniform", List.of("grace_hopper.bmp"),           // top-1
+            "palace", List.of("empty_street.jpg"),                     // top-1
+            "Tibetan-terrier", List.of("dog.bmp"),                     // top-1
+            "seashore", List.of("kite_and_cold.jpg"),                  // second after sandbar: top-5 only
+            "ram", List.of("person_dog_horse.jpg"),                    // second after llama: top-5 only
+            "person", List.of("astronaut.png"));                       // no ImageNet label: a miss, and a warning
+
+    @Test
+    void classificationAccuracyOnALabelledFolderOfTheSharedPhotos() throws Exception {
+        Path ds = tmp.resolve("photos");
+        for (var e : CLASSES.entrySet()) {
+            Files.createDirectories(ds.resolve(e.getKey()));
+            for (String f : e.getValue()) Files.copy(TestData.image(f), ds.resolve(e.getKey()).resolve(f));
+        }
+        Path report = tmp.resolve("out/report.html");
+        CliTest.Run r = eval("--dataset", ds.toString(), "--json", "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = json(r).get("models").get(0);
+        assertEquals("mobilenet_v2_quant", m.get("model").asText());
+        assertEquals(9, m.get("images_evaluated").asInt());
+        assertEquals(6.0 / 9, m.get("top1").asDouble(), 1e-4);
+        assertEquals(8.0 / 9, m.get("top5").asDouble(), 1e-4);
+        assertTrue(r.err().contains("class folder 'person' is not among the model's 1001 labels"), r.err());
+        List<String> classes = new ArrayList<>();
+        m.get("classes").forEach(c -> classes.add(c.get("class").asText()));
+        assertEquals(CLASSES.keySet().stream().sorted().toList(), classes);
+        JsonNode cat = m.get("classes").get(classes.indexOf("Egyptian_cat"));
+        assertEquals(1.0, cat.get("precision").asDouble());
+        assertEquals(1.0, cat.get("recall").asDouble());
+        assertEquals(0.0, m.get("classes").get(classes.indexOf("seashore")).get("recall").asDouble());
+        assertTrue(m.get("classes").get(classes.indexOf("seashore")).get("precision").isNull()); // never predicted
+        // Confusion: the diagonal holds the six hits; the misses went to labels outside the dataset ("other").
+        JsonNode conf = m.get("confusion");
+        int diagonal = 0, other = 0;
+        for (int k = 0; k < classes.size(); k++) {
+            diagonal += conf.get(k).get(k).asInt();
+            other += conf.get(k).get(classes.size()).asInt();
+        }
+        assertEquals(6, diagonal);
+        assertEquals(3, other);
+        assertTrue(m.get("parameters").asLong() > 3_400_000 && m.get("parameters").asLong() < 3_600_000, m.toString());
+        assertTrue(m.get("invoke_median_ms").asDouble() > 0 && m.get("invoke_p99_ms").asDouble() >= m.get("invoke_median_ms").asDouble());
+
+        String html = Files.readString(report);
+        assertTrue(html.contains("<svg") && html.contains("confusion matrix"), "confusion matrix drawn");
+        assertTrue(html.contains("src='data:image/jpeg;base64,"), "worst misses with thumbnails");
+        assertTrue(html.contains("is seashore, seen as sandbar, sand bar"), "a miss captioned");
+        assertFalse(html.contains("http:") || html.contains("https:") || html.contains("<script"), "self-contained, nothing fetched");
+    }
+
+    @Test
+    void aClassifierOnABoxDatasetIsOneLine() throws Exception {
+        Path ds = writeCoco(List.of(), "instances.json");
+        CliTest.Run r = eval("--model", "mobilenet_v2_quant", "--dataset", ds.toString());
+        assertEquals(Main.EXIT_USAGE, r.code());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("vigil:")).count(), r.err());
+        assertTrue(r.err().contains("is a classifier") && r.err().contains("give a folder of class folders"), r.err());
+    }
+
+    @Test
+    void badDatasetsAreOneLineNamingTheFileAndTheFix() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliTest.Run r = eval("--dataset", empty.toString());
+        assertEquals(Main.EXIT_USAGE, r.code());
+        assertEquals("vigil: " + empty + ": no dataset found (no COCO .json, no Pascal VOC .xml, no class folders with images);"
+                + " put images in one folder per class, or give the annotation file", r.err().strip());
+
+        Path json = tmp.resolve("bad.json");
+        Files.writeString(json, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"}], \"annotations\": [{\"id\": 4, \"image_id\": 1, "
+                + "\"category_id\": 9, \"bbox\": [1, 2, 3, 4]}], \"categories\": [{\"id\": 1, \"name\": \"person\"}]}");
+        r = eval("--dataset", json.toString());
+        assertEquals("vigil: " + json + ": annotations[id=4] names category_id 9, which categories does not list", r.err().strip());
+
+        Path voc = Files.createDirectories(tmp.resolve("voc/Annotations"));
+        Files.writeString(voc.resolve("a.xml"), "<annotation><filename>a.jpg</filename><object><name>dog</name>"
+                + "<bndbox><xmin>1</xmin><ymin>x</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></object></annotation>");
+        r = eval("--dataset", tmp.resolve("voc").toString());
+        assertEquals("vigil: " + voc.resolve("a.xml") + ": <ymin> is 'x', not a number; fix the file", r.err().strip());
+    }
+
+    /** Images of the shared photos and a COCO file naming them, under tmp/coco; boxes as [file, category, x, y, w, h]. */
+    Path writeCoco(List<Object[]> boxes, String name) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("coco/images"));
+        var m = new ObjectMapper();
+        var root = m.createObjectNode();
+        var images = root.putArray("images");
+        List<String> files = List.of("person_dog_horse.jpg", "dog_bicycle_car.jpg", "cat.bmp", "kite_and_cold.jpg", "empty_street.jpg");
+        for (int i = 0; i < files.size(); i++) {
+            Files.copy(TestData.image(files.get(i)), dir.resolve(files.get(i)));
+            images.addObject().put("id", 10 + i).put("file_name", files.get(i));
+        }
+        List<String> cats = List.of("person", "sheep", "bicycle", "car", "dog", "cat", "kite", "horse", "unicorn");
+        var cs = root.putArray("categories");
+        for (int i = 0; i < cats.size(); i++) cs.addObject().put("id", 100 + i).put("name", cats.get(i));
+        var anns = root.putArray("annotations");
+        for (Object[] b : boxes) {
+            var a = anns.addObject().put("id", anns.size() + 1).put("image_id", 10 + files.indexOf((String) b[0]))
+                    .put("category_id", 100 + cats.indexOf((String) b[1])).put("iscrowd", 0);
+            var bb = a.putArray("bbox");
+            for (int k = 2; k < 6; k++) bb.add((double) b[k]);
+        }
+        Path json = tmp.resolve("coco").resolve(name);
+        m.writeValue(json.toFile(), root);
+        return json;
+    }
+}
