@@ -116,13 +116,115 @@ class EvalCommandTest {
         assertEquals("vigil: " + voc.resolve("a.xml") + ": <ymin> is 'x', not a number; fix the file", r.err().strip());
     }
 
+    static final List<String> DETECTED = List.of("person_dog_horse.jpg", "dog_bicycle_car.jpg", "cat.bmp", "kite_and_cold.jpg", "empty_street.jpg");
+
+    /**
+     * The ground truth is what the detector itself finds at 0.5 or more (boxes in pixels from `vigil detect`), plus
+     * one dog where there is none: every category then has AP 1 but dog, whose one missed box of k+1 caps its
+     * precision at recall k/(k+1). Only a right chain (boxes scaled to each image's pixels, labels matched to
+     * categories, images found beside the annotation file) gives these numbers.
+     */
+    @Test
+    void detectionMapOnACocoDatasetTheTestWrites() throws Exception {
+        List<String> paths = DETECTED.stream().map(f -> TestData.image(f).toString()).toList();
+        List<String> args = new ArrayList<>(List.of("detect", "--mirror", TestData.shared().toString(), "--min-score", "0.5", "--json"));
+        args.addAll(paths);
+        CliTest.Run d = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, d.code(), d.err());
+        List<Object[]> boxes = new ArrayList<>();
+        java.util.Map<String, Integer> truths = new java.util.TreeMap<>();
+        for (JsonNode line : d.lines()) {
+            String file = Path.of(line.get("image").asText()).getFileName().toString();
+            int[] wh = size(file);
+            for (JsonNode det : line.get("detections")) {
+                JsonNode b = det.get("box");
+                double x0 = b.get(0).asDouble() * wh[0], y0 = b.get(1).asDouble() * wh[1];
+                boxes.add(new Object[] {file, det.get("label").asText(), x0, y0, b.get(2).asDouble() * wh[0] - x0, b.get(3).asDouble() * wh[1] - y0});
+                truths.merge(det.get("label").asText(), 1, Integer::sum);
+            }
+        }
+        int dogs = truths.getOrDefault("dog", 0);
+        assertTrue(dogs >= 1 && truths.containsKey("person") && truths.containsKey("cat"), truths.toString());
+        boxes.add(new Object[] {"empty_street.jpg", "dog", 20.0, 300.0, 80.0, 60.0});
+        truths.merge("dog", 1, Integer::sum);
+        Path json = writeCoco(boxes, "instances_test.json");
+        Path config = tmp.resolve("vigil.yaml");
+        Files.writeString(config, """
+                cameras:
+                  door:
+                    source: { folder: door }
+                    groups:
+                      people: { labels: [person], min_score: 0.6 }
+                      animals: { labels: [dog, cat, sheep], min_score: 0.5 }
+                """);
+        Path report = tmp.resolve("detect.html");
+        CliTest.Run r = eval("--dataset", json.getParent().toString(), "--config", config.toString(), "--json",
+                "--compare", "ssd_mobilenet_v2_oidv4", "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = json(r).get("models").get(0);
+        assertEquals("ssd_mobilenet_v1_coco_quant", m.get("model").asText());
+        double dogAp = 0;
+        for (int i = 0; i <= 100; i++) if (i * 0.01 <= dogs / (dogs + 1.0)) dogAp += 1.0 / 101;
+        for (JsonNode c : m.get("classes")) {
+            String name = c.get("class").asText();
+            if (!truths.containsKey(name)) {
+                assertTrue(c.get("ap").isNull(), name + " has no ground truth: no AP");
+                continue;
+            }
+            assertEquals(name.equals("dog") ? dogAp : 1.0, c.get("ap50").asDouble(), 1e-4, name);
+        }
+        assertEquals((truths.size() - 1 + dogAp) / truths.size(), m.get("map50").asDouble(), 1e-4);
+        assertTrue(r.err().contains("category 'unicorn' is not among the model's"), r.err());
+        JsonNode people = m.get("operating_points").get(0), animals = m.get("operating_points").get(1);
+        assertEquals("people", people.get("group").asText());
+        assertEquals(1.0, people.get("precision").asDouble());
+        assertTrue(people.get("recall").asDouble() < 1.0, "the persons found at 0.5..0.6 are missed at 0.6");
+        int animalTruths = truths.get("dog") + truths.getOrDefault("cat", 0) + truths.getOrDefault("sheep", 0);
+        assertEquals((animalTruths - 1.0) / animalTruths, animals.get("recall").asDouble(), 1e-4);
+
+        JsonNode oid = json(r).get("models").get(1);
+        assertEquals("ssd_mobilenet_v2_oidv4", oid.get("model").asText()); // "Cat", "Person": labels match without case
+        assertTrue(oid.get("map50").asDouble() > 0.05 && oid.get("map50").asDouble() < 1.0, oid.toString());
+        String html = Files.readString(report);
+        assertTrue(html.contains("<th>ssd_mobilenet_v1_coco_quant</th><th>ssd_mobilenet_v2_oidv4</th>"), "side by side");
+        assertTrue(html.contains("aria-label='person'") && html.contains("<polyline"), "a PR curve per class");
+        assertFalse(html.contains("http:") || html.contains("https:"), "self-contained");
+
+        // The same boxes as a Pascal VOC folder (1-based inclusive pixels, rounded): the same mAP@0.5.
+        Path voc = Files.createDirectories(tmp.resolve("voc/Annotations"));
+        Files.createDirectories(tmp.resolve("voc/JPEGImages"));
+        for (String f : DETECTED) {
+            Files.copy(TestData.image(f), tmp.resolve("voc/JPEGImages").resolve(f));
+            StringBuilder x = new StringBuilder("<annotation><filename>" + f + "</filename>");
+            for (Object[] b : boxes) {
+                if (!b[0].equals(f)) continue;
+                double bx = (double) b[2], by = (double) b[3];
+                x.append("<object><name>").append(b[1]).append("</name><difficult>0</difficult><bndbox><xmin>").append(Math.round(bx) + 1)
+                        .append("</xmin><ymin>").append(Math.round(by) + 1).append("</ymin><xmax>").append(Math.round(bx + (double) b[4]))
+                        .append("</xmax><ymax>").append(Math.round(by + (double) b[5])).append("</ymax></bndbox></object>");
+            }
+            Files.writeString(voc.resolve(f.replaceAll("\\.\\w+$", ".xml")), x.append("</annotation>"));
+        }
+        CliTest.Run v = eval("--dataset", tmp.resolve("voc").toString(), "--json");
+        assertEquals(0, v.code(), v.err());
+        JsonNode vm = json(v).get("models").get(0);
+        assertEquals((truths.size() - 1 + dogAp) / truths.size(), vm.get("map50").asDouble(), 1e-4);
+    }
+
+    static int[] size(String file) {
+        var img = TestData.read(file);
+        try (img) {
+            return new int[] {img.cols(), img.rows()};
+        }
+    }
+
     /** Images of the shared photos and a COCO file naming them, under tmp/coco; boxes as [file, category, x, y, w, h]. */
     Path writeCoco(List<Object[]> boxes, String name) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("coco/images"));
         var m = new ObjectMapper();
         var root = m.createObjectNode();
         var images = root.putArray("images");
-        List<String> files = List.of("person_dog_horse.jpg", "dog_bicycle_car.jpg", "cat.bmp", "kite_and_cold.jpg", "empty_street.jpg");
+        List<String> files = DETECTED;
         for (int i = 0; i < files.size(); i++) {
             Files.copy(TestData.image(files.get(i)), dir.resolve(files.get(i)));
             images.addObject().put("id", 10 + i).put("file_name", files.get(i));
