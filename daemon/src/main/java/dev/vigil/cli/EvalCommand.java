@@ -111,7 +111,7 @@ final class EvalCommand implements Callable<Integer> {
                 try {
                     evals.add(Evaluation.run(s, options, ds, settings, meter, n -> { err.println("eval: " + n + " images"); err.flush(); }));
                 } catch (Analyzer.WrongKindException e) {
-                    throw new Main.UsageException(e.getMessage() + ", and " + dataset + " is a " + ds.format() + " dataset for a " + kind.word()
+                    throw new Main.UsageException(e.getMessage() + ", and " + dataset + " is a dataset for a " + kind.word() + " (" + ds.format() + ")"
                             + "; give a " + (kind == Analyzer.Kind.CLASSIFIER ? "COCO or Pascal VOC dataset" : "folder of class folders") + " for this model");
                 }
             }

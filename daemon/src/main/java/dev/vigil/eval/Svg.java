@@ -21,7 +21,7 @@ final class Svg {
      */
     static String prCurve(String title, List<Series> series) {
         int w = 260, h = 200, l = 34, b = 26, t = 18;
-        double pw = w - l - 8, ph = h - b - t;
+        double pw = w - l - 16, ph = h - b - t;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg width='%d' height='%d' role='img' aria-label='%s'>", w, h, escapeXml10(title)));
         s.append(String.format(Locale.ROOT, "<text x='%d' y='12' font-size='11'>%s</text>", l, escapeXml10(title)));
@@ -41,8 +41,9 @@ final class Svg {
                 double x = l + pw * r / (p.length - 1.0), y = t + ph * (1 - Math.max(0, p[r]));
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
-            s.append(String.format(Locale.ROOT, "<polyline fill='none' stroke-width='1.6' stroke='%s' points='%s'><title>%s</title></polyline>",
-                    COLOURS[k % COLOURS.length], pts.toString().strip(), escapeXml10(series.get(k).name())));
+            // Dashed after the first: two models' curves often run on top of each other at precision 1.
+            s.append(String.format(Locale.ROOT, "<polyline fill='none' stroke-width='1.6' stroke='%s'%s points='%s'><title>%s</title></polyline>",
+                    COLOURS[k % COLOURS.length], k == 0 ? "" : " stroke-dasharray='5,3'", pts.toString().strip(), escapeXml10(series.get(k).name())));
         }
         return s.append("</svg>").toString();
     }
