@@ -67,4 +67,16 @@ class CocoMapTest {
         assertEquals(0.0, r.map(), 1e-12);
         assertTrue(r.category(1).recall()[0] == 0.0);
     }
+
+    @Test
+    void aDifficultVocObjectMissedIsNoMissAndADetectionOnItNoFalsePositive() {
+        List<Box> gt = List.of(Box.truth(1, 1, 0, 0, 50, 50, 2500, false), Box.ignored(1, 1, 100, 100, 40, 40));
+        CocoEval.Result missed = CocoEval.evaluate(List.of(1), List.of(1), gt, List.of(Box.detection(1, 1, 0, 0, 50, 50, 0.9)));
+        assertEquals(1.0, missed.map(), 1e-12);
+        assertEquals(1, missed.category(1).truths());
+        CocoEval.Result found = CocoEval.evaluate(List.of(1), List.of(1), gt,
+                List.of(Box.detection(1, 1, 100, 100, 40, 40, 0.95), Box.detection(1, 1, 0, 0, 50, 50, 0.9)));
+        assertEquals(1.0, found.map(), 1e-12);
+        assertEquals(1, found.category(1).countsAt(0.5)[1], "the detection on the difficult object is not counted");
+    }
 }
