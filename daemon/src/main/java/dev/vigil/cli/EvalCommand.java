@@ -151,6 +151,8 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private EnergyMeter energy(VigilConfig cfg) {
+        if (cfg == null && !PowerConfig.SOURCES.contains(power))
+            throw new Main.UsageException("--power: " + power + " is not one of " + String.join(", ", PowerConfig.SOURCES));
         PowerConfig pc = cfg != null ? cfg.power() : new PowerConfig(power, PowerConfig.DEFAULT.idleWatts(), PowerConfig.DEFAULT.busyWatts(),
                 PowerConfig.DEFAULT.interval());
         try {

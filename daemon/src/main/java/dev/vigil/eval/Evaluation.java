@@ -47,7 +47,9 @@ public final class Evaluation {
             if (a.labels() == null)
                 throw new IllegalArgumentException("model " + spec.name() + " has no labels to match the dataset's class names to; give --labels FILE");
             int labelCount = a.labels().size();
-            EvalRun.Result r = EvalRun.run(a, ds.files(), s.minScore(), s.passes(), s.warmup(), power, progress);
+            // A classifier's top 5 keep any score: a right label at 0.004 is still a top-5 hit.
+            float minScore = kind == Analyzer.Kind.CLASSIFIER ? 0f : s.minScore();
+            EvalRun.Result r = EvalRun.run(a, ds.files(), minScore, s.passes(), s.warmup(), power, progress);
             ClassificationMetrics cm = null;
             DetectionMetrics dm = null;
             if (ds instanceof Dataset.Classification c) cm = ClassificationMetrics.compute(c, r.outputs(), a::label, labelCount);
