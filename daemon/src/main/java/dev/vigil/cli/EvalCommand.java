@@ -93,6 +93,7 @@ final class EvalCommand implements Callable<Integer> {
         Dataset ds;
         try {
             ds = Datasets.open(dataset);
+            Datasets.checkFiles(ds);
         } catch (Dataset.BadDatasetException e) {
             throw new Main.UsageException(e.getMessage());
         }

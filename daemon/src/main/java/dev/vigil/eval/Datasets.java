@@ -38,6 +38,20 @@ public final class Datasets {
         }
     }
 
+    /**
+     * Every image of the dataset is there; the first missing one is named in one line with where it was looked for.
+     * Run before a model is loaded: an annotation file away from its images is the usual mistake.
+     */
+    public static void checkFiles(Dataset ds) {
+        List<Path> missing = ds.files().stream().filter(f -> !Files.isRegularFile(f)).toList();
+        if (missing.isEmpty()) return;
+        Path first = missing.getFirst();
+        String where = ds instanceof Dataset.Detection d && d.format().equals("COCO JSON")
+                ? " (file_name is looked up beside the .json and in images/ beside it)" : "";
+        throw new BadDatasetException(ds.source() + ": " + missing.size() + " of " + ds.files().size() + " images not found, the first "
+                + first + where + "; put the images there");
+    }
+
     private static List<Path> cocoFiles(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path d : List.of(dir, dir.resolve("annotations"))) {

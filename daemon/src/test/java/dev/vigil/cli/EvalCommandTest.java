@@ -109,6 +109,11 @@ class EvalCommandTest {
         r = eval("--dataset", json.toString());
         assertEquals("vigil: " + json + ": annotations[id=4] names category_id 9, which categories does not list", r.err().strip());
 
+        Files.writeString(json, "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"}], \"annotations\": [], \"categories\": []}");
+        r = eval("--dataset", json.toString());
+        assertEquals("vigil: " + json + ": 1 of 1 images not found, the first " + tmp.resolve("a.jpg")
+                + " (file_name is looked up beside the .json and in images/ beside it); put the images there", r.err().strip());
+
         Path voc = Files.createDirectories(tmp.resolve("voc/Annotations"));
         Files.writeString(voc.resolve("a.xml"), "<annotation><filename>a.jpg</filename><object><name>dog</name>"
                 + "<bndbox><xmin>1</xmin><ymin>x</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></object></annotation>");
