@@ -22,7 +22,8 @@ class EvalCommandTest {
     Path tmp;
 
     static CliTest.Run eval(String... args) {
-        List<String> a = new ArrayList<>(List.of("eval", "--mirror", TestData.shared().toString(), "--power", "off"));
+        List<String> a = new ArrayList<>(List.of("eval", "--mirror", TestData.shared().toString()));
+        if (!List.of(args).contains("--power")) a.addAll(List.of("--power", "off"));
         a.addAll(List.of(args));
         return CliTest.run(a.toArray(String[]::new));
     }
@@ -51,7 +52,7 @@ class EvalCommandTest {
             for (String f : e.getValue()) Files.copy(TestData.image(f), ds.resolve(e.getKey()).resolve(f));
         }
         Path report = tmp.resolve("out/report.html");
-        CliTest.Run r = eval("--dataset", ds.toString(), "--json", "--report", report.toString());
+        CliTest.Run r = eval("--dataset", ds.toString(), "--json", "--report", report.toString(), "--power", "estimate");
         assertEquals(0, r.code(), r.err());
         JsonNode m = json(r).get("models").get(0);
         assertEquals("mobilenet_v2_quant", m.get("model").asText());
@@ -77,6 +78,12 @@ class EvalCommandTest {
         assertEquals(6, diagonal);
         assertEquals(3, other);
         assertTrue(m.get("parameters").asLong() > 3_400_000 && m.get("parameters").asLong() < 3_600_000, m.toString());
+        // The estimate lies between its idle and busy watts (3 and 7 W) times the run's time per image.
+        assertEquals("estimate", m.get("energy_source").asText());
+        double perImage = 1 / m.get("fps").asDouble();
+        double joules = m.get("energy_per_inference_joules").asDouble();
+        assertTrue(joules >= 3 * perImage * 0.9 && joules <= 7 * perImage * 1.5, // the sampled window is a little longer than the timed one
+                joules + " J, " + perImage + " s per image");
         assertTrue(m.get("invoke_median_ms").asDouble() > 0 && m.get("invoke_p99_ms").asDouble() >= m.get("invoke_median_ms").asDouble());
 
         String html = Files.readString(report);
