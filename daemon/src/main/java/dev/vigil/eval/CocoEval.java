@@ -66,7 +66,7 @@ public final class CocoEval {
     }
 
     /** The whole evaluation; mAP values are -1 when no category has ground truth. */
-    public record Result(List<CategoryResult> categories, List<ImageEval> images) {
+    public record Result(List<CategoryResult> categories) {
 
         public double map() { return meanOf(CategoryResult::ap); }
 
@@ -103,7 +103,6 @@ public final class CocoEval {
         int[] cats = categoryIds.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
         Map<Long, List<Box>> gt = group(truths), dt = group(detections);
         List<CategoryResult> results = new ArrayList<>();
-        List<ImageEval> allImages = new ArrayList<>();
         for (int cat : cats) {
             List<ImageEval> evals = new ArrayList<>();
             for (int img : imgs) {
@@ -111,10 +110,9 @@ public final class CocoEval {
                 if (g.isEmpty() && d.isEmpty()) continue;
                 evals.add(evaluateImage(img, g, d));
             }
-            allImages.addAll(evals);
             results.add(accumulate(cat, evals));
         }
-        return new Result(List.copyOf(results), List.copyOf(allImages));
+        return new Result(List.copyOf(results));
     }
 
     private static long key(int image, int category) { return ((long) image << 32) | (category & 0xffffffffL); }

@@ -18,11 +18,16 @@ import java.util.function.Consumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Runs one model over a dataset's images, the daemon's way: a second thread reads, decodes and preprocesses image
- * i+1 into one of two {@link PreparedInput}s while this thread runs inference on image i, so decoding JPEGs from disk
- * does not slow the model down ({@code vigil eval --vs-bench} compares the rate with {@code vigil bench}'s).
+ * Runs one model over a dataset's images, the daemon's way: a second thread reads, decodes and preprocesses the next
+ * images into {@link PreparedInput}s while this thread runs inference, so decoding from disk does not slow the model
+ * down ({@code vigil eval --vs-bench} compares the rate with {@code vigil bench}'s). Unlike the daemon's two slots
+ * the decoder may run {@link #PREFETCH} images ahead: a dataset mixes small BMPs with large JPEGs that take longer
+ * to decode than one inference, and with only one image ahead every large one would stall the model.
  */
 public final class EvalRun {
+
+    /** Images decoded and preprocessed ahead of the model (each a model input, 270 KB for 300x300 RGB). */
+    static final int PREFETCH = 8;
 
     /** One output of the model on one image: top classes, or detections with boxes normalized to the image. */
     public record Output(int[] classes, float[] scores, float[] boxes, int width, int height) {
@@ -69,11 +74,13 @@ public final class EvalRun {
     public static Result run(Analyzer a, List<Path> files, float minScore, int passes, int warmup, EnergyMeter power,
                              Consumer<Integer> progress) {
         int n = files.size(), total = n * passes;
-        PreparedInput[] slots = {a.newInput(), a.newInput()};
-        BlockingQueue<Integer> free = new ArrayBlockingQueue<>(2);
-        BlockingQueue<Ready> ready = new ArrayBlockingQueue<>(2);
-        free.add(0);
-        free.add(1);
+        PreparedInput[] slots = new PreparedInput[PREFETCH];
+        BlockingQueue<Integer> free = new ArrayBlockingQueue<>(PREFETCH);
+        BlockingQueue<Ready> ready = new ArrayBlockingQueue<>(PREFETCH);
+        for (int i = 0; i < PREFETCH; i++) {
+            slots[i] = a.newInput();
+            free.add(i);
+        }
         long[] decodeTotal = new long[2]; // [decode, preprocess], written by the producer, read after join
         Thread producer = Thread.ofPlatform().name("eval-decode").daemon().start(() -> {
             try {
