@@ -197,7 +197,7 @@ class CliTest {
 
     @Test
     void everyCommandAnswersHelp() {
-        for (String[] cmd : new String[][] {{"run"}, {"detect"}, {"classify"}, {"bench"}, {"models", "list"}, {"check-config"}, {"doctor"}}) {
+        for (String[] cmd : new String[][] {{"run"}, {"detect"}, {"classify"}, {"bench"}, {"eval"}, {"models", "list"}, {"check-config"}, {"doctor"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Run r = run(args);
@@ -218,7 +218,7 @@ class CliTest {
     @Test
     void onlyTheInvokedSubcommandIsBuiltAndHelpListsThemAll() {
         assertEquals(List.of("detect"), List.copyOf(Main.commandLine(new String[] {"detect", "--json"}).getSubcommands().keySet()));
-        assertEquals(List.of("run", "classify", "detect", "bench", "models", "images", "check-config", "doctor", "gpio", "token", "reload", "aot-train", "help"),
+        assertEquals(List.of("run", "classify", "detect", "bench", "eval", "models", "images", "check-config", "doctor", "gpio", "token", "reload", "aot-train", "help"),
                 List.copyOf(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet()));
         assertTrue(Main.commandLine(new String[] {"--version"}).getSubcommands().isEmpty());
         Run version = run("--version");
