@@ -13,7 +13,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-duration=3600 period=300 outage=30 keep="" images="${VIGIL_TEST_IMAGES:-$root/../shared/test-images}"
+duration=3600 period=300 outage=30 keep="" images="${VIGIL_TEST_IMAGES:-}"
 seconds() {
   case "$1" in
     *h) echo $(( ${1%h} * 3600 )) ;; *m) echo $(( ${1%m} * 60 )) ;; *s) echo "${1%s}" ;; *) echo "$1" ;;
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$duration" =~ ^[0-9]+$ && "$duration" -ge 60 ]] || { echo "mqtt-soak: --duration must be at least 60 s, e.g. 12m or 1h" >&2; exit 2; }
 [ "$outage" -lt "$period" ] || { echo "mqtt-soak: --outage ($outage s) must be shorter than --period ($period s)" >&2; exit 2; }
-[ -d "$images" ] || { echo "mqtt-soak: no photos folder $images; give --images DIR (vigil images pull --all fills one)" >&2; exit 2; }
+[ -z "$images" ] || [ -d "$images" ] || { echo "mqtt-soak: no photos folder $images; give --images DIR (vigil images pull --all fills one)" >&2; exit 2; }
 [ -x /usr/sbin/mosquitto ] || { echo "mqtt-soak: /usr/sbin/mosquitto is needed (apt-get install mosquitto)" >&2; exit 2; }
 for tool in mosquitto_sub python3; do
   command -v "$tool" >/dev/null || { echo "mqtt-soak: $tool is needed (apt-get install mosquitto-clients python3)" >&2; exit 2; }
@@ -40,6 +40,8 @@ done
 
 work="${keep:-$(mktemp -d /tmp/vigil-mqtt-soak.XXXXXX)}"
 mkdir -p "$work/broker"
+# Without --images: the test-images catalog's photos, from the mirror or pulled once, as the demo gets them.
+[ -n "$images" ] || images="$("$root/vigil" images pull --all --into "$work/images" | tail -n 1)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mqtt_port="$(free_port)" http_port="$(free_port)"
 prefix="vigil/soak"

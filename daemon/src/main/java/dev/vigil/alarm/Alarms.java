@@ -28,12 +28,14 @@ public final class Alarms {
     private static final int HISTORY = 256;
 
     private final Map<String, Machine> machines = new LinkedHashMap<>();
-    private final Set<String> alarmGroups;
-    private final Duration triggeredFor, cooldown;
+    /** Replaced whole by a config reload; each use reads it once, so a trigger or timeout never mixes two configs. */
+    private volatile Settings settings;
     private final ScheduledExecutorService timer;
     private final TimeSource time;
     private final List<AlarmListener> listeners = new CopyOnWriteArrayList<>();
     private final Deque<AlarmTransition> history = new ArrayDeque<>(); // guarded by itself
+
+    private record Settings(Set<String> groups, Duration triggeredFor, Duration cooldown) {}
 
     /** One camera's machine; all fields guarded by itself. */
     private static final class Machine {
@@ -56,9 +58,7 @@ public final class Alarms {
      */
     public Alarms(Map<String, Boolean> armed, Set<String> alarmGroups, Duration triggeredFor, Duration cooldown,
                   ScheduledExecutorService timer, TimeSource time) {
-        this.alarmGroups = Set.copyOf(alarmGroups);
-        this.triggeredFor = triggeredFor;
-        this.cooldown = cooldown;
+        this.settings = new Settings(Set.copyOf(alarmGroups), triggeredFor, cooldown);
         this.timer = timer;
         this.time = time;
         for (var e : armed.entrySet()) machines.put(e.getKey(), new Machine(e.getKey()));
@@ -71,6 +71,14 @@ public final class Alarms {
     }
 
     public void addListener(AlarmListener l) { listeners.add(l); }
+
+    /**
+     * New groups and timing (a config reload): every camera keeps its state; the next trigger and the next timer use
+     * the new values, a timer already running ends at the time it was set with.
+     */
+    public void reconfigure(Set<String> alarmGroups, Duration triggeredFor, Duration cooldown) {
+        settings = new Settings(Set.copyOf(alarmGroups), triggeredFor, cooldown);
+    }
 
     public Collection<String> cameras() { return machines.keySet(); }
 
@@ -113,6 +121,7 @@ public final class Alarms {
                     return false;
                 }
                 case ARMED, TRIGGERED -> {
+                    Set<String> alarmGroups = settings.groups();
                     if (alarmGroups.isEmpty() || alarmGroups.contains(group)) {
                         m.triggers++;
                         if (m.state == AlarmState.ARMED) move(m, AlarmState.TRIGGERED, cause);
@@ -127,6 +136,8 @@ public final class Alarms {
     }
 
     private void scheduleQuiet(Machine m) {
+        Settings s = settings;
+        Duration triggeredFor = s.triggeredFor(), cooldown = s.cooldown();
         long gen = m.generation;
         timer.schedule(() -> {
             synchronized (m) {

@@ -38,21 +38,39 @@ public final class FleetOverhead {
     /**
      * A figure with the fleet off and on (means over the legs of each side), its noise (the spread of the off legs) and
      * the spread of the on legs: an on side that disagrees with itself more than with the off side was measured on a
-     * machine busy with something else.
+     * machine busy with something else. With several A B B A blocks, {@code ci95} is the half-width of the 95% confidence
+     * interval of the difference from the blocks' own differences (Student's t; NaN with one block): then "within noise"
+     * means that interval holds 0.
      */
-    public record Comparison(double off, double on, double noise, double onSpread) {
+    public record Comparison(double off, double on, double noise, double onSpread, int blocks, double ci95) {
 
         public double difference() { return on - off; }
 
         public double differencePercent() { return difference() / off * 100; }
 
-        public boolean withinNoise() { return Math.abs(difference()) <= noise; }
+        public boolean withinNoise() { return blocks > 1 ? Math.abs(difference()) <= ci95 : Math.abs(difference()) <= noise; }
 
         static Comparison of(List<Leg> legs, ToDoubleFunction<Leg> figure) {
             double[] off = legs.stream().filter(l -> !l.fleet()).mapToDouble(figure).toArray();
             double[] on = legs.stream().filter(Leg::fleet).mapToDouble(figure).toArray();
-            return new Comparison(mean(off), mean(on), spread(off), spread(on));
+            int blocks = legs.size() / ORDER.size();
+            double ci = Double.NaN;
+            if (blocks > 1 && legs.size() == blocks * ORDER.size()) {
+                double[] d = new double[blocks];
+                for (int b = 0; b < blocks; b++) {
+                    List<Leg> block = legs.subList(b * ORDER.size(), (b + 1) * ORDER.size());
+                    d[b] = mean(block.stream().filter(Leg::fleet).mapToDouble(figure).toArray())
+                            - mean(block.stream().filter(l -> !l.fleet()).mapToDouble(figure).toArray());
+                }
+                double m = mean(d), ss = 0;
+                for (double x : d) ss += (x - m) * (x - m);
+                ci = T95[Math.min(blocks - 1, T95.length - 1)] * Math.sqrt(ss / (blocks - 1)) / Math.sqrt(blocks);
+            }
+            return new Comparison(mean(off), mean(on), spread(off), spread(on), Math.max(1, blocks), ci);
         }
+
+        /** Student's t at 97.5% by degrees of freedom (index; 0 unused), then the normal's 1.96. */
+        private static final double[] T95 = {Double.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 1.96};
 
         private static double spread(double[] v) {
             return java.util.Arrays.stream(v).max().orElse(Double.NaN) - java.util.Arrays.stream(v).min().orElse(Double.NaN);
@@ -82,14 +100,15 @@ public final class FleetOverhead {
 
     private FleetOverhead() {}
 
-    /** The four legs of {@code duration} each, after one engine-limit measurement. */
+    /** {@code blocks} times the four legs of {@code duration} each, after one engine-limit measurement. */
     public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
-                             Duration duration, Duration warmup, Fleet fleet, PipelineBench.Progress progress) throws Exception {
+                             Duration duration, Duration warmup, int blocks, Fleet fleet, PipelineBench.Progress progress) throws Exception {
         progress.line("engine alone...");
         double engineLimit = PipelineBench.engineLimit(spec, options, frames);
         List<Leg> legs = new ArrayList<>();
-        for (int i = 0; i < ORDER.size(); i++) {
-            boolean on = ORDER.get(i);
+        int total = blocks * ORDER.size();
+        for (int i = 0; i < total; i++) {
+            boolean on = ORDER.get(i % ORDER.size());
             long[] got = new long[2];
             PipelineBench.Instrument instrument = on ? new PipelineBench.Instrument() {
                 @Override
@@ -107,7 +126,7 @@ public final class FleetOverhead {
                     };
                 }
             } : null;
-            String name = "leg " + (i + 1) + " of " + ORDER.size() + " (" + (on ? "B, fleet on" : "A, fleet off") + "): ";
+            String name = "leg " + (i + 1) + " of " + total + " (" + (on ? "B, fleet on" : "A, fleet off") + "): ";
             PipelineBench.Result r = PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, instrument, engineLimit,
                     line -> progress.line(name + line));
             legs.add(new Leg(on, r, got[0], got[1]));

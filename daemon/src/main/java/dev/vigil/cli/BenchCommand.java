@@ -28,7 +28,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "Folder of images (decoded once); required except with --compare.")
+    @Option(names = "--images", paramLabel = "DIR", description = "Folder of images (decoded once); default: the test-images"
+            + " catalog's photos, from the mirror or pulled once like the demo's.")
     Path images;
 
     @Option(names = {"-n", "--frames"}, defaultValue = "500", description = "Measured frames (default: ${DEFAULT-VALUE}).")
@@ -77,6 +78,11 @@ final class BenchCommand implements Callable<Integer> {
             + "(the spread across the A legs). The fleet: --with-fleet, --mqtt, --webhook.")
     boolean abba;
 
+    @Option(names = "--blocks", defaultValue = "1", paramLabel = "N",
+            description = "With --abba: A B B A blocks, one after the other; from 2 on, a difference is judged by its 95% confidence "
+                    + "interval over the blocks (default: ${DEFAULT-VALUE}).")
+    int blocks;
+
     @Option(names = "--with-fleet", description = "With --abba: start what --mqtt and --webhook do not name: Mosquitto on 127.0.0.1 "
             + "(/usr/sbin/mosquitto) and an HTTP sink for the webhook.")
     boolean withFleet;
@@ -92,20 +98,22 @@ final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     private Integer fleetOverhead(List<Mat> decoded) throws Exception {
-        if (cameras < 1 || cameraFps <= 0 || duration < 1) throw new Main.UsageException("--cameras, --camera-fps and --duration must be positive");
+        if (cameras < 1 || cameraFps <= 0 || duration < 1 || blocks < 1)
+            throw new Main.UsageException("--cameras, --camera-fps, --duration and --blocks must be positive");
         if (!withFleet && mqttUrl == null && webhookUrl == null)
             throw new Main.UsageException("--abba compares with a fleet: give --with-fleet, or --mqtt URL and/or --webhook URL");
         dev.vigil.bench.FleetOverhead.Result r;
         try (Fleet fleet = startFleet()) {
             r = dev.vigil.bench.FleetOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
                     cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))),
-                    fleet, progress());
+                    blocks, fleet, progress());
             ObjectNode o = ImageCommand.JSON.objectNode();
             o.put("mode", "pipeline-abba");
             o.put("model", r.legs().getFirst().result().model());
             o.put("threads", r.legs().getFirst().result().threads());
             o.put("cameras", cameras);
             o.put("leg_seconds", duration);
+            o.put("blocks", blocks);
             o.put("engine_limit_fps", ImageCommand.round(r.legs().getFirst().result().engineLimitFps(), 1));
             o.put("mqtt", fleet.mqtt());
             o.put("webhook", fleet.webhook());
@@ -147,6 +155,7 @@ final class BenchCommand implements Callable<Integer> {
         o.put("difference_percent", ImageCommand.round(c.differencePercent(), 2));
         o.put("noise", ImageCommand.round(c.noise(), digits));
         o.put("spread_on", ImageCommand.round(c.onSpread(), digits));
+        if (c.blocks() > 1) o.put("ci95", ImageCommand.round(c.ci95(), digits));
         o.put("within_noise", c.withinNoise());
     }
 
@@ -267,9 +276,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Main.logLevel(model.verbose);
         if (frames < 1) throw new Main.UsageException("--frames: " + frames + " must be at least 1");
-        if ((compare == null || compare.isEmpty()) && images == null) throw new Main.UsageException("--images DIR is required");
         if (warmup < 0) throw new Main.UsageException("--warmup: " + warmup + " must not be negative");
         if (compare != null && !compare.isEmpty()) return compare();
+        if (images == null) images = RunCommand.demoImages(model.store());
         if (!Files.exists(images)) throw new Main.UsageException("--images " + images + ": no such folder");
         List<Mat> decoded = Bench.frames(images);
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");

@@ -71,11 +71,19 @@ public final class ModelOptions {
 
     /** The model with its labels, normalization and decoding, from the options, the catalog and the file itself. */
     ModelSpec spec(Analyzer.Kind kind) {
+        return spec(kind, model, true);
+    }
+
+    /**
+     * Another model through the same store and options ({@code eval --compare}); {@code --labels} applies only when
+     * {@code ownLabels}, since a label file fits one model.
+     */
+    ModelSpec spec(Analyzer.Kind kind, String modelName, boolean ownLabels) {
         ModelStore store = store();
-        String name = model != null ? model
+        String name = modelName != null ? modelName
                 : kind == Analyzer.Kind.CLASSIFIER ? DEFAULT_CLASSIFIER : store.defaultModel().name();
         ModelSpec s = ModelSpec.of(store.resolve(name), labelsLocale);
-        if (labels != null) {
+        if (labels != null && ownLabels) {
             try {
                 s = s.withLabels(Labels.read(labels));
             } catch (RuntimeException e) {

@@ -57,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
         if (json && !once) throw new Main.UsageException("--json goes with --once (the summary printed at the end)");
         CountDownLatch terminated = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        installSignalHandlers(terminated, started);
+        java.util.concurrent.atomic.AtomicReference<Vigil> runningVigil = new java.util.concurrent.atomic.AtomicReference<>();
+        installSignalHandlers(terminated, started, runningVigil);
         ModelStore store = ModelStore.fromEnvironment().allowingModifiedModels(allowModifiedModel);
         if (mirror != null) store = store.withMirror(mirror, "--mirror");
         Vigil vigil;
@@ -70,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             started.countDown();
         }
+        runningVigil.set(vigil);
         VigilConfig cfg = vigil.config();
         try {
             if (once) {
@@ -144,22 +146,31 @@ final class RunCommand implements Callable<Integer> {
     /**
      * SIGTERM and SIGINT stop the daemon cleanly and exit 0, as systemd expects of a normal stop. A JVM shutdown hook
      * alone would exit 143; sun.misc.Signal (jdk.unsupported, present in every JDK) lets the command return normally.
-     * SIGHUP (the JVM's default: shut down) and SIGUSR1/SIGUSR2 (the OS default: die without a word) never stop it:
-     * each is logged as ignored until a later version gives SIGHUP its usual meaning, a reload.
+     * SIGHUP (the JVM's default: shut down) reloads the config file ({@link Vigil#reload}); SIGUSR1/SIGUSR2 (the OS
+     * default: die without a word) never stop it: each is logged as ignored.
      */
     @SuppressWarnings("removal")
-    private static void installSignalHandlers(CountDownLatch terminated, CountDownLatch started) {
+    private static void installSignalHandlers(CountDownLatch terminated, CountDownLatch started,
+                                              java.util.concurrent.atomic.AtomicReference<Vigil> running) {
         sun.misc.SignalHandler stop = sig -> {
             log.info("SIG{}: stopping", sig.getName());
             terminated.countDown();
             if (started.getCount() > 0) Thread.ofPlatform().name("vigil-stop").daemon(true).start(() -> exitIfStillStarting(started));
         };
-        sun.misc.SignalHandler ignore = sig -> log.warn("SIG{}: ignored ({})", sig.getName(),
-                sig.getName().equals("HUP") ? "reload comes with a later version; restart vigil to apply a new config"
-                        : "vigil gives it no meaning");
+        sun.misc.SignalHandler ignore = sig -> log.warn("SIG{}: ignored (vigil gives it no meaning)", sig.getName());
+        sun.misc.SignalHandler reload = sig -> {
+            Vigil v = running.get();
+            if (v == null) {
+                log.warn("SIGHUP: vigil is still starting; the config it starts with is read now, send SIGHUP again to reload later");
+                return;
+            }
+            log.info("SIGHUP: reloading the config");
+            // Its own thread: the reload waits for a frame boundary, and the JVM's signal thread should not.
+            Thread.ofPlatform().name("vigil-reload").daemon(true).start(() -> v.reload("SIGHUP"));
+        };
         for (String s : new String[] {"TERM", "INT", "HUP", "USR1", "USR2"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(s), s.equals("TERM") || s.equals("INT") ? stop : ignore);
+                sun.misc.Signal.handle(new sun.misc.Signal(s), s.equals("TERM") || s.equals("INT") ? stop : s.equals("HUP") ? reload : ignore);
             } catch (IllegalArgumentException e) {
                 // The JVM keeps some signals for itself (SIGUSR2 on some platforms); it then handles them without dying.
                 log.debug("cannot handle SIG{}: {}", s, e.getMessage());

@@ -22,27 +22,72 @@ import java.util.function.LongSupplier;
  */
 final class CameraPipeline implements AutoCloseable {
 
-    final CameraConfig config;
-    final Camera camera;
-    private final MotionGate motion; // null when the gate is off
-    private final RuleEngine rules;
-    private final float minScore;
+    /**
+     * What a frame is decided with. A config reload replaces it whole, on the inference thread between two frames
+     * ({@link Daemon#betweenFrames}), so a frame never sees half of an old config and half of a new one.
+     *
+     * @param motion null when the gate is off
+     */
+    record Stages(CameraConfig config, MotionGate motion, RuleEngine rules, float minScore) {
 
-    CameraPipeline(CameraConfig config, Camera camera, MotionGate motion, RuleEngine rules) {
-        this.config = config;
-        this.camera = camera;
-        this.motion = motion;
-        this.rules = rules;
-        // The analyzer keeps every detection at or above the lowest group threshold; each group then applies its own.
-        float min = 1f;
-        for (var g : config.rules().groups().values()) min = Math.min(min, g.minScore());
-        this.minScore = config.rules().groups().isEmpty() ? 0.5f : min;
+        static Stages of(CameraConfig config, MotionGate motion, RuleEngine rules) {
+            // The analyzer keeps every detection at or above the lowest group threshold; each group then applies its own.
+            float min = 1f;
+            for (var g : config.rules().groups().values()) min = Math.min(min, g.minScore());
+            return new Stages(config, motion, rules, config.rules().groups().isEmpty() ? 0.5f : min);
+        }
     }
 
-    String name() { return config.name(); }
+    private final String name;
+    volatile Camera camera;          // replaced only between frames, when a reload changed the source
+    private volatile Stages stages;  // written on the inference thread; volatile for the readers of config()
+
+    CameraPipeline(CameraConfig config, Camera camera, MotionGate motion, RuleEngine rules) {
+        this.name = config.name();
+        this.camera = camera;
+        this.stages = Stages.of(config, motion, rules);
+    }
+
+    String name() { return name; }
+
+    CameraConfig config() { return stages.config(); }
+
+    /**
+     * The stages for {@code next}, on the inference thread between two frames: rules that did not change keep their
+     * engine (windows, tracks and cooldowns go on); changed rules start a fresh one; a changed motion gate is rebuilt.
+     *
+     * @return what changed, for the reload's log line (empty: nothing)
+     */
+    List<String> reconfigure(CameraConfig next) {
+        Stages now = stages;
+        List<String> changed = new java.util.ArrayList<>();
+        RuleEngine rules = now.rules();
+        if (!next.rules().equals(now.config().rules())) {
+            rules = new RuleEngine(name, next.rules());
+            changed.add("rules");
+        }
+        MotionGate motion = now.motion();
+        if (!next.motion().equals(now.config().motion())) {
+            motion = next.motion().enabled() ? new MotionGate(next.motion().threshold(), next.motion().minArea(), next.motion().scaleWidth()) : null;
+            if (now.motion() != null) now.motion().close();
+            changed.add("motion");
+        }
+        stages = Stages.of(next, motion, rules);
+        return changed;
+    }
+
+    /** Swaps in a camera opened on the new source (between frames); the caller closes the one returned. */
+    Camera replaceCamera(Camera next) {
+        Camera old = camera;
+        camera = next;
+        return old;
+    }
 
     /** The frame's outcome; a stage that throws makes a {@link FrameOutcome.Failed} naming it, never an exception. */
     FrameOutcome analyze(Frame f, Analyzer analyzer, ModelId model, List<FrameGate> gates, LongSupplier nanos) {
+        Stages st = stages;
+        MotionGate motion = st.motion();
+        RuleEngine rules = st.rules();
         long start = nanos.getAsLong();
         String stage = "gate";
         try {
@@ -55,7 +100,7 @@ final class CameraPipeline implements AutoCloseable {
                 return new FrameOutcome.Skipped(name(), f.sequence(), f.captureNanos(), nanos.getAsLong(), "motion");
             stage = "analyzer";
             long t0 = nanos.getAsLong();
-            analyzer.analyze(f.bgr(), minScore);
+            analyzer.analyze(f.bgr(), st.minScore());
             stage = "rules";
             List<Detection> detections;
             List<Classification> top;
@@ -85,6 +130,7 @@ final class CameraPipeline implements AutoCloseable {
     @Override
     public void close() {
         camera.close();
+        MotionGate motion = stages.motion();
         if (motion != null) motion.close();
     }
 }

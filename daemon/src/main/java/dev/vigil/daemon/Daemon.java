@@ -54,6 +54,9 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** A change the loop runs before its next frame (a config reload); see {@link #betweenFrames}. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.FutureTask<?>> between =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     Daemon(List<CameraPipeline> cameras, Analyzer analyzer, ModelId model, List<FrameGate> gates, DecisionStage decisions,
            ResultBus bus, Health health, FrameSignal signal, boolean once, LongSupplier nanos) {
@@ -80,6 +83,7 @@ public final class Daemon implements AutoCloseable {
         int next = 0;
         try {
             while (running) {
+                runBetween();
                 long seen = signal.version();
                 health.loopTurned(nanos.getAsLong());
                 boolean any = false;
@@ -89,14 +93,15 @@ public final class Daemon implements AutoCloseable {
                 for (int k = 0; k < n && running; k++) {
                     int i = (next + k) % n;
                     CameraPipeline cp = cameras.get(i);
-                    Frame f = cp.camera.poll();
+                    dev.vigil.capture.Camera cam = cp.camera;
+                    Frame f = cam.poll();
                     if (f == null) continue;
                     any = true;
                     next = (i + 1) % n;
                     try {
                         process(cp, f);
                     } finally {
-                        cp.camera.release(f);
+                        cam.release(f);
                     }
                     break;
                 }
@@ -114,6 +119,7 @@ public final class Daemon implements AutoCloseable {
             health.loopStopped(t.toString());
             log.error("inference stopped: {}", t.toString());
         } finally {
+            runBetween(); // a change that came as the loop ended: no frame is in flight now either
             stopped.countDown();
         }
     }
@@ -134,6 +140,61 @@ public final class Daemon implements AutoCloseable {
             log.warn("camera {}: decision on frame {} failed: {}", cp.name(), f.sourceRef(), e.toString());
         }
         bus.publish(o, f);
+    }
+
+    private void runBetween() {
+        java.util.concurrent.FutureTask<?> t = between.getAndSet(null);
+        if (t != null) t.run(); // a FutureTask keeps what it throws for the caller
+    }
+
+    /**
+     * Runs {@code change} on the inference thread between two frames and waits for it: what the frame path reads is
+     * then never seen half changed. When the loop is not running (not started, stopped) it runs here, at once. One change
+     * at a time (the caller serialises). A loop that does not come round within {@code limit} (an inference stuck in
+     * native code) gets the change taken back: then it never ran, and this throws.
+     *
+     * @throws IllegalStateException the loop did not reach a frame boundary in time; nothing ran
+     */
+    void betweenFrames(Runnable change, Duration limit) {
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(change, null);
+        if (!inference.isAlive()) {
+            task.run();
+        } else {
+            if (!between.compareAndSet(null, task)) throw new IllegalStateException("another change waits for the inference loop");
+            signal.signal(); // an idle loop wakes now instead of after its idle wait
+        }
+        try {
+            task.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            if (between.compareAndSet(task, null)) throw new IllegalStateException("the inference loop did not reach a frame "
+                    + "boundary within " + limit.toMillis() + " ms (an inference stuck?); nothing changed");
+            waitTaken(task); // the loop took it just now: it runs to its end
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (between.compareAndSet(task, null)) throw new IllegalStateException("interrupted; nothing changed");
+            waitTaken(task);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void waitTaken(java.util.concurrent.FutureTask<?> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The signal the cameras wake the loop with (a reopened camera gets it too). */
+    FrameSignal signal() { return signal; }
+
+    /** The camera's pipeline, or null. */
+    CameraPipeline pipeline(String name) {
+        for (CameraPipeline c : cameras) if (c.name().equals(name)) return c;
+        return null;
     }
 
     /** Waits until the daemon stops by itself (--once: all finite sources done) or {@code timeout} passes. */

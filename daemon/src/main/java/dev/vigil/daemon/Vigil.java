@@ -31,7 +31,9 @@ public final class Vigil implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Vigil.class);
 
-    final VigilConfig config;
+    /** Replaced by a config reload ({@link Reload}), between two frames. */
+    volatile VigilConfig config;
+    final Wiring.Parts parts;
     final Health health;
     final Metrics metrics;
     final FrameMeters frames;
@@ -48,11 +50,14 @@ public final class Vigil implements AutoCloseable {
     dev.vigil.sampling.Sampler sampler; // null when sampling is off
     StatusServer http;               // null when not serving
     SystemdService systemd;
+    Reload reload;                   // set once the daemon runs
     private boolean closed;
+    private volatile boolean stopping; // a reload that comes during close changes nothing
 
-    Vigil(VigilConfig config, Health health, Metrics metrics, FrameMeters frames, GpioStage gpio, DecisionStage decisions,
+    Vigil(VigilConfig config, Wiring.Parts parts, Health health, Metrics metrics, FrameMeters frames, GpioStage gpio, DecisionStage decisions,
           ScheduledExecutorService ownTimers, EventStore events, LiveView live, ResultBus bus) {
         this.config = config;
+        this.parts = parts;
         this.health = health;
         this.metrics = metrics;
         this.frames = frames;
@@ -64,7 +69,24 @@ public final class Vigil implements AutoCloseable {
         this.bus = bus;
     }
 
+    /** The running config: the one at start, or the last one a reload applied (sections kept until restart stay as at start). */
     public VigilConfig config() { return config; }
+
+    /**
+     * Reads the config file again and applies it, or changes nothing and says why in one line naming the key (SIGHUP,
+     * {@code vigil reload}, {@code POST /api/reload}); see {@link Reload}.
+     *
+     * @param cause who asked, for the log line ({@code SIGHUP}, {@code http 127.0.0.1})
+     */
+    public Reload.Result reload(String cause) {
+        Reload r = reload;
+        if (r == null || stopping) return new Reload.Result(false, "reload: vigil is " + (r == null ? "starting" : "stopping")
+                + "; nothing changed", "", java.util.List.of(), java.util.List.of());
+        return r.run(cause);
+    }
+
+    /** The running config's file, sha256, load time and reload count. */
+    public Reload.Status configStatus() { return reload == null ? null : reload.status(); }
 
     public Health health() { return health; }
 
@@ -93,7 +115,7 @@ public final class Vigil implements AutoCloseable {
     /** The MQTT output, or null without an mqtt: section. */
     public MqttBridge mqtt() { return mqtt; }
 
-    /** The webhooks, or null without a webhooks: section. */
+    /** The webhooks (none configured: a webhooks stage that takes no frame, so a reload can add some). */
     public Webhooks webhooks() { return webhooks; }
 
     /** The HTTP server, or null when it is not serving. */
@@ -116,6 +138,8 @@ public final class Vigil implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        stopping = true;
+        if (reload != null) reload.awaitIdle(Duration.ofSeconds(2)); // a reload under way finishes before the cameras close
         List<Runnable> steps = new ArrayList<>();
         if (systemd != null) steps.add(systemd::close);
         if (http != null) steps.add(http::close);

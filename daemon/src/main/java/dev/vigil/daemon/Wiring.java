@@ -220,7 +220,7 @@ public final class Wiring {
         Sampler sampler = sampler(cfg, parts, metrics);
         if (sampler != null) bus.add(sampler);
         parts.consumers().forEach(bus::add);
-        Vigil v = new Vigil(cfg, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
+        Vigil v = new Vigil(cfg, parts, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
         v.sampler = sampler;
         v.control = control(cfg, v);
         if (cfg.mqtt().isPresent()) {
@@ -230,12 +230,11 @@ public final class Wiring {
             decisions.addListener(v.mqtt);
             built.add(v.mqtt);
         }
+        // Also without a webhooks: section, so a config reload can add one; with none it takes no frame.
         v.webhooks = Webhooks.start(cfg, events, parts.time());
-        if (v.webhooks != null) {
-            bus.add(v.webhooks); // closed after the event record drained, like MQTT: the last visits end and go out
-            decisions.addListener(v.webhooks);
-            built.add(v.webhooks);
-        }
+        bus.add(v.webhooks); // closed after the event record drained, like MQTT: the last visits end and go out
+        decisions.addListener(v.webhooks);
+        built.add(v.webhooks);
         bus.start();
         built.add(bus);
 
@@ -246,7 +245,7 @@ public final class Wiring {
         metrics.bind(new ModelMeters(model, analyzer.kind().name().toLowerCase(Locale.ROOT)));
         metrics.bind(bus);
         if (v.mqtt != null) metrics.bind(v.mqtt);
-        if (v.webhooks != null) metrics.bind(v.webhooks);
+        metrics.bind(v.webhooks);
         metrics.start(frames);
 
         FrameSignal signal = new FrameSignal();
@@ -261,6 +260,7 @@ public final class Wiring {
         metrics.bind(new CaptureMeters(daemon.cameraNames(), daemon::cameraStats, health));
         daemon.start();
         built.add(daemon::stop);
+        v.reload = new Reload(v, metrics.registry());
         log.info("model {} on {}; {} camera(s): {}", spec.name(), analyzer.engine().delegate(), cameras.size(),
                 cameras.stream().map(c -> c.name() + " (" + c.camera.description() + ")").toList());
 
@@ -338,18 +338,30 @@ public final class Wiring {
         }
     }
 
-    private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health) {
-        Camera.Options co = Camera.Options.defaults().withTime(parts.time(), null).withSignal(signal).withLossless(parts.once())
+    /** How every camera is opened: at start and when a reload changed its source. */
+    static Camera.Options cameraOptions(Parts parts, FrameSignal signal, Health health) {
+        return Camera.Options.defaults().withTime(parts.time(), null).withSignal(signal).withLossless(parts.once())
                 .withListener((cam, from, to, why) -> health.cameraState(cam.name(), to, why));
-        FrameSource replaced = parts.sources().get(c.name());
-        Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);
-        health.probe(c.name(), new Health.CaptureProbe() {
+    }
+
+    /** The health model watches this camera's capture thread (again after a reload reopened it). */
+    static void probe(Health health, String name, Camera cam) { health.probe(name, captureProbe(cam)); }
+
+    static Health.CaptureProbe captureProbe(Camera cam) {
+        return new Health.CaptureProbe() {
             @Override
             public java.time.Duration blockedFor() { return cam.blockedFor(); }
 
             @Override
             public boolean alive() { return cam.captureAlive(); }
-        });
+        };
+    }
+
+    private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health) {
+        Camera.Options co = cameraOptions(parts, signal, health);
+        FrameSource replaced = parts.sources().get(c.name());
+        Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);
+        probe(health, c.name(), cam);
         MotionGate gate = c.motion().enabled() ? new MotionGate(c.motion().threshold(), c.motion().minArea(), c.motion().scaleWidth()) : null;
         return new CameraPipeline(c, cam, gate, new RuleEngine(c.name(), c.rules()));
     }

@@ -92,6 +92,22 @@ public final class DecisionStage implements FrameGate, AutoCloseable {
 
     public void addListener(DecisionListener l) { listeners.add(l); }
 
+    /**
+     * A reloaded config's alarm and QC settings (a config reload, on the inference thread between two frames): the
+     * alarm states and the parts waiting stay. The QC stations must be those of the running config, each with its audit
+     * file (checked by the reload before).
+     */
+    public void reconfigure(VigilConfig next, QcHardware qcHardware) {
+        AlarmConfig a = next.alarm();
+        alarms.reconfigure(a.groups(), a.triggeredFor(), a.cooldown());
+        for (QcConfig q : next.qc().values()) {
+            QcStation s = qc.get(q.camera());
+            if (s == null || !s.config().audit().equals(q.audit()))
+                throw new IllegalArgumentException("qc." + q.camera() + ": a new station or audit file needs a restart");
+            if (!s.config().equals(q)) s.reconfigure(q, qcHardware.rejector(q.reject(), q.camera()));
+        }
+    }
+
     /** The frame's decisions, on the inference thread. {@code frame} is lent: QC copies the pixels it keeps. */
     public void decide(FrameOutcome outcome, Frame frame) {
         if (!(outcome instanceof FrameResult r)) return;

@@ -51,37 +51,45 @@ final class DebouncedInput {
     long edges() { return edges; }
 
     private void raw(boolean active, long nanos) {
-        EdgeListener fire = null;
+        long edgeAt = -1;
+        boolean edgeTo = false;
         synchronized (this) {
-            if (active == stable) { // bounced back before the debounce time: nothing happened
-                if (pending) {
-                    pending = false;
-                    if (confirm != null) confirm.cancel(false);
-                }
-                return;
+            if (active == stable) {
+                if (!pending) return;
+                pending = false;
+                if (confirm != null) confirm.cancel(false);
+                if (nanos - pendingSince < debounceNanos) return; // bounced back before the debounce time: nothing happened
+                // The change held for the debounce time, by the edges' own times, but its confirmation has not run yet
+                // (a busy machine: 40 ms late on a loaded 2-core box, and a 40 ms light-barrier pulse was lost): it
+                // happened. This edge, back, is then a change of its own.
+                commit(!active, pendingSince);
+                edgeAt = pendingSince;
+                edgeTo = !active;
+            } else if (pending) {
+                return; // still bouncing towards the same level: keep the first edge's time
             }
-            if (pending) return; // still bouncing towards the same level: keep the first edge's time
-            if (debounceNanos == 0) {
+            if (edgeAt < 0 && debounceNanos == 0) {
                 commit(active, nanos);
-                fire = listener;
+                edgeAt = nanos;
+                edgeTo = active;
             } else {
                 pending = true;
                 pendingSince = nanos;
-                confirm = gpio.schedule(this::confirm, debounceNanos, TimeUnit.NANOSECONDS);
+                long since = nanos;
+                confirm = gpio.schedule(() -> confirm(since), debounceNanos, TimeUnit.NANOSECONDS);
             }
         }
-        if (fire != null) fire.edge(active, nanos);
+        if (edgeAt >= 0) listener.edge(edgeTo, edgeAt);
     }
 
-    private void confirm() {
+    /** The debounce time of the change at {@code since} is over (a confirmation of an older change does nothing). */
+    private void confirm(long since) {
         boolean level;
-        long since;
         synchronized (this) {
-            if (!pending) return;
+            if (!pending || pendingSince != since) return;
             pending = false;
             level = pin.active();
             if (level == stable) return; // it went back and the change got lost between reads: nothing happened
-            since = pendingSince;
             commit(level, since);
         }
         listener.edge(level, since);

@@ -49,7 +49,8 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
 
     private static final Logger log = LoggerFactory.getLogger(GpioStage.class);
 
-    private final GpioConfig config;
+    /** Replaced by a config reload (new actions, same pins); each decision reads it once. */
+    private volatile GpioConfig config;
     private final GpioPins pins;
     private final TimeSource time;
     private final ScheduledExecutorService gpio;   // pin writes only
@@ -136,6 +137,21 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
     /** The timer thread (alarm timeouts, QC expiries): the decision stage shares it. */
     public ScheduledExecutorService timers() { return timers; }
 
+    /**
+     * What a config reload cannot change without a restart: the chip and every pin (outputs, inputs, heartbeat). A
+     * config with the same pins may change its actions live ({@link #reconfigure}).
+     */
+    public static boolean samePins(GpioConfig a, GpioConfig b) {
+        return a.present() == b.present() && a.mock() == b.mock() && a.chip().equals(b.chip()) && a.outputs().equals(b.outputs())
+                && a.inputs().equals(b.inputs()) && a.heartbeat().equals(b.heartbeat());
+    }
+
+    /** New actions on the same pins (a config reload); an output latched or pulsing now keeps going. */
+    public void reconfigure(GpioConfig next) {
+        if (!samePins(config, next)) throw new IllegalArgumentException("gpio: the pins changed; that needs a restart");
+        config = next;
+    }
+
     // ---- QC hardware ----
 
     @Override
@@ -199,6 +215,7 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
 
     @Override
     public void alarmRaised(Trigger trigger, long captureNanos) {
+        GpioConfig config = this.config;
         OutputDriver.Cause c = new OutputDriver.Cause(trigger.camera(), captureNanos);
         for (Action a : config.actions()) {
             if (a.group().isPresent() && a.group().get().equals(trigger.group())
@@ -211,6 +228,7 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
     @Override
     public void alarmChanged(AlarmTransition t) {
         if (t.from() == null) return; // the initial state fires nothing
+        GpioConfig config = this.config;
         if (t.to() == AlarmState.DISARMED) {
             for (Action a : config.actions()) {
                 if (a.effect() instanceof Effect.Latch && (a.camera().isEmpty() || a.camera().get().equals(t.camera()))) {

@@ -52,7 +52,7 @@ public final class Health {
 
     private static final class Cam {
         final String name;
-        final long freshNanos;
+        volatile long freshNanos; // a reload may give the camera a source of another fps
         volatile CaptureProbe probe;
         volatile CameraState state;
         volatile String reason;
@@ -92,6 +92,13 @@ public final class Health {
     }
 
     public void probe(String camera, CaptureProbe probe) { cam(camera).probe = probe; }
+
+    /** A camera reopened on another source (a config reload): its probe and how long it may go without a frame. */
+    public void reopened(String camera, CaptureProbe probe, Duration fresh) {
+        Cam c = cam(camera);
+        c.freshNanos = (fresh.compareTo(MIN_FRESH) > 0 ? fresh : MIN_FRESH).toNanos();
+        c.probe = probe;
+    }
 
     // ---- writers ----
 

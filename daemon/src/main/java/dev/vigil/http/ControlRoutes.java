@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * POST /api/cameras/{name}/snapshot   (empty)                       the live frame (JPEG)  200, 404, 409
  * POST /api/outputs/{name}/pulse      ms | {"ms": 500} | (empty: 1000)                     200, 400, 404, 409
  * POST /api/outputs/reset             (empty)                       every output off       200, 409
+ * POST /api/reload                     (empty)                       re-read the config     200, 400
  * POST /api/events/{id}/feedback      false_alarm | miss | {"feedback": "miss"}  keep its frame  200, 400, 404, 409
  * </pre>
  * A refused command (malformed body, unknown camera or output, no GPIO) changes nothing and logs one line.
@@ -28,14 +29,16 @@ final class ControlRoutes {
     static final int MAX_BODY = 1024;
 
     private final Control control;
+    private final java.util.function.Function<String, dev.vigil.daemon.Reload.Result> reload; // null: not wired
 
-    ControlRoutes(Control control) {
+    ControlRoutes(Control control, java.util.function.Function<String, dev.vigil.daemon.Reload.Result> reload) {
         this.control = control;
+        this.reload = reload;
     }
 
     /** Whether {@code path} is a command (whatever the method: a GET gets 405, not the read-only routes). */
     static boolean matches(String path) {
-        if (path.equals("/api/outputs/reset")) return true;
+        if (path.equals("/api/outputs/reset") || path.equals("/api/reload")) return true;
         String[] seg = path.split("/", -1);
         if (seg.length != 5 || !seg[0].isEmpty() || !seg[1].equals("api") || seg[3].isEmpty()) return false;
         return seg[2].equals("cameras") && (seg[4].equals("armed") || seg[4].equals("detect") || seg[4].equals("snapshot"))
@@ -49,6 +52,10 @@ final class ControlRoutes {
         String body = ex.body(MAX_BODY);
         if (body == null) {
             refuse(ex, command, 413, "the body is longer than " + MAX_BODY + " bytes");
+            return;
+        }
+        if (command.equals("reload")) {
+            reload(ex, who);
             return;
         }
         if (control == null) {
@@ -89,6 +96,19 @@ final class ControlRoutes {
                 case UNAVAILABLE -> 409;
             }, e.getMessage());
         }
+    }
+
+    /** 200 with what changed, or 400 with the one line that names the key (nothing changed). */
+    private void reload(Exchange ex, String who) throws IOException {
+        if (reload == null) {
+            refuse(ex, "reload", 503, "reload is not wired in this process");
+            return;
+        }
+        dev.vigil.daemon.Reload.Result r = reload.apply(who);
+        ObjectNode o = JSON.createObjectNode().put("ok", r.ok()).put("command", "reload").put("message", r.message()).put("sha256", r.sha256());
+        r.applied().forEach(o.putArray("applied")::add);
+        r.restartNeeded().forEach(o.putArray("restart_needed")::add);
+        ex.json(r.ok() ? 200 : 400, o); // the reload logged its own line either way
     }
 
     private static ObjectNode answer(Exchange ex, String command, String message) {

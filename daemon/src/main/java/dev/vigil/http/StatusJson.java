@@ -45,6 +45,16 @@ public final class StatusJson {
         mo.put("sha256", m.sha256());
         mo.put("delegate", m.delegate());
         mo.put("kind", v.daemon().analyzer().kind().name().toLowerCase(Locale.ROOT));
+        dev.vigil.daemon.Reload.Status cs = v.configStatus();
+        if (cs != null) { // null only while the wiring is still building
+            ObjectNode co = o.putObject("config");
+            if (cs.path().isPresent()) co.put("path", cs.path().get().toString());
+            else co.putNull("path");
+            co.put("sha256", cs.sha256());
+            co.put("loaded_at", cs.loadedAt().toString());
+            co.put("reloads", cs.reloads());
+            cs.restartNeeded().forEach(co.putArray("restart_needed")::add);
+        }
         ArrayNode cams = o.putArray("cameras");
         long now = h.now();
         FrameMeters f = v.frames();

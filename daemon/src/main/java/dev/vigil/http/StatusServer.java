@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * /healthz                              200 while the process runs (public)
  * /readyz                               200 when the health model finds nothing wrong (model loaded, loop turning,
  *                                       every enabled camera delivering), else 503 with the reason (public)
- * /api/status                           JSON: cameras and states, model, delegate, alarm states, power, uptime
+ * /api/status                           JSON: cameras and states, model, delegate, alarm states, power, uptime, the
+ *                                       running config (path, sha256, loaded_at, reloads, restart_needed)
  * /api/events?limit=N                   JSON: the newest events, newest first
  * /api/events/{id}/snapshot.jpg         an event's annotated snapshot
  * /api/cameras/{name}/latest.jpg        the camera's newest frame, annotated
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * /                                     the status page (to /login without a session)
  * /login                                GET the form, POST password=TOKEN: a session cookie (public)
  * /logout                               POST: ends the session
- * /api/cameras/{name}/armed|detect|snapshot, /api/outputs/{name}/pulse, /api/outputs/reset,
+ * /api/cameras/{name}/armed|detect|snapshot, /api/outputs/{name}/pulse, /api/outputs/reset, /api/reload,
  *   /api/events/{id}/feedback
  *                                       POST: the remote commands ({@link ControlRoutes}); a GET gets 405
  * </pre>
@@ -152,7 +153,7 @@ public final class StatusServer implements AutoCloseable {
         server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         server.setStopTimeout(2000);
         StatusServer s = new StatusServer(server, connector, vigil == null ? null : new Routes(vigil),
-                new ControlRoutes(vigil == null ? null : vigil.control()), access);
+                new ControlRoutes(vigil == null ? null : vigil.control(), vigil == null ? null : vigil::reload), access);
         server.setHandler(s.new Gate());
         try {
             server.start();

@@ -44,14 +44,29 @@ public final class Downloader {
     private final Duration connectTimeout;
     private final Duration stallTimeout;
     private final Progress progress;
+    private final URI base;
 
     /**
      * @param stallTimeout how long a download may go without receiving a byte (headers included) before it is abandoned
      */
     public Downloader(Duration connectTimeout, Duration stallTimeout, Progress progress) {
+        this(connectTimeout, stallTimeout, progress, null);
+    }
+
+    private Downloader(Duration connectTimeout, Duration stallTimeout, Progress progress, URI base) {
         this.connectTimeout = connectTimeout;
         this.stallTimeout = stallTimeout;
         this.progress = progress;
+        this.base = base;
+    }
+
+    /**
+     * The same downloader fetching each URL's path from {@code base} instead of the URL's own host ({@code
+     * https://github.com/a/b} from {@code http://127.0.0.1:8000/} is {@code http://127.0.0.1:8000/a/b}): the test-only
+     * setting that lets a local server stand in for the public hosts, so the download path is tested without them.
+     */
+    public Downloader withBaseUrl(URI base) {
+        return new Downloader(connectTimeout, stallTimeout, progress, base);
     }
 
     public static Downloader standard() {
@@ -60,11 +75,12 @@ public final class Downloader {
 
     /** Downloads {@code a.url()} into {@code dir}, returning the installed file. */
     public Path download(Artifact a, Path dir) {
-        URI url = a.url();
-        if (url == null) {
+        if (a.url() == null) {
             throw CatalogException.unavailable(a.file() + " has no download URL" + (a.origin() == null ? "" : ": it ships in "
                     + a.origin()) + "; put it in " + dir + " or in a mirror folder (VIGIL_MIRROR)");
         }
+        URI url = base == null || "file".equalsIgnoreCase(a.url().getScheme()) ? a.url()
+                : URI.create(base.toString().replaceFirst("/+$", "") + a.url().getRawPath());
         return install(a, dir, "download of " + a.file() + " from " + url, tmp -> {
             if ("file".equalsIgnoreCase(url.getScheme())) {
                 copy(Path.of(url), tmp);

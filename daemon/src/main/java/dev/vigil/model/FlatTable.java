@@ -88,6 +88,17 @@ final class FlatTable extends Table {
         return out;
     }
 
+    /** A vector-of-ints field, or null when absent. */
+    int[] ints(int field) {
+        int o = field(field);
+        if (o == 0) return null;
+        int n = length(o, 4);
+        int start = __vector(o);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = bb.getInt(start + 4 * i);
+        return out;
+    }
+
     /** A vector-of-bytes field as a little-endian view starting at 0, or null when absent. */
     ByteBuffer bytes(int field) {
         int o = field(field);

@@ -186,6 +186,11 @@ public final class ModelStore {
         return found.orElseGet(() -> downloader.download(a, storeDir(a)));
     }
 
+    /** Whether {@code file} has exactly the artifact's bytes; a passed check is remembered like the store's own. */
+    public boolean holds(Path file, Artifact a) {
+        return verified.matches(file, a.size(), a.sha256());
+    }
+
     /** Where the artifact is now; checks sizes only, so it is quick enough for a listing. */
     public Location locate(Artifact a) {
         Path stored = storeDir(a).resolve(a.file());

@@ -43,6 +43,15 @@ public final class Sha256 {
         KNOWN.put(file.toAbsolutePath().normalize().toString(), new Known(stamp, sha256));
     }
 
+    /** The hash of bytes already read (a config file: the hash names exactly what was parsed). */
+    public static String hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     /** The hash, read from the file now. */
     public static String compute(Path file) {
         MessageDigest digest;

@@ -7,6 +7,7 @@ package dev.vigil.model;
  * signature_defs }}, {@code table Metadata { name; buffer }}, {@code table Buffer { data; offset; size }},
  * {@code table OperatorCode { deprecated_builtin_code; custom_code; version; builtin_code }},
  * {@code table SubGraph { tensors; inputs; outputs; operators; name }},
+ * {@code table Tensor { shape; type; buffer; name; ... }},
  * {@code table Operator { opcode_index; inputs; outputs; builtin_options (union: type, value); custom_options; ... }}.
  */
 final class TfliteSchema {
@@ -26,7 +27,10 @@ final class TfliteSchema {
     static final int METADATA_BUFFER = 1;
 
     static final int OPERATOR_CODE_CUSTOM_CODE = 1;
+    static final int SUBGRAPH_TENSORS = 0;
     static final int SUBGRAPH_OPERATORS = 3;
+    static final int TENSOR_SHAPE = 0;
+    static final int TENSOR_BUFFER = 2;
     static final int OPERATOR_OPCODE_INDEX = 0;
     static final int OPERATOR_CUSTOM_OPTIONS = 5;
 

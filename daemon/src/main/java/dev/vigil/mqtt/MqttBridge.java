@@ -57,7 +57,8 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
                         dev.vigil.control.Control control) {}
 
     final MqttConfig cfg;
-    final VigilConfig vigil;
+    /** Replaced by a config reload (its mqtt section stays the one connected with): the groups a visit counts. */
+    volatile VigilConfig vigil;
     final Topics topics;
     final Parts parts;
     final TimeSource time;
@@ -158,6 +159,9 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
 
     @Override
     public String name() { return "mqtt"; }
+
+    /** A reloaded config: visits count its cameras' groups from the next frame on (the connection is not touched). */
+    public void reconfigure(VigilConfig next) { vigil = next; }
 
     @Override
     public boolean wants(FrameOutcome o) { return o instanceof FrameResult; }

@@ -50,9 +50,14 @@ public final class QcStation {
 
     private record Part(long number, long edgeNanos, Instant edgeTime) {}
 
-    private final QcConfig config;
-    private final QcRules rules;
-    private final Rejector rejector;
+    /** What a config reload replaces, whole: a part is judged and pushed with one of them, never a mix. */
+    private record Settings(QcConfig config, QcRules rules, Rejector rejector) {
+        Settings(QcConfig config, Rejector rejector) {
+            this(config, new QcRules(config.okLabels(), config.ngLabels(), config.okMinScore(), config.ngMinScore()), rejector);
+        }
+    }
+
+    private volatile Settings settings;
     private final ScheduledExecutorService pushes, timer;
     private final QcAudit audit;
     private final TimeSource time;
@@ -70,23 +75,31 @@ public final class QcStation {
      */
     public QcStation(QcConfig config, Rejector rejector, ScheduledExecutorService pushes, ScheduledExecutorService timer,
                      QcAudit audit, TimeSource time) {
-        this.config = config;
-        this.rules = new QcRules(config.okLabels(), config.ngLabels(), config.okMinScore(), config.ngMinScore());
-        this.rejector = rejector;
+        this.settings = new Settings(config, rejector);
         this.pushes = pushes;
         this.timer = timer;
         this.audit = audit;
         this.time = time;
     }
 
-    public String camera() { return config.camera(); }
+    public String camera() { return settings.config().camera(); }
 
-    public QcConfig config() { return config; }
+    public QcConfig config() { return settings.config(); }
+
+    /**
+     * New labels, scores, timing or reject output for the same camera (a config reload): parts already waiting are
+     * judged with the new rules; a push already scheduled keeps its time and output.
+     */
+    public void reconfigure(QcConfig config, Rejector rejector) {
+        if (!config.camera().equals(camera())) throw new IllegalArgumentException("qc station of " + camera() + " given " + config.camera());
+        settings = new Settings(config, rejector);
+    }
 
     public void addListener(Listener l) { listeners.add(l); }
 
     /** The trigger's rising edge at {@code edgeNanos} (the time source's nanos of the raw edge, before debouncing). */
     public void edge(long edgeNanos) {
+        QcConfig config = settings.config();
         Instant when = time.clock().instant().minusNanos(Math.max(0, time.nanoTime() - edgeNanos));
         Part p = new Part(parts.incrementAndGet(), edgeNanos, when);
         synchronized (waiting) {
@@ -108,6 +121,7 @@ public final class QcStation {
      * it judges the newest such part; parts before that one got no frame of their own and are UNCERTAIN.
      */
     public void frameProcessed(Frame f, FrameResult result) {
+        Settings st = settings;
         Part judged = null;
         List<Part> missed = new ArrayList<>();
         synchronized (waiting) {
@@ -116,16 +130,16 @@ public final class QcStation {
                 judged = waiting.pollFirst();
             }
         }
-        for (Part p : missed) finish(p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0, "no frame before the next part");
+        for (Part p : missed) finish(st, p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0, "no frame before the next part");
         if (judged == null) return;
         List<QcRules.Candidate> seen = new ArrayList<>();
         for (Detection d : result.candidates()) seen.add(new QcRules.Candidate(d.label(), d.score()));
-        QcRules.Decision d = rules.decide(seen);
-        Mat copy = keepSnapshot(d.verdict()) && f != null ? f.bgr().clone() : null;
-        finish(judged, d, copy, result.captureNanos(), result.sourceRef());
+        QcRules.Decision d = st.rules().decide(seen);
+        Mat copy = keepSnapshot(st.config(), d.verdict()) && f != null ? f.bgr().clone() : null;
+        finish(st, judged, d, copy, result.captureNanos(), result.sourceRef());
     }
 
-    private boolean keepSnapshot(Verdict v) {
+    private static boolean keepSnapshot(QcConfig config, Verdict v) {
         return switch (config.snapshots()) {
             case ALL -> true;
             case NG -> v != Verdict.OK;
@@ -134,15 +148,18 @@ public final class QcStation {
     }
 
     private void expire(Part p) {
+        Settings st = settings;
         boolean removed;
         synchronized (waiting) {
             removed = waiting.remove(p);
         }
-        if (removed) finish(p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0,
-                "no frame within " + config.maxWait().toMillis() + " ms");
+        if (removed) finish(st, p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0,
+                "no frame within " + st.config().maxWait().toMillis() + " ms");
     }
 
-    private void finish(Part p, QcRules.Decision d, Mat snapshot, long frameNanos, String sourceRefOrReason) {
+    private void finish(Settings st, Part p, QcRules.Decision d, Mat snapshot, long frameNanos, String sourceRefOrReason) {
+        QcConfig config = st.config();
+        Rejector rejector = st.rejector();
         long now = time.nanoTime();
         Verdict v = d.verdict();
         (v == Verdict.OK ? ok : v == Verdict.NG ? ng : uncertain).incrementAndGet();

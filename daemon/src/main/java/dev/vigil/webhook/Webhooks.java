@@ -15,11 +15,14 @@ import dev.vigil.qc.QcResult;
 import dev.vigil.time.TimeSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,35 +47,86 @@ public final class Webhooks implements DecisionListener, FrameConsumer, MeterBin
     /** A visit ends this long after its group was last seen unless mqtt.quiet_s says otherwise (the same visits as MQTT's). */
     static final Duration DEFAULT_QUIET = Duration.ofSeconds(10);
 
-    private final VigilConfig vigil;
+    private volatile VigilConfig vigil;
     private final TimeSource time;
+    private final EventStore events;
     private final ScheduledExecutorService worker;
     private final VisitFeed feed;
-    private final List<Delivery> deliveries = new ArrayList<>();
+    /** Replaced whole by a config reload; read once per message. */
+    private volatile List<Delivery> deliveries = List.of();
+    private final Map<Delivery, List<Meter>> meters = new HashMap<>(); // guarded by this
+    private MeterRegistry registry;                                      // guarded by this; null until bound
+    private int named;                                                   // guarded by this: thread names
     private volatile boolean closed;
 
     private Webhooks(VigilConfig vigil, EventStore events, TimeSource time) {
         this.vigil = vigil;
         this.time = time;
+        this.events = events;
         this.worker = time.scheduler(Thread.ofPlatform().name("vigil-webhooks").daemon(true).factory());
         Duration quiet = vigil.mqtt().map(m -> m.quiet()).orElse(DEFAULT_QUIET);
         this.feed = new VisitFeed(quiet, worker, time::nanoTime, this::visitMessage);
-        int i = 0;
-        for (WebhookConfig w : vigil.webhooks()) {
-            // One client per webhook: its connect timeout is the webhook's, and a hung peer's connections stay its own.
-            HttpClient client = HttpClient.newBuilder().connectTimeout(w.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
-            deliveries.add(new Delivery(w, client, events, time, "vigil-webhook-" + (++i)));
-        }
+        deliveries = deliveriesFor(vigil.webhooks(), List.of());
     }
 
-    /** Starts the webhooks of {@code vigil} (none: returns null); {@code events} may be null (no snapshots then). */
+    /**
+     * Starts the webhooks of {@code vigil}, also when it names none (a config reload may add some later; with none, no
+     * frame is queued for them); {@code events} may be null (no snapshots then).
+     */
     public static Webhooks start(VigilConfig vigil, EventStore events, TimeSource time) {
-        if (vigil.webhooks().isEmpty()) return null;
         Webhooks w = new Webhooks(vigil, events, time);
         if (events != null) events.addListener(w::recorded);
-        log.info("webhooks: {}", vigil.webhooks().stream().map(c -> c.where() + " " + c.events().stream().map(Kind::word).sorted().toList()).toList());
+        if (!vigil.webhooks().isEmpty()) log.info("webhooks: {}", describe(vigil.webhooks()));
         return w;
     }
+
+    private static List<String> describe(List<WebhookConfig> hooks) {
+        return hooks.stream().map(c -> c.where() + " " + c.events().stream().map(Kind::word).sorted().toList()).toList();
+    }
+
+    /** A webhook whose config did not change keeps its queue and thread; the others start or stop. */
+    private synchronized List<Delivery> deliveriesFor(List<WebhookConfig> wanted, List<Delivery> running) {
+        List<Delivery> out = new ArrayList<>();
+        List<Delivery> left = new ArrayList<>(running);
+        for (WebhookConfig w : wanted) {
+            Delivery kept = left.stream().filter(d -> d.cfg.equals(w)).findFirst().orElse(null);
+            if (kept != null) {
+                left.remove(kept);
+                out.add(kept);
+                continue;
+            }
+            // One client per webhook: its connect timeout is the webhook's, and a hung peer's connections stay its own.
+            HttpClient client = HttpClient.newBuilder().connectTimeout(w.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+            Delivery d = new Delivery(w, client, events, time, "vigil-webhook-" + (++named));
+            out.add(d);
+            if (registry != null) meters.put(d, register(registry, d));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The webhooks of a reloaded config (the rest of it too: the cameras' groups keep visits open): unchanged ones go
+     * on with their queues; a removed one gets up to 2 s, on a thread of its own, for what it has queued.
+     */
+    public void reconfigure(VigilConfig next) {
+        List<Delivery> before = deliveries;
+        List<Delivery> after = deliveriesFor(next.webhooks(), before);
+        vigil = next;
+        deliveries = after;
+        List<Delivery> removed = before.stream().filter(d -> !after.contains(d)).toList();
+        if (!after.equals(before)) log.info("webhooks: now {}", describe(next.webhooks()));
+        if (removed.isEmpty()) return;
+        synchronized (this) {
+            for (Delivery d : removed) {
+                List<Meter> ms = meters.remove(d);
+                if (ms != null && registry != null) ms.forEach(registry::remove);
+            }
+        }
+        Thread.ofPlatform().name("vigil-webhooks-removed").daemon(true).start(() -> removed.forEach(d -> d.close(Duration.ofSeconds(2))));
+    }
+
+    /** The webhooks now, in config order. */
+    public List<WebhookConfig> configs() { return deliveries.stream().map(d -> d.cfg).toList(); }
 
     /** The event record wrote an event. */
     public void recorded(Event e) {
@@ -101,7 +155,7 @@ public final class Webhooks implements DecisionListener, FrameConsumer, MeterBin
     public String name() { return "webhooks"; }
 
     @Override
-    public boolean wants(FrameOutcome o) { return o instanceof FrameResult; }
+    public boolean wants(FrameOutcome o) { return o instanceof FrameResult && !deliveries.isEmpty(); }
 
     @Override
     public Duration maxDelay() { return Duration.ofMillis(100); }
@@ -109,6 +163,7 @@ public final class Webhooks implements DecisionListener, FrameConsumer, MeterBin
     /** A frame's group counts keep a visit open (as MQTT's): on the bus's thread, only counted and handed over. */
     @Override
     public void accept(FrameOutcome o, Mat pixels) {
+        // The camera as the config now has it: a reload may have changed its groups.
         if (o instanceof FrameResult r) feed.offerFrame(vigil.cameras().get(r.camera()), r, this::run);
     }
 
@@ -135,18 +190,22 @@ public final class Webhooks implements DecisionListener, FrameConsumer, MeterBin
      * tagged with the webhook's {@code scheme://host:port} (its path may hold a secret).
      */
     @Override
-    public void bindTo(MeterRegistry r) {
-        for (Delivery d : deliveries) {
-            String tag = d.cfg.where();
-            FunctionCounter.builder("vigil.webhook.delivered", d.delivered, java.util.concurrent.atomic.AtomicLong::get).tag("webhook", tag)
-                    .description("Messages a webhook took (2xx)").register(r);
-            FunctionCounter.builder("vigil.webhook.failed", d.failed, java.util.concurrent.atomic.AtomicLong::get).tag("webhook", tag)
-                    .description("Attempts that failed (no answer in time or not 2xx); the message is tried again").register(r);
-            FunctionCounter.builder("vigil.webhook.dropped", d.dropped, java.util.concurrent.atomic.AtomicLong::get).tag("webhook", tag)
-                    .description("Messages dropped because the webhook's queue was full").register(r);
-            Gauge.builder("vigil.webhook.queued", d, Delivery::queued).tag("webhook", tag).strongReference(true)
-                    .description("Messages waiting for the webhook").register(r);
-        }
+    public synchronized void bindTo(MeterRegistry r) {
+        registry = r;
+        for (Delivery d : deliveries) meters.put(d, register(r, d));
+    }
+
+    private static List<Meter> register(MeterRegistry r, Delivery d) {
+        String tag = d.cfg.where();
+        return List.of(
+                FunctionCounter.builder("vigil.webhook.delivered", d.delivered, java.util.concurrent.atomic.AtomicLong::get).tag("webhook", tag)
+                        .description("Messages a webhook took (2xx)").register(r),
+                FunctionCounter.builder("vigil.webhook.failed", d.failed, java.util.concurrent.atomic.AtomicLong::get).tag("webhook", tag)
+                        .description("Attempts that failed (no answer in time or not 2xx); the message is tried again").register(r),
+                FunctionCounter.builder("vigil.webhook.dropped", d.dropped, java.util.concurrent.atomic.AtomicLong::get).tag("webhook", tag)
+                        .description("Messages dropped because the webhook's queue was full").register(r),
+                Gauge.builder("vigil.webhook.queued", d, Delivery::queued).tag("webhook", tag).strongReference(true)
+                        .description("Messages waiting for the webhook").register(r));
     }
 
     /** After the consumers drained: open visits end, and each webhook gets up to 3 s for what is queued. */

@@ -10,6 +10,7 @@ import dev.vigil.model.CatalogException;
 import dev.vigil.model.Downloader;
 import dev.vigil.model.ModelStore;
 import dev.vigil.model.Progress;
+import dev.vigil.testing.TestData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +24,7 @@ import picocli.CommandLine;
 
 class CatalogCommandsTest {
 
-    static final Path SHARED = Path.of(System.getProperty("vigil.shared", "../../shared"));
+    static final Path SHARED = TestData.shared();
 
     @TempDir Path home;
     @TempDir Path scratch;

@@ -163,6 +163,15 @@ class CliTest {
     }
 
     @Test
+    void benchWithoutImagesRunsOverTheTestImageCatalog() {
+        Run r = run("bench", "--mirror", TestData.shared().toString(), "--frames", "5", "--warmup", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode b = r.lines().get(0);
+        assertEquals(5, b.get("frames").asInt());
+        assertEquals(TestData.DETECTOR, b.get("model").asText(), "the default detector: " + b);
+    }
+
+    @Test
     void withoutArgumentsDetectRunsTheDefaultDetectorOverTheTestImageCatalog() {
         Run r = run("detect", "--json", "--mirror", TestData.shared().toString());
         assertEquals(0, r.code(), r.err());
@@ -188,7 +197,7 @@ class CliTest {
 
     @Test
     void everyCommandAnswersHelp() {
-        for (String[] cmd : new String[][] {{"run"}, {"detect"}, {"classify"}, {"bench"}, {"models", "list"}, {"check-config"}, {"doctor"}}) {
+        for (String[] cmd : new String[][] {{"run"}, {"detect"}, {"classify"}, {"bench"}, {"eval"}, {"models", "list"}, {"check-config"}, {"doctor"}}) {
             String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             Run r = run(args);
@@ -209,7 +218,7 @@ class CliTest {
     @Test
     void onlyTheInvokedSubcommandIsBuiltAndHelpListsThemAll() {
         assertEquals(List.of("detect"), List.copyOf(Main.commandLine(new String[] {"detect", "--json"}).getSubcommands().keySet()));
-        assertEquals(List.of("run", "classify", "detect", "bench", "models", "images", "check-config", "doctor", "gpio", "token", "dataset", "aot-train", "help"),
+        assertEquals(List.of("run", "classify", "detect", "bench", "eval", "models", "images", "check-config", "doctor", "gpio", "token", "reload", "dataset", "aot-train", "help"),
                 List.copyOf(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet()));
         assertTrue(Main.commandLine(new String[] {"--version"}).getSubcommands().isEmpty());
         Run version = run("--version");

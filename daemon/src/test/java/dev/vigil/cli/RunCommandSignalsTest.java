@@ -88,7 +88,7 @@ class RunCommandSignalsTest {
     }
 
     @Test
-    void tenStuckCamerasSighupIgnoredAndSigtermExitsZeroWithinFiveSeconds() throws Exception {
+    void tenStuckCamerasSighupReloadsAndSigtermExitsZeroWithinFiveSeconds() throws Exception {
         try (SilentServer silent = new SilentServer()) {
             StringBuilder cams = new StringBuilder();
             for (int i = 0; i < 10; i++) {
@@ -117,7 +117,8 @@ class RunCommandSignalsTest {
 
                 signal(p, "HUP");
                 signal(p, "USR1");
-                assertTrue(waitFor(() -> logged("SIGHUP: ignored") && logged("SIGUSR1: ignored"), Duration.ofSeconds(30)), out());
+                // The same file again: nothing to change, and no camera stuck in its connect holds the reload up.
+                assertTrue(waitFor(() -> logged("config reloaded (SIGHUP): no change") && logged("SIGUSR1: ignored"), Duration.ofSeconds(30)), out());
                 assertTrue(p.isAlive(), "SIGHUP or SIGUSR1 stopped vigil: " + out());
                 assertTrue(!p.waitFor(1, TimeUnit.SECONDS), "still running a second later: " + out());
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.vigil.testing.TestData;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -97,7 +98,7 @@ class EdgeTpuStandInTest {
 
     @BeforeAll
     static void compileStandInAndReadPhoto() throws Throwable {
-        Path shared = Path.of(System.getProperty("vigil.shared", "../shared"));
+        Path shared = TestData.shared();
         models = shared.resolve("models");
         Path source = Path.of(System.getProperty("vigil.root", ".."), "daemon/src/test/c/fake_edgetpu.c");
         assertTrue(Files.isRegularFile(source), "stand-in source " + source + " is missing");

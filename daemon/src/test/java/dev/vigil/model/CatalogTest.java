@@ -3,7 +3,6 @@ package dev.vigil.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.model.ImageEntry.Expect;
 import dev.vigil.postprocess.SsdAnchors;
 import dev.vigil.postprocess.SsdSpec;
+import dev.vigil.testing.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 class CatalogTest {
 
-    static final Path SHARED = Path.of(System.getProperty("vigil.shared", "../../shared"));
     static final Path ROOT = Path.of(System.getProperty("vigil.root", ".."));
 
     private static String modelsYaml() throws IOException {
@@ -41,27 +40,28 @@ class CatalogTest {
         return e.getMessage();
     }
 
+    // The folder the tests read (the mirror, or the download cache) holds the catalogs' exact bytes, hashed here anew.
     @Test
-    void everyModelAndLabelFileMatchesTheBytesInShared() {
+    void everyModelAndLabelFileResolvesToTheCatalogBytes() {
         Catalog<ModelEntry> models = Catalog.builtinModels();
         for (ModelEntry e : models.entries().values()) {
             for (Artifact a : List.of(e, e.labels())) {
-                Path file = SHARED.resolve("models").resolve(a.file());
+                Path file = TestData.model(a.file());
                 assertTrue(Files.isRegularFile(file), e.name() + ": " + file + " exists");
                 assertEquals(a.size(), file.toFile().length(), e.name() + ": size of " + a.file());
-                assertEquals(a.sha256(), Sha256.of(file), e.name() + ": sha256 of " + a.file());
+                assertEquals(a.sha256(), Sha256.compute(file), e.name() + ": sha256 of " + a.file());
             }
         }
     }
 
     @Test
-    void everyTestImageMatchesTheBytesInShared() {
+    void everyTestImageResolvesToTheCatalogBytes() {
         Catalog<ImageEntry> images = Catalog.builtinImages();
         assertEquals(10, images.entries().size());
         for (ImageEntry e : images.entries().values()) {
-            Path file = SHARED.resolve("test-images").resolve(e.file());
+            Path file = TestData.image(e.file());
             assertEquals(e.size(), file.toFile().length(), e.name() + ": size");
-            assertEquals(e.sha256(), Sha256.of(file), e.name() + ": sha256");
+            assertEquals(e.sha256(), Sha256.compute(file), e.name() + ": sha256");
             assertEquals(e.name(), e.file().substring(0, e.file().lastIndexOf('.')), "name is the file stem");
         }
     }
@@ -113,8 +113,7 @@ class CatalogTest {
         assertEquals(true, d.get("sigmoid"));
         SsdSpec spec = new ObjectMapper().convertValue(d, SsdSpec.class);
         assertEquals(1917, SsdAnchors.generate(spec).count(), "the postprocess stage reads the catalog's decoding");
-        assertNull(oid.labels().url());
-        assertEquals("npm package @mediapipe/objectron@0.4.1675468480", oid.labels().origin());
+        assertEquals("object_detection_oidv4_labelmap.txt", Path.of(oid.labels().url().getPath()).getFileName().toString());
         assertTrue(Catalog.builtinModels().get("ssd_mobilenet_v1_coco_quant").decoding().isEmpty());
     }
 
@@ -177,7 +176,7 @@ class CatalogTest {
 
     @Test
     void aLabelFileWithoutUrlNeedsAnOrigin() throws IOException {
-        String yaml = modelsYaml().replace("      origin: npm package @mediapipe/objectron@0.4.1675468480\n", "");
+        String yaml = modelsYaml().replaceFirst("(?m)^(      file: oidv4_labelmap.txt\n)(?:      #.*\n)?      url: .*\n", "$1      url: null\n");
         assertTrue(errorOf(() -> Catalog.models(yaml, "t")).startsWith("models.ssd_mobilenet_v2_oidv4.labels.url: missing"));
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.flatbuffers.FlatBufferBuilder;
 import dev.vigil.preprocess.Normalization;
+import dev.vigil.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelMetadataTest {
 
-    private static final Path MODELS = Path.of(System.getProperty("vigil.shared", "../shared")).resolve("models");
+    private static final Path MODELS = TestData.shared().resolve("models");
 
     @TempDir Path tmp;
 

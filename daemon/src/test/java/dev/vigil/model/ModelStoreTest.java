@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelStoreTest {
 
-    static final Path SHARED = Path.of(System.getProperty("vigil.shared", "../../shared"));
+    static final Path SHARED = TestData.shared();
     static final Path SHARED_MODELS = SHARED.resolve("models");
     static final String MOBILENET = "mobilenet_v2_1.0_224_quant.tflite";
     static final String MOBILENET_SHA = "7aad0c74c5e3c06e5eb3c827e13304fdd68a83da6087d92ee169c24ff9fd4776";
@@ -265,10 +266,14 @@ class ModelStoreTest {
     }
 
     @Test
-    void labelsWithoutUrlNeedAMirrorAndSaySoWhereToGetThem() {
-        CatalogException e = assertThrows(CatalogException.class, () -> store(null).resolve("ssd_mobilenet_v2_oidv4"));
+    void labelsWithoutUrlNeedAMirrorAndSaySoWhereToGetThem() throws IOException {
+        // Every catalog file has a URL now; an entry may still give url: null with the origin a person can get it from.
+        String yaml = Files.readString(CatalogTest.ROOT.resolve("models/catalog.yaml")).replaceFirst(
+                "(?m)^(      file: oidv4_labelmap.txt\n)(?:      #.*\n)?      url: .*\n", "$1      url: null\n      origin: the objectron package\n");
+        Catalog<ModelEntry> withoutUrl = Catalog.models(yaml, "test");
+        CatalogException e = assertThrows(CatalogException.class, () -> store(withoutUrl, null).resolve("ssd_mobilenet_v2_oidv4"));
         assertEquals(CatalogException.UNAVAILABLE, e.exitCode());
-        assertEquals("oidv4_labelmap.txt has no download URL: it ships in npm package @mediapipe/objectron@0.4.1675468480;"
+        assertEquals("oidv4_labelmap.txt has no download URL: it ships in the objectron package;"
                 + " put it in " + home.resolve("models") + " or in a mirror folder (VIGIL_MIRROR)", e.getMessage());
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.capture.FrameSource;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.daemon.Vigil;
@@ -12,78 +11,21 @@ import dev.vigil.daemon.Wiring;
 import dev.vigil.gpio.Pi4jPins;
 import dev.vigil.model.ModelStore;
 import dev.vigil.testing.FakeEngine;
-import dev.vigil.testing.FakeEngine.Rgb;
-import dev.vigil.testing.FakeEngine.Seen;
+import dev.vigil.testing.QcLine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
 /** A QC line on MQTT: every verdict on <prefix>/<camera>/qc in order, the counters retained, outputs pulsed and reset remotely. */
 class MqttQcTest extends MqttTestBase {
 
-    static final Rgb RED = new Rgb(220, 40, 30), TABBY = new Rgb(130, 120, 110), BELT = new Rgb(20, 20, 20);
-
-    /** The belt: whatever colour the test shows. */
-    static final class Belt implements FrameSource {
-        final Map<String, Mat> scenes = Map.of("hotdog", RED.frame(320, 240), "cat", TABBY.frame(320, 240), "empty", BELT.frame(320, 240));
-        volatile String showing = "empty";
-
-        @Override public void open() {}
-        @Override public String read(Mat dst) { scenes.get(showing).copyTo(dst); return showing; }
-        @Override public double pace() { return 20; }
-        @Override public boolean finite() { return false; }
-        @Override public Duration stallLimit() { return null; }
-        @Override public void abort() {}
-        @Override public String describe() { return "belt"; }
-        @Override public void close() {}
-    }
-
     VigilConfig qcConfig(Mosquitto broker) {
-        return ConfigLoader.parse("""
-                model: %s
-                events: { dir: %s }
-                cameras:
-                  line1:
-                    source: { folder: /replaced, fps: 20 }
-                    min_score: 0.3
-                    groups: { ng: { labels: [Egyptian cat] } }
-                    cooldown_s: 0
-                    tracking: false
-                gpio:
-                  outputs: { reject: { pin: 24, kind: relay } }
-                  inputs: { barrier: { pin: 17, kind: trigger, pull: up, active_low: true, debounce_ms: 2 } }
-                qc:
-                  line1: { trigger: barrier, reject: reject, delay_ms: 300, pulse_ms: 50, ok_labels: [hotdog],
-                           ng_labels: [Egyptian cat], min_score: 0.5, max_wait_ms: 500 }
-                mqtt: { url: "%s", device: test, username: vigil, password: "${MQTT_PASSWORD}", status_interval_s: 1 }
-                """.formatted(FakeEngine.modelFile(tmp), tmp.resolve("events"), broker.url()), tmp,
-                Map.of("MQTT_PASSWORD", Mosquitto.VIGIL_PASSWORD));
-    }
-
-    static final String HOTDOG = "hotdog, hot dog, red hot";
-
-    static FakeEngine qcEngine() {
-        return FakeEngine.classifier(FakeEngine.byColour(Map.of(RED, new Seen(HOTDOG, 0.9f),
-                TABBY, new Seen("Egyptian cat", 0.8f))), HOTDOG, "Egyptian cat");
-    }
-
-    /** Waits until the belt runs (online can come before its first frames), then sends {@code line} past the barrier. */
-    static void parts(Vigil v, Belt belt, Pi4jPins pins, String... line) throws InterruptedException {
-        long running = System.nanoTime() + WAIT.toNanos();
-        while (v.cameraStats().getFirst().captured() < 5 && System.nanoTime() < running) Thread.sleep(20);
-        assertTrue(v.cameraStats().getFirst().captured() >= 5, "the belt runs: " + v.cameraStats());
-        for (String part : line) {
-            belt.showing = part;
-            Thread.sleep(100);
-            pins.mockLevel("barrier", false);
-            Thread.sleep(40);
-            pins.mockLevel("barrier", true);
-            Thread.sleep(300);
-        }
+        return ConfigLoader.parse(QcLine.yaml(tmp, tmp.resolve("events"))
+                + "mqtt: { url: \"%s\", device: test, username: vigil, password: \"${MQTT_PASSWORD}\", status_interval_s: 1 }\n".formatted(broker.url()),
+                tmp, Map.of("MQTT_PASSWORD", Mosquitto.VIGIL_PASSWORD));
     }
 
     static List<JsonNode> verdicts(Watcher w) throws Exception {
@@ -97,15 +39,15 @@ class MqttQcTest extends MqttTestBase {
         try (Mosquitto broker = new Mosquitto(tmp.resolve("broker"));
              Watcher w = new Watcher(broker, "watcher-qc-replay", true, "vigil/test/line1/qc", "vigil/test/available")) {
             VigilConfig cfg = qcConfig(broker);
-            FakeEngine fake = qcEngine();
-            Belt belt = new Belt();
+            FakeEngine fake = QcLine.engine();
+            QcLine.Belt belt = new QcLine.Belt();
             try {
                 broker.stop();
                 Pi4jPins pins = Pi4jPins.mock("test-offline");
                 Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withAnalyzers(fake.analyzers())
                         .withPins(c -> pins).withSources(Map.of("line1", belt));
                 try (Vigil v = Wiring.start(cfg, parts)) {
-                    parts(v, belt, pins, "cat", "hotdog", "cat");
+                    QcLine.parts(v, belt, pins, "cat", "hotdog", "cat");
                     long until = System.nanoTime() + WAIT.toNanos();
                     while (v.decisions().qc().get("line1").counts().ng() + v.decisions().qc().get("line1").counts().ok() < 3
                             && System.nanoTime() < until) Thread.sleep(20);
@@ -135,7 +77,7 @@ class MqttQcTest extends MqttTestBase {
                 assertTrue(got.stream().allMatch(j -> j.get("replayed").asBoolean() && j.get("camera").asText().equals("line1")), got.toString());
                 assertEquals(List.of(1L, 2L, 3L), got.stream().map(j -> j.get("part").asLong()).toList());
             } finally {
-                belt.scenes.values().forEach(Mat::close);
+                belt.free();
             }
         }
     }
@@ -145,8 +87,8 @@ class MqttQcTest extends MqttTestBase {
         try (Mosquitto broker = new Mosquitto(tmp.resolve("broker"));
              Watcher w = new Watcher(broker, "watcher-qc", false, "vigil/#")) {
             VigilConfig cfg = qcConfig(broker);
-            FakeEngine fake = qcEngine();
-            Belt belt = new Belt();
+            FakeEngine fake = QcLine.engine();
+            QcLine.Belt belt = new QcLine.Belt();
             Pi4jPins pins = Pi4jPins.mock("test");
             List<Boolean> reject = Collections.synchronizedList(new ArrayList<>());
             Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withHttp(false).withAnalyzers(fake.analyzers())
@@ -154,7 +96,7 @@ class MqttQcTest extends MqttTestBase {
             try (Vigil v = Wiring.start(cfg, parts)) {
                 w.await("vigil/test/available", "online", WAIT);
                 pins.onOutputLevel("reject", (high, nanos) -> reject.add(high));
-                parts(v, belt, pins, "hotdog", "cat", "hotdog");
+                QcLine.parts(v, belt, pins, "hotdog", "cat", "hotdog");
                 w.awaitAll(ms -> w.on("vigil/test/line1/qc").size() == 3, WAIT, "three verdicts");
                 List<String> verdicts = new ArrayList<>();
                 for (Watcher.Msg m : w.on("vigil/test/line1/qc")) {
@@ -180,7 +122,7 @@ class MqttQcTest extends MqttTestBase {
                 w.await(m -> m.topic().equals("vigil/test/result") && m.text().contains("every output off"), WAIT, "reset");
                 assertTrue(!pins.level("reject"), "off after the reset");
             } finally {
-                belt.scenes.values().forEach(Mat::close);
+                belt.free();
             }
         }
     }

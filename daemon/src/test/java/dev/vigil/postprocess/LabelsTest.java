@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.model.ModelMetadata;
+import dev.vigil.testing.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LabelsTest {
 
-    private static final Path MODELS = Path.of(System.getProperty("vigil.shared", "../shared")).resolve("models");
+    private static final Path MODELS = TestData.shared().resolve("models");
 
     @TempDir Path tmp;
 

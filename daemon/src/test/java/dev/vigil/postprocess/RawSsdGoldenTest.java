@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.inference.EngineOptions;
 import dev.vigil.inference.TensorType;
 import dev.vigil.inference.TfliteEngine;
+import dev.vigil.testing.TestData;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The raw-output oidv4 SSD on the test photos, with the results shared/models/SOURCES.md records. */
 class RawSsdGoldenTest {
 
-    private static final Path SHARED = Path.of(System.getProperty("vigil.shared", "../shared"));
+    private static final Path SHARED = TestData.shared();
     private static final int SIDE = 300;
     private static final float MIN_SCORE = 0.4f;
 

@@ -63,7 +63,7 @@ class SystemdUnitTest {
 
     /**
      * `systemd-analyze verify` in a root of its own: the unit where the package puts it, an executable at
-     * /usr/bin/vigil (verify insists that ExecStart names one) and systemd's targets the unit pulls in. Any line verify
+     * /usr/bin/vigil and /bin/kill (verify insists that ExecStart and ExecReload name one) and systemd's targets the unit pulls in. Any line verify
      * prints (an unknown key, a bad value, a missing binary) fails the test.
      */
     @Test
@@ -78,6 +78,9 @@ class SystemdUnitTest {
         Path bin = Files.createDirectories(root.resolve("usr/bin")).resolve("vigil");
         Files.writeString(bin, "#!/bin/sh\nexit 0\n");
         Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path kill = Files.createDirectories(root.resolve("bin")).resolve("kill"); // ExecReload's
+        Files.writeString(kill, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(kill, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Process p = new ProcessBuilder(systemdAnalyze(), "verify", "--root=" + root, "vigil.service").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
