@@ -16,15 +16,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * COCO: {@code images/<split>/<id>.jpg} and {@code annotations/instances_<split>.json} ({@code images},
- * {@code categories}, {@code annotations} with {@code bbox: [x, y, width, height]} in pixels). Human labels are plain
- * annotations; an unlabelled sample's pre-labels are annotations with a {@code score} (the field COCO's results carry),
- * and every pre-label is also in {@code annotations/predictions_<split>.json}, COCO's results format. A classifier's
- * class is an annotation whose box is the whole image.
+ * COCO, a folder per split as Roboflow exports it: {@code <split>/<id>.jpg} beside {@code <split>/_annotations.coco.json}
+ * ({@code images}, {@code categories}, {@code annotations} with {@code bbox: [x, y, width, height]} in pixels), so
+ * {@code vigil eval --dataset OUT/val} reads it. Human labels are plain annotations; an unlabelled sample's pre-labels
+ * are annotations with a {@code score} (the field COCO's results carry), and every pre-label is also in
+ * {@code <split>/_predictions.coco.json}, COCO's results format. A classifier's class is an annotation whose box is the
+ * whole image.
  */
 final class CocoFormat extends Export {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String ANNOTATIONS = "_annotations.coco.json", PREDICTIONS = "_predictions.coco.json";
 
     CocoFormat(SampleStore store, List<Sample> samples, Path out, double valShare, boolean labelledOnly) {
         super(store, samples, out, valShare, labelledOnly);
@@ -39,9 +41,9 @@ final class CocoFormat extends Export {
             Sample s = it.sample();
             ObjectNode doc = docs.computeIfAbsent(it.split(), k -> document());
             ArrayNode results = predictions.computeIfAbsent(it.split(), k -> JSON.createArrayNode());
-            copyImage(s, out.resolve("images").resolve(it.split()).resolve(s.id() + ".jpg"));
+            copyImage(s, out.resolve(it.split()).resolve(s.id() + ".jpg"));
             imageId++;
-            ObjectNode img = ((ArrayNode) doc.get("images")).addObject().put("id", imageId).put("file_name", it.split() + "/" + s.id() + ".jpg")
+            ObjectNode img = ((ArrayNode) doc.get("images")).addObject().put("id", imageId).put("file_name", s.id() + ".jpg")
                     .put("width", s.width()).put("height", s.height()).put("date_captured", s.time().toString());
             img.put("vigil_id", s.id()).put("camera", s.camera()).put("strategy", s.strategy()).put("labelled", s.labelled());
             for (Sample.Box b : it.boxes()) {
@@ -58,10 +60,8 @@ final class CocoFormat extends Export {
                 }
             }
         }
-        Path ann = out.resolve("annotations");
-        Files.createDirectories(ann);
-        for (var e : docs.entrySet()) JSON.writeValue(ann.resolve("instances_" + e.getKey() + ".json").toFile(), e.getValue());
-        for (var e : predictions.entrySet()) JSON.writeValue(ann.resolve("predictions_" + e.getKey() + ".json").toFile(), e.getValue());
+        for (var e : docs.entrySet()) JSON.writeValue(out.resolve(e.getKey()).resolve(ANNOTATIONS).toFile(), e.getValue());
+        for (var e : predictions.entrySet()) JSON.writeValue(out.resolve(e.getKey()).resolve(PREDICTIONS).toFile(), e.getValue());
         return items.size();
     }
 

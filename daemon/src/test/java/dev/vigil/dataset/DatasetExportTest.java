@@ -81,11 +81,11 @@ class DatasetExportTest {
         assertTrue(said.startsWith("16 sample(s) exported as coco"), said);
         int images = 0;
         for (String split : List.of("train", "val")) {
-            JsonNode doc = JSON.readTree(tmp.resolve("coco/annotations/instances_" + split + ".json").toFile());
+            JsonNode doc = JSON.readTree(tmp.resolve("coco/" + split + "/_annotations.coco.json").toFile());
             Map<Long, JsonNode> byId = new HashMap<>();
             for (JsonNode img : doc.get("images")) {
                 byId.put(img.get("id").asLong(), img);
-                assertTrue(Files.isRegularFile(tmp.resolve("coco/images").resolve(img.get("file_name").asText())), img.toString());
+                assertTrue(Files.isRegularFile(tmp.resolve("coco").resolve(split).resolve(img.get("file_name").asText())), img.toString());
                 images++;
             }
             List<Long> categories = new ArrayList<>();
@@ -98,6 +98,11 @@ class DatasetExportTest {
                         && y + h <= img.get("height").asDouble() + 1e-9, "box outside its image: " + a);
                 assertEquals(!img.get("labelled").asBoolean(), a.has("score"), "pre-labels have a score, labels none: " + a);
             }
+            // vigil eval reads the split as a COCO dataset: the same images and boxes.
+            var ds = (dev.vigil.eval.Dataset.Detection) dev.vigil.eval.Datasets.open(tmp.resolve("coco").resolve(split));
+            assertEquals(doc.get("images").size(), ds.images().size());
+            assertEquals(doc.get("annotations").size(), ds.truths().size());
+            dev.vigil.eval.Datasets.checkFiles(ds);
         }
         assertEquals(16, images);
     }
@@ -158,6 +163,13 @@ class DatasetExportTest {
             List<String> classDirs = files.filter(p -> p.toString().endsWith(".jpg")).map(p -> p.getParent().getFileName().toString()).distinct().sorted().toList();
             assertEquals(List.of("hotdog, hot dog, red hot", "pizza"), classDirs);
         }
+        for (String split : List.of("train", "val")) {
+            if (!Files.isDirectory(tmp.resolve("f").resolve(split))) continue;
+            var cls = (dev.vigil.eval.Dataset.Classification) dev.vigil.eval.Datasets.open(tmp.resolve("f").resolve(split));
+            assertTrue(List.of("hotdog, hot dog, red hot", "pizza").containsAll(cls.classes()), cls.classes().toString());
+        }
+        var voc = (dev.vigil.eval.Dataset.Detection) dev.vigil.eval.Datasets.open(tmp.resolve("voc"));
+        assertEquals(12, voc.images().size(), "vigil eval reads the VOC export");
     }
 
     static int num(Element e, String tag) { return Integer.parseInt(e.getElementsByTagName(tag).item(0).getTextContent()); }
@@ -165,7 +177,7 @@ class DatasetExportTest {
     @Test
     void labelsMadeElsewhereComeBackThroughCocoImport() throws Exception {
         vigil("dataset", "export", "--dir", tmp.resolve("ds").toString(), "--format", "coco", "--out", tmp.resolve("coco").toString(), "--val", "0");
-        Path file = tmp.resolve("coco/annotations/instances_train.json");
+        Path file = tmp.resolve("coco/train/_annotations.coco.json");
         ObjectNode doc = (ObjectNode) JSON.readTree(file.toFile());
         JsonNode target = null;
         for (JsonNode img : doc.get("images")) if (img.get("vigil_id").asText().equals(ids.get(5))) target = img;
