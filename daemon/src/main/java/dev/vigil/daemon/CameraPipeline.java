@@ -33,10 +33,7 @@ final class CameraPipeline implements AutoCloseable {
         this.camera = camera;
         this.motion = motion;
         this.rules = rules;
-        // The analyzer keeps every detection at or above the lowest group threshold; each group then applies its own.
-        float min = 1f;
-        for (var g : config.rules().groups().values()) min = Math.min(min, g.minScore());
-        this.minScore = config.rules().groups().isEmpty() ? 0.5f : min;
+        this.minScore = config.rules().analyzerMinScore();
     }
 
     String name() { return config.name(); }

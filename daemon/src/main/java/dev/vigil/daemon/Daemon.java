@@ -9,9 +9,12 @@ import dev.vigil.health.Health;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.FrameOutcome;
 import dev.vigil.pipeline.ModelId;
+import dev.vigil.swap.LoadedModel;
+import dev.vigil.swap.ModelSlot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The cameras take turns, starting after the camera served last, so a busy camera cannot starve a quiet one; a camera
  * whose frames come faster than inference simply drops the stale ones. Built by {@link Wiring}.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements ModelSlot, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     /** The longest idle wait: the loop turns at least this often, which is what the health model watches. */
@@ -40,8 +43,10 @@ public final class Daemon implements AutoCloseable {
     private static final Duration CAMERAS_CLOSE_LIMIT = Duration.ofMillis(2500);
 
     private final List<CameraPipeline> cameras;
-    private final Analyzer analyzer;
-    private final ModelId model;
+    /** Written on the inference thread (or before it starts, after it ends); read by status readers. */
+    private volatile LoadedModel current;
+    private final ConcurrentLinkedQueue<Runnable> between = new ConcurrentLinkedQueue<>();
+    private volatile ModelSlot.Observer observer;
     private final List<FrameGate> gates;
     private final DecisionStage decisions;
     private final ResultBus bus;
@@ -55,12 +60,11 @@ public final class Daemon implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    Daemon(List<CameraPipeline> cameras, Analyzer analyzer, ModelId model, List<FrameGate> gates, DecisionStage decisions,
+    Daemon(List<CameraPipeline> cameras, LoadedModel model, List<FrameGate> gates, DecisionStage decisions,
            ResultBus bus, Health health, FrameSignal signal, boolean once, LongSupplier nanos) {
         this.nanos = nanos;
         this.cameras = List.copyOf(cameras);
-        this.analyzer = analyzer;
-        this.model = model;
+        this.current = model;
         this.gates = List.copyOf(gates);
         this.decisions = decisions;
         this.bus = bus;
@@ -82,6 +86,7 @@ public final class Daemon implements AutoCloseable {
             while (running) {
                 long seen = signal.version();
                 health.loopTurned(nanos.getAsLong());
+                runBetween();
                 boolean any = false;
                 int n = cameras.size();
                 // One frame per pass, starting after the camera served last: when several cameras have frames they
@@ -115,11 +120,39 @@ public final class Daemon implements AutoCloseable {
             log.error("inference stopped: {}", t.toString());
         } finally {
             stopped.countDown();
+            runBetween(); // a task queued as the loop ended runs here rather than never
         }
     }
 
+    private void runBetween() {
+        for (Runnable t; (t = between.poll()) != null; ) {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                log.warn("a task between frames failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public LoadedModel current() { return current; }
+
+    @Override
+    public void betweenFrames(Runnable task) {
+        between.add(task);
+        if (loopEnded()) runBetween(); // not started, or ended (its last drain may be past): nobody else will
+        else signal.signal();                    // an idle loop wakes now, not after its idle wait
+    }
+
+    @Override
+    public void use(LoadedModel model) { current = model; }
+
+    /** Told of every frame's outcome on the inference thread (the hot swap's reference frames and probation). */
+    public void observe(ModelSlot.Observer o) { observer = o; }
+
     private void process(CameraPipeline cp, Frame f) {
-        FrameOutcome o = cp.analyze(f, analyzer, model, gates, nanos);
+        LoadedModel m = current;
+        FrameOutcome o = cp.analyze(f, m.analyzer(), m.id(), gates, nanos);
         switch (o) {
             case FrameOutcome.Failed x -> {
                 health.failed(x.camera(), x.doneNanos());
@@ -134,6 +167,14 @@ public final class Daemon implements AutoCloseable {
             log.warn("camera {}: decision on frame {} failed: {}", cp.name(), f.sourceRef(), e.toString());
         }
         bus.publish(o, f);
+        ModelSlot.Observer obs = observer;
+        if (obs != null) {
+            try {
+                obs.frame(m, o, nanos.getAsLong());
+            } catch (RuntimeException e) {
+                log.warn("camera {}: model observer failed on frame {}: {}", cp.name(), f.sourceRef(), e.toString());
+            }
+        }
     }
 
     /** Waits until the daemon stops by itself (--once: all finite sources done) or {@code timeout} passes. */
@@ -156,9 +197,10 @@ public final class Daemon implements AutoCloseable {
         return cameras.stream().filter(c -> c.name().equals(name)).map(c -> c.camera.description()).findFirst().orElse(null);
     }
 
-    public Analyzer analyzer() { return analyzer; }
+    /** The analyzer of the current model. */
+    public Analyzer analyzer() { return current.analyzer(); }
 
-    public ModelId model() { return model; }
+    public ModelId model() { return current.id(); }
 
     /**
      * Stops within a few seconds: cameras first (no new frames), then the inference loop. Native memory (cameras,
@@ -210,12 +252,12 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** True when the loop has ended: only then may the engine be freed. */
-    boolean loopEnded() { return !inference.isAlive() || stopped.getCount() == 0; }
+    public boolean loopEnded() { return !inference.isAlive() || stopped.getCount() == 0; }
 
     @Override
     public void close() {
         stop();
         for (CameraPipeline c : cameras) c.close();
-        if (loopEnded()) analyzer.close(); // never free the engine under a running invoke
+        if (loopEnded()) current.close(); // never free the engine under a running invoke
     }
 }

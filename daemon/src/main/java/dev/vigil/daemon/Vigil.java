@@ -15,6 +15,9 @@ import dev.vigil.metrics.Metrics;
 import dev.vigil.mqtt.MqttBridge;
 import dev.vigil.webhook.Webhooks;
 import dev.vigil.pipeline.ModelId;
+import dev.vigil.swap.DeployRequest;
+import dev.vigil.swap.DeployResult;
+import dev.vigil.swap.ModelSwap;
 import dev.vigil.systemd.SystemdService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +50,8 @@ public final class Vigil implements AutoCloseable {
     Webhooks webhooks;               // null without a webhooks: section
     StatusServer http;               // null when not serving
     SystemdService systemd;
+    ModelSwap models;                // the hot swap of the model
+    ScheduledExecutorService swapTimers;
     private boolean closed;
 
     Vigil(VigilConfig config, Health health, Metrics metrics, FrameMeters frames, GpioStage gpio, DecisionStage decisions,
@@ -100,6 +105,15 @@ public final class Vigil implements AutoCloseable {
 
     public ModelId model() { return daemon.model(); }
 
+    /** The hot swap: the live model, the previous one in probation, the last deploy. */
+    public ModelSwap models() { return models; }
+
+    /**
+     * Puts another model into the running daemon: loaded beside the live one, self-tested, switched between two frames;
+     * or refused with one line, the live model running on. Blocks for the load and the self-test (seconds).
+     */
+    public DeployResult deployModel(DeployRequest request) { return models.deploy(request); }
+
     public List<CameraStats> cameraStats() { return daemon == null ? List.of() : daemon.cameraStats(); }
 
     /** Waits until the daemon stops by itself (--once: all finite sources done) or {@code timeout} passes. */
@@ -121,6 +135,15 @@ public final class Vigil implements AutoCloseable {
         if (daemon != null) steps.add(daemon::stop);
         steps.add(bus::close);
         steps.add(() -> log.info("frame path stopped; consumers drained"));
+        if (models != null) steps.add(() -> models.close(daemon.loopEnded()));
+        if (swapTimers != null) steps.add(() -> {
+            swapTimers.shutdown(); // a model being closed is closed whole; probation's timers are cancelled
+            try {
+                if (!swapTimers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) swapTimers.shutdownNow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         if (daemon != null) steps.add(daemon::close);
         steps.add(decisions::close);
         if (gpio != null) steps.add(gpio::close);

@@ -29,7 +29,6 @@ import dev.vigil.metrics.CaptureMeters;
 import dev.vigil.metrics.DecisionMeters;
 import dev.vigil.metrics.FrameMeters;
 import dev.vigil.metrics.Metrics;
-import dev.vigil.metrics.ModelMeters;
 import dev.vigil.model.ModelStore;
 import dev.vigil.model.Sha256;
 import dev.vigil.motion.MotionGate;
@@ -40,6 +39,8 @@ import dev.vigil.pipeline.ModelSpec;
 import dev.vigil.postprocess.Labels;
 import dev.vigil.preprocess.ImagePreprocessor;
 import dev.vigil.rules.RuleEngine;
+import dev.vigil.swap.LoadedModel;
+import dev.vigil.swap.ModelSwap;
 import dev.vigil.systemd.SystemdService;
 import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
@@ -151,12 +152,11 @@ public final class Wiring {
             }
         }
         for (String w : LabelCheck.scoreFloorWarnings(cfg, spec)) log.warn("config: {}", w);
-        Analyzer analyzer = parts.analyzers().open(spec, new Analyzer.Options(cfg.inference().engine().word(),
-                cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100));
+        LoadedModel model = loaded(spec, parts.analyzers().open(spec, options(cfg)));
         List<AutoCloseable> built = new ArrayList<>();
-        built.add(analyzer);
+        built.add(model);
         try {
-            return assemble(cfg, parts, spec, analyzer, built);
+            return assemble(cfg, parts, spec, model, built);
         } catch (RuntimeException e) {
             for (int i = built.size() - 1; i >= 0; i--) {
                 try {
@@ -169,8 +169,35 @@ public final class Wiring {
         }
     }
 
-    private static Vigil assemble(VigilConfig cfg, Parts parts, ModelSpec spec, Analyzer analyzer, List<AutoCloseable> built) {
-        ModelId model = new ModelId(spec.name(), sha256(spec), analyzer.engine().delegate());
+    private static Analyzer.Options options(VigilConfig cfg) {
+        return new Analyzer.Options(cfg.inference().engine().word(), cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100);
+    }
+
+    private static LoadedModel loaded(ModelSpec spec, Analyzer a) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(spec.model());
+        } catch (java.io.IOException | RuntimeException e) {
+            size = -1;
+        }
+        return new LoadedModel(a, new ModelId(spec.name(), sha256(spec), a.engine().delegate()), size);
+    }
+
+    /**
+     * A model for a hot swap, opened as the start opens the configured one: resolved in the store, its labels checked
+     * against the cameras' groups, on the configured engine. The config's {@code labels} replace only the configured
+     * model's own.
+     */
+    static LoadedModel openForSwap(VigilConfig cfg, Parts parts, String nameOrPath) {
+        ModelSpec spec = ModelSpec.of(parts.store().resolve(nameOrPath), cfg.inference().labelsLocale());
+        if (cfg.inference().labels().isPresent() && nameOrPath.equals(cfg.inference().model()))
+            spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
+        if (spec.labels().isPresent()) LabelCheck.check(cfg, spec.labels().get(), spec.name());
+        return loaded(spec, parts.analyzers().open(spec, options(cfg)));
+    }
+
+    private static Vigil assemble(VigilConfig cfg, Parts parts, ModelSpec spec, LoadedModel model, List<AutoCloseable> built) {
+        Analyzer analyzer = model.analyzer();
         Map<String, java.time.Duration> fresh = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) fresh.put(c.name(), Health.freshness(c.source()));
         Health health = new Health(fresh, parts.time()::nanoTime);
@@ -226,7 +253,6 @@ public final class Wiring {
         decisions.addListener(dm);
         if (gpio != null) gpio.latency().addListener(s -> dm.alarmLatency(s.camera(), s.nanos()));
         metrics.bind(dm);
-        metrics.bind(new ModelMeters(model, analyzer.kind().name().toLowerCase(Locale.ROOT)));
         metrics.bind(bus);
         if (v.mqtt != null) metrics.bind(v.mqtt);
         if (v.webhooks != null) metrics.bind(v.webhooks);
@@ -239,8 +265,17 @@ public final class Wiring {
         List<FrameGate> gates = new ArrayList<>();
         gates.add(decisions);
         if (gpio != null) gates.add(gpio);
-        Daemon daemon = new Daemon(cameras, analyzer, model, gates, decisions, bus, health, signal, parts.once(), parts.time()::nanoTime);
+        Daemon daemon = new Daemon(cameras, model, gates, decisions, bus, health, signal, parts.once(), parts.time()::nanoTime);
         v.daemon = daemon;
+        ScheduledExecutorService swapTimers = parts.time().scheduler(Thread.ofPlatform().name("vigil-swap").daemon(true).factory());
+        built.add(swapTimers::shutdownNow);
+        Map<String, dev.vigil.rules.CameraRules> rules = new LinkedHashMap<>();
+        for (CameraConfig c : cfg.enabledCameras()) rules.put(c.name(), c.rules());
+        v.models = new ModelSwap(daemon, name -> openForSwap(cfg, parts, name), cfg.inference().swap(), rules, health, parts.time(), swapTimers);
+        v.swapTimers = swapTimers;
+        daemon.observe(v.models);
+        metrics.bind(v.models);
+        if (v.mqtt != null) v.models.addListener(v.mqtt::modelChanged);
         metrics.bind(new CaptureMeters(daemon.cameraNames(), daemon::cameraStats, health));
         daemon.start();
         built.add(daemon::stop);
@@ -288,7 +323,7 @@ public final class Wiring {
             LiveView.Picture p = v.live.latest(camera);
             return p == null ? null : p.jpeg();
         };
-        return new Control(cfg, v.decisions, outputs, snapshots);
+        return new Control(cfg, v.decisions, outputs, snapshots, v::deployModel);
     }
 
     private static GpioPins openPins(Parts parts, VigilConfig cfg) {

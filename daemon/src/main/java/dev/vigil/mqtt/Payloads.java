@@ -116,6 +116,22 @@ public final class Payloads {
         return bytes(o);
     }
 
+    /**
+     * {@code <prefix>/model}: {@code {"name", "sha256" (12 hex digits), "change": "switched"|"rollback", "from": {name, sha256},
+     * "reason", "time"}}.
+     */
+    static byte[] modelChange(dev.vigil.swap.ModelSwap.Change c) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", c.now().name());
+        o.put("sha256", c.now().shortSha());
+        o.put("change", c.what());
+        if (c.from() == null) o.putNull("from");
+        else o.putObject("from").put("name", c.from().name()).put("sha256", c.from().shortSha());
+        o.put("reason", c.reason());
+        o.put("time", time(c.time()));
+        return bytes(o);
+    }
+
     /** A command's answer on {@code .../result}: {@code {"ok": bool, "command": topic, "message": text}}. */
     static byte[] result(boolean ok, String command, String message) {
         return bytes(JSON.createObjectNode().put("ok", ok).put("command", command).put("message", message));

@@ -1,0 +1,357 @@
+package dev.vigil.swap;
+
+import dev.vigil.config.SwapConfig;
+import dev.vigil.health.Health;
+import dev.vigil.pipeline.FrameOutcome;
+import dev.vigil.pipeline.FrameResult;
+import dev.vigil.pipeline.ModelId;
+import dev.vigil.rules.CameraRules;
+import dev.vigil.time.TimeSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hot swap: a model deployed into the running daemon is loaded beside the live one, passes its {@link SelfTest}, and
+ * takes over between two frames (no frame lost, no camera touched, the alarm state is the decision stage's and stays).
+ * The previous model stays loaded for {@code models.probation_s}; until then inference errors, a slowdown past
+ * {@code models.rollback_slowdown} or a stuck loop send the daemon back to it by itself. Then it is closed and its
+ * native memory returned.
+ *
+ * <pre>
+ * deploy thread:  load -> self-test (live model runs on) -> switch task --\
+ * inference:      frame | frame | [switch] | frame (new model) | ... observe: errors, invoke time -> rollback
+ * vigil-swap:     probation end: previous closed; every second: is the loop stuck?
+ * </pre>
+ */
+public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelSwap.class);
+    /** Inference errors of the new model during probation that send the daemon back. */
+    static final int ERRORS_TO_ROLL_BACK = 3;
+    /** Frames of the new model before its inference time is judged: a median of fewer is noise. */
+    static final int SLOW_FRAMES = 15;
+    private static final long SWITCH_LIMIT_MS = 5000;
+
+    /** Opens a model by catalog name or file, as the daemon's start does (store, labels, label check, engine). */
+    @FunctionalInterface
+    public interface Loader {
+        LoadedModel load(String nameOrPath);
+    }
+
+    /** A model change, for the log's readers elsewhere (MQTT): {@code what} is "switched" or "rollback". */
+    public record Change(String what, ModelId now, ModelId from, String reason, Instant time) {}
+
+    /** What {@code /api/status} shows. {@code previous} and {@code probationEnds} are null outside probation. */
+    public record Status(LoadedModel current, LoadedModel previous, Instant probationEnds, DeployResult lastDeploy,
+                         Instant lastDeployTime, long rollbacks) {}
+
+    private final ModelSlot slot;
+    private final Loader loader;
+    private final SwapConfig config;
+    private final Health health;
+    private final TimeSource time;
+    private final ScheduledExecutorService timers;
+    private final ReferenceFrames frames;
+    private final AtomicBoolean deploying = new AtomicBoolean();
+    private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private final InvokeWindow window = new InvokeWindow(64); // the live model's recent invoke times; inference thread
+    // Guarded by lock:
+    private LoadedModel previous;
+    private Instant probationEnds;
+    private ScheduledFuture<?> probationEnd, stuckCheck;
+    private double baselineNanos = Double.NaN;
+    private int errors;
+    private DeployResult lastDeploy;
+    private Instant lastDeployTime;
+    private MeterRegistry registry;
+    private final List<Meter> info = new ArrayList<>();
+    private Counter rollbacks, switched, refused;
+
+    public ModelSwap(ModelSlot slot, Loader loader, SwapConfig config, Map<String, CameraRules> cameras, Health health,
+                     TimeSource time, ScheduledExecutorService timers) {
+        this.slot = slot;
+        this.loader = loader;
+        this.config = config;
+        this.health = health;
+        this.time = time;
+        this.timers = timers;
+        this.frames = new ReferenceFrames(16, 500_000_000L, cameras);
+    }
+
+    public void addListener(Consumer<Change> l) { listeners.add(l); }
+
+    /**
+     * Loads {@code r.model()}, tests it and switches to it between two frames, or refuses with one line and leaves the
+     * live model running. Blocks for the load and the self-test (seconds); one deploy at a time.
+     */
+    public DeployResult deploy(DeployRequest r) {
+        LoadedModel live = slot.current();
+        if (!deploying.compareAndSet(false, true)) return done(r, DeployResult.refused("another deploy is running; retry when it has finished", live.id()), null);
+        try {
+            LoadedModel candidate;
+            try {
+                candidate = loader.load(r.model());
+            } catch (RuntimeException e) {
+                return done(r, DeployResult.refused("model " + r.model() + " cannot be loaded: " + message(e), live.id()), null);
+            }
+            boolean handedOver = false;
+            try {
+                SelfTest.Outcome t = SelfTest.run(candidate, live, frames.snapshot(), frames, config.minAgreement(), r.acceptDisagreement());
+                if (t.refusal() != null)
+                    return done(r, DeployResult.refused("model " + candidate.describe() + " failed its self-test: it " + t.refusal(), live.id()), null);
+                String why = switchTo(candidate, live);
+                if (why != null) return done(r, DeployResult.refused("model " + candidate.describe() + " not switched: " + why, slot.current().id()), null);
+                handedOver = true;
+                String agreed = Double.isNaN(t.agreement()) ? "agreement not measured" : Math.round(t.agreement() * 100) + "% agreement";
+                return done(r, new DeployResult(true, "switched to " + candidate.describe() + " (" + agreed + " on " + (t.frames() - 1)
+                        + " recent frames); " + live.describe() + " stays loaded for " + config.probation().toSeconds() + " s", candidate.id(), t.agreement()), live.id());
+            } finally {
+                if (!handedOver) candidate.close();
+            }
+        } finally {
+            deploying.set(false);
+        }
+    }
+
+    /** Hands the model to the loop between two frames; null when it runs now, else why not. */
+    private String switchTo(LoadedModel candidate, LoadedModel live) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        AtomicInteger claim = new AtomicInteger(); // 0 waiting, 1 taken by the loop, 2 given up by the deploy
+        slot.betweenFrames(() -> {
+            if (!claim.compareAndSet(0, 1)) return;
+            if (slot.current() != live) {
+                done.complete("the model changed during the self-test (now " + slot.current().describe() + "); deploy again");
+                return;
+            }
+            LoadedModel older;
+            synchronized (lock) {
+                older = previous;
+                previous = live;
+                baselineNanos = window.median();
+                window.clear();
+                errors = 0;
+                slot.use(candidate);
+                frames.clear();
+                startProbation();
+                refreshInfo();
+            }
+            if (older != null) closeLater(older, "replaced in probation");
+            done.complete(null);
+        });
+        try {
+            return done.get(SWITCH_LIMIT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (claim.compareAndSet(0, 2)) return "the inference loop did not turn within " + SWITCH_LIMIT_MS + " ms" + (health.stuck() == null ? "" : " (" + health.stuck() + ")");
+            return done.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (claim.compareAndSet(0, 2)) return "interrupted while waiting for the inference loop";
+            return done.join();
+        } catch (ExecutionException e) {
+            return message((RuntimeException) e.getCause());
+        }
+    }
+
+    /** Holds {@link #lock}. */
+    private void startProbation() {
+        cancelProbation();
+        LoadedModel p = previous;
+        long ms = config.probation().toMillis();
+        probationEnds = time.clock().instant().plusMillis(ms);
+        log.info("model {} runs; {} stays loaded for {} s (probation)", slot.current().describe(), p.describe(), ms / 1000);
+        probationEnd = timers.schedule(() -> endProbation(p), ms, TimeUnit.MILLISECONDS);
+        if (ms > 0) stuckCheck = timers.scheduleWithFixedDelay(this::checkStuck, 1000, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelProbation() {
+        if (probationEnd != null) probationEnd.cancel(false);
+        if (stuckCheck != null) stuckCheck.cancel(false);
+        probationEnd = stuckCheck = null;
+        probationEnds = null;
+    }
+
+    private void endProbation(LoadedModel p) {
+        synchronized (lock) {
+            if (previous != p) return;
+            previous = null;
+            cancelProbation();
+            refreshInfo();
+        }
+        closeLater(p, "probation over");
+    }
+
+    private void checkStuck() {
+        String why = health.stuck();
+        if (why == null || !(why.startsWith("inference") || why.startsWith("the inference loop"))) return;
+        log.error("model {}: {}; going back to the previous model when the loop turns", slot.current().describe(), why);
+        slot.betweenFrames(() -> rollback(why));
+    }
+
+    /** On the inference thread after every frame: reference frames, the live model's invoke time, probation's verdict. */
+    @Override
+    public void frame(LoadedModel used, FrameOutcome o, long nanos) {
+        if (used != slot.current()) return;
+        switch (o) {
+            case FrameResult r -> {
+                frames.offer(used, r, nanos);
+                window.add(r.timings().inference());
+                double base;
+                synchronized (lock) {
+                    if (previous == null) return;
+                    base = baselineNanos;
+                }
+                if (window.count() >= SLOW_FRAMES && !Double.isNaN(base) && window.median() > config.rollbackSlowdown() * base)
+                    rollback(String.format(java.util.Locale.ROOT, "inference takes %.1f ms (median of %d frames), over %s x the previous model's %.1f ms",
+                            window.median() / 1e6, window.count(), dev.vigil.config.Check.show(config.rollbackSlowdown()), base / 1e6));
+            }
+            case FrameOutcome.Failed f -> {
+                if (!(f.stage().equals("preprocess") || f.stage().equals("inference") || f.stage().equals("postprocess"))) return;
+                int n;
+                synchronized (lock) {
+                    if (previous == null) return;
+                    n = ++errors;
+                }
+                if (n >= ERRORS_TO_ROLL_BACK) rollback(n + " inference errors since the switch, the last: " + f.error());
+            }
+            case FrameOutcome.Skipped s -> { }
+        }
+    }
+
+    /** On the inference thread (between frames): back to the previous model. */
+    private void rollback(String why) {
+        LoadedModel bad, back;
+        synchronized (lock) {
+            if (previous == null) return;
+            bad = slot.current();
+            back = previous;
+            previous = null;
+            cancelProbation();
+            slot.use(back);
+            window.clear();
+            frames.clear();
+            errors = 0;
+            if (rollbacks != null) rollbacks.increment();
+            refreshInfo();
+        }
+        log.warn("model {} rolled back: {}; {} runs again", bad.describe(), why, back.describe());
+        tell(new Change("rollback", back.id(), bad.id(), why, time.clock().instant()));
+        closeLater(bad, "rolled back");
+    }
+
+    /** Frees a model no frame uses any more on the timer thread, not the frame path (a close takes milliseconds). */
+    private void closeLater(LoadedModel m, String why) {
+        try {
+            timers.execute(() -> close(m, why));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            close(m, why);
+        }
+    }
+
+    private static void close(LoadedModel m, String why) {
+        try {
+            m.close();
+            log.info("model {} closed ({}); its native memory is returned", m.describe(), why);
+        } catch (RuntimeException e) {
+            log.warn("model {}: close failed: {}", m.describe(), e.toString());
+        }
+    }
+
+    private DeployResult done(DeployRequest r, DeployResult d, ModelId from) {
+        synchronized (lock) {
+            lastDeploy = d;
+            lastDeployTime = time.clock().instant();
+            Counter c = d.switched() ? switched : refused;
+            if (c != null) c.increment();
+        }
+        if (d.switched()) {
+            log.info("model deploy from {}: {}", r.via(), d.message());
+            tell(new Change("switched", d.model(), from, d.message(), lastDeployTime));
+        } else {
+            log.warn("model deploy of {} from {} refused: {}", r.model(), r.via(), d.message());
+        }
+        return d;
+    }
+
+    private void tell(Change c) {
+        for (Consumer<Change> l : listeners) {
+            try {
+                l.accept(c);
+            } catch (RuntimeException e) {
+                log.warn("model change listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    public Status status() {
+        synchronized (lock) {
+            return new Status(slot.current(), previous, probationEnds, lastDeploy, lastDeployTime, rollbacks == null ? 0 : (long) rollbacks.count());
+        }
+    }
+
+    /** {@code vigil.model.info} (1 for the live model, 0 for the previous one in probation), rollbacks and deploys. */
+    @Override
+    public void bindTo(MeterRegistry r) {
+        synchronized (lock) {
+            registry = r;
+            rollbacks = Counter.builder("vigil.model.rollbacks").description("Returns to the previous model after a switch").register(r);
+            switched = Counter.builder("vigil.model.deploys").tag("result", "switched").description("Model deploys by result").register(r);
+            refused = Counter.builder("vigil.model.deploys").tag("result", "refused").description("Model deploys by result").register(r);
+            refreshInfo();
+        }
+    }
+
+    /** Holds {@link #lock} (or runs before the model is shared). */
+    private void refreshInfo() {
+        if (registry == null) return;
+        for (Meter m : info) registry.remove(m);
+        info.clear();
+        info.add(infoGauge(slot.current(), 1));
+        if (previous != null && previous.id() != slot.current().id()) info.add(infoGauge(previous, 0));
+    }
+
+    private Meter infoGauge(LoadedModel m, int value) {
+        return Gauge.builder("vigil.model.info", () -> value).description("The models loaded: 1 the live one, 0 the previous one in probation")
+                .tags("name", m.id().name(), "sha256", m.id().sha256(), "size_bytes", Long.toString(m.sizeBytes()),
+                        "delegate", m.id().delegate(), "kind", m.kind().word())
+                .register(registry);
+    }
+
+    /**
+     * Frees the previous model; call once the loop has ended (the daemon frees the live one). {@code loopEnded} false
+     * (a loop hung in a native call) leaves it: freeing memory an invoke may still touch would crash the JVM.
+     */
+    public void close(boolean loopEnded) {
+        LoadedModel p;
+        synchronized (lock) {
+            p = previous;
+            previous = null;
+            cancelProbation();
+        }
+        if (p != null && loopEnded) close(p, "shutdown");
+    }
+
+    @Override
+    public void close() { close(true); }
+
+    private static String message(RuntimeException e) { return e.getMessage() == null ? e.toString() : e.getMessage(); }
+}
