@@ -192,8 +192,27 @@ public final class Wiring {
         ModelSpec spec = ModelSpec.of(parts.store().resolve(nameOrPath), cfg.inference().labelsLocale());
         if (cfg.inference().labels().isPresent() && nameOrPath.equals(cfg.inference().model()))
             spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
-        if (spec.labels().isPresent()) LabelCheck.check(cfg, spec.labels().get(), spec.name());
         return loaded(spec, parts.analyzers().open(spec, options(cfg)));
+    }
+
+    /** The deploy's side of the wiring: models opened as at start, their labels checked against the cameras' groups. */
+    private static ModelSwap.Loader swapLoader(VigilConfig cfg, Parts parts) {
+        return new ModelSwap.Loader() {
+            @Override
+            public LoadedModel load(String nameOrPath) { return openForSwap(cfg, parts, nameOrPath); }
+
+            @Override
+            public String labelProblem(LoadedModel m) {
+                Labels labels = m.analyzer().labels();
+                if (labels == null) return null;
+                try {
+                    LabelCheck.check(cfg, labels, m.id().name());
+                    return null;
+                } catch (ConfigException e) {
+                    return e.getMessage();
+                }
+            }
+        };
     }
 
     private static Vigil assemble(VigilConfig cfg, Parts parts, ModelSpec spec, LoadedModel model, List<AutoCloseable> built) {
@@ -271,7 +290,7 @@ public final class Wiring {
         built.add(swapTimers::shutdownNow);
         Map<String, dev.vigil.rules.CameraRules> rules = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) rules.put(c.name(), c.rules());
-        v.models = new ModelSwap(daemon, name -> openForSwap(cfg, parts, name), cfg.inference().swap(), rules, health, parts.time(), swapTimers);
+        v.models = new ModelSwap(daemon, swapLoader(cfg, parts), cfg.inference().swap(), rules, health, parts.time(), swapTimers);
         v.swapTimers = swapTimers;
         daemon.observe(v.models);
         metrics.bind(v.models);

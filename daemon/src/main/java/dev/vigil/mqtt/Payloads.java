@@ -42,6 +42,7 @@ public final class Payloads {
         else o.put("snapshot", v.best.snapshot());
         o.put("events", v.events);
         o.put("replayed", replayed);
+        model(o, about.model(), about.modelSha256());
         return bytes(o);
     }
 
@@ -78,6 +79,7 @@ public final class Payloads {
         o.put("late", r.late());
         o.put("pushed", r.pushAtNanos() != 0 && !r.late());
         if (r.reason() != null) o.put("reason", r.reason());
+        model(o, r.model() == null ? null : r.model().name(), r.model() == null ? null : r.model().shortSha());
         return bytes(o);
     }
 
@@ -135,6 +137,17 @@ public final class Payloads {
     /** A command's answer on {@code .../result}: {@code {"ok": bool, "command": topic, "message": text}}. */
     static byte[] result(boolean ok, String command, String message) {
         return bytes(JSON.createObjectNode().put("ok", ok).put("command", command).put("message", message));
+    }
+
+    /** {@code "model": name, "model_sha256": 12 hex digits}: which model saw it (null when not known). */
+    private static void model(ObjectNode o, String name, String sha) {
+        if (name == null) {
+            o.putNull("model");
+            o.putNull("model_sha256");
+        } else {
+            o.put("model", name);
+            o.put("model_sha256", sha);
+        }
     }
 
     static String time(Instant t) {

@@ -116,13 +116,13 @@ public final class QcStation {
                 judged = waiting.pollFirst();
             }
         }
-        for (Part p : missed) finish(p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0, "no frame before the next part");
+        for (Part p : missed) finish(p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0, "no frame before the next part", null);
         if (judged == null) return;
         List<QcRules.Candidate> seen = new ArrayList<>();
         for (Detection d : result.candidates()) seen.add(new QcRules.Candidate(d.label(), d.score()));
         QcRules.Decision d = rules.decide(seen);
         Mat copy = keepSnapshot(d.verdict()) && f != null ? f.bgr().clone() : null;
-        finish(judged, d, copy, result.captureNanos(), result.sourceRef());
+        finish(judged, d, copy, result.captureNanos(), result.sourceRef(), result.model());
     }
 
     private boolean keepSnapshot(Verdict v) {
@@ -139,10 +139,10 @@ public final class QcStation {
             removed = waiting.remove(p);
         }
         if (removed) finish(p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0,
-                "no frame within " + config.maxWait().toMillis() + " ms");
+                "no frame within " + config.maxWait().toMillis() + " ms", null);
     }
 
-    private void finish(Part p, QcRules.Decision d, Mat snapshot, long frameNanos, String sourceRefOrReason) {
+    private void finish(Part p, QcRules.Decision d, Mat snapshot, long frameNanos, String sourceRefOrReason, dev.vigil.pipeline.ModelId model) {
         long now = time.nanoTime();
         Verdict v = d.verdict();
         (v == Verdict.OK ? ok : v == Verdict.NG ? ng : uncertain).incrementAndGet();
@@ -166,7 +166,7 @@ public final class QcStation {
         String label = d.by() == null ? null : d.by().label();
         float score = d.by() == null ? 0f : d.by().score();
         QcResult r = new QcResult(config.camera(), p.number(), v, label, score, p.edgeTime(), p.edgeNanos(), frameNanos, now,
-                push && !isLate ? due : 0, isLate, noFrame ? null : sourceRefOrReason, noFrame ? sourceRefOrReason : null);
+                push && !isLate ? due : 0, isLate, noFrame ? null : sourceRefOrReason, noFrame ? sourceRefOrReason : null, model);
         log.info("qc {}: part {} {}{}{}", config.camera(), p.number(), v, label == null ? "" : " (" + label + " " + String.format(java.util.Locale.ROOT, "%.2f", score) + ")",
                 push && !isLate ? ", push in " + Math.max(0, (due - now) / 1_000_000) + " ms" : noFrame ? ": " + sourceRefOrReason : "");
         if (audit != null) audit.append(r, snapshot);

@@ -51,10 +51,12 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     static final int SLOW_FRAMES = 15;
     private static final long SWITCH_LIMIT_MS = 5000;
 
-    /** Opens a model by catalog name or file, as the daemon's start does (store, labels, label check, engine). */
-    @FunctionalInterface
+    /** Opens a model by catalog name or file, as the daemon's start does (store, labels, engine), and checks its labels. */
     public interface Loader {
         LoadedModel load(String nameOrPath);
+
+        /** Why the model's labels do not fit the cameras' groups (a group's label it does not know), or null. */
+        String labelProblem(LoadedModel m);
     }
 
     /** A model change, for the log's readers elsewhere (MQTT): {@code what} is "switched" or "rollback". */
@@ -116,7 +118,8 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             }
             boolean handedOver = false;
             try {
-                SelfTest.Outcome t = SelfTest.run(candidate, live, frames.snapshot(), frames, config.minAgreement(), r.acceptDisagreement());
+                SelfTest.Outcome t = SelfTest.run(candidate, live, frames.snapshot(), frames, config.minAgreement(), r.acceptDisagreement(),
+                        loader::labelProblem);
                 if (t.refusal() != null)
                     return done(r, DeployResult.refused("model " + candidate.describe() + " failed its self-test: it " + t.refusal(), live.id()), null);
                 String why = switchTo(candidate, live);

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
@@ -33,16 +34,21 @@ final class SelfTest {
 
     private SelfTest() {}
 
+    /**
+     * @param labelCheck why the candidate's labels do not fit the cameras' groups, or null when they do
+     */
     static Outcome run(LoadedModel candidate, LoadedModel live, List<Reference> refs, ReferenceFrames frames, double minAgreement,
-                       boolean acceptDisagreement) {
+                       boolean acceptDisagreement, Function<LoadedModel, String> labelCheck) {
         Analyzer c = candidate.analyzer(), l = live.analyzer();
-        if (c.kind() != l.kind())
-            return refuse("is a " + c.kind().word() + "; the cameras' rules are written for the " + l.kind().word() + " that runs now");
         TensorSpec ci = c.engine().inputs().getFirst(), li = l.engine().inputs().getFirst();
         if (c.engine().inputs().size() != 1 || ci.type() != li.type() || !Arrays.equals(ci.shape(), li.shape()))
             return refuse("takes input " + shape(ci) + ", the pipeline gives " + shape(li) + " (a model of another input size or type needs a restart with it)");
         if (!sameNormalization(c, l))
             return refuse("normalizes its input otherwise than the model that runs now (mean/std); it needs a restart with it");
+        if (c.kind() != l.kind())
+            return refuse("is a " + c.kind().word() + "; the cameras' rules are written for the " + l.kind().word() + " that runs now");
+        String labels = labelCheck.apply(candidate);
+        if (labels != null) return refuse("does not fit the cameras' groups: " + labels);
         long[] invokes = new long[refs.size() + 1];
         try (Mat grey = new Mat(240, 320, CV_8UC3, new Scalar(128, 128, 128, 0))) {
             c.analyze(grey, 0.5f);
