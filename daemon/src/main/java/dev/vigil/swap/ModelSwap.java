@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +85,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     private DeployResult lastDeploy;
     private Instant lastDeployTime;
     private MeterRegistry registry;
-    private final List<Meter> info = new ArrayList<>();
+    private Meter info;
     private Counter rollbacks, switched, refused;
 
     public ModelSwap(ModelSlot slot, Loader loader, SwapConfig config, Map<String, CameraRules> cameras, Health health,
@@ -101,6 +100,9 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     }
 
     public void addListener(Consumer<Change> l) { listeners.add(l); }
+
+    /** Recent live frames kept for the next deploy's self-test. */
+    int referenceFrames() { return frames.size(); }
 
     /**
      * Loads {@code r.model()}, tests it and switches to it between two frames, or refuses with one line and leaves the
@@ -311,7 +313,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         }
     }
 
-    /** {@code vigil.model.info} (1 for the live model, 0 for the previous one in probation), rollbacks and deploys. */
+    /** {@code vigil.model.info} of the live model, rollbacks and deploys. */
     @Override
     public void bindTo(MeterRegistry r) {
         synchronized (lock) {
@@ -323,17 +325,15 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         }
     }
 
-    /** Holds {@link #lock} (or runs before the model is shared). */
+    /**
+     * Holds {@link #lock} (or runs before the model is shared). Only the live model: a Prometheus {@code _info} metric
+     * is 1 by definition, so the previous one in probation is in {@code /api/status}, not here.
+     */
     private void refreshInfo() {
         if (registry == null) return;
-        for (Meter m : info) registry.remove(m);
-        info.clear();
-        info.add(infoGauge(slot.current(), 1));
-        if (previous != null && previous.id() != slot.current().id()) info.add(infoGauge(previous, 0));
-    }
-
-    private Meter infoGauge(LoadedModel m, int value) {
-        return Gauge.builder("vigil.model.info", () -> value).description("The models loaded: 1 the live one, 0 the previous one in probation")
+        if (info != null) registry.remove(info);
+        LoadedModel m = slot.current();
+        info = Gauge.builder("vigil.model.info", () -> 1).description("The live model: name, sha256 of the file, its size, delegate, kind")
                 .tags("name", m.id().name(), "sha256", m.id().sha256(), "size_bytes", Long.toString(m.sizeBytes()),
                         "delegate", m.id().delegate(), "kind", m.kind().word())
                 .register(registry);
