@@ -124,7 +124,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
                         loader::labelProblem);
                 if (t.refusal() != null)
                     return done(r, DeployResult.refused("model " + candidate.describe() + " failed its self-test: it " + t.refusal(), live.id()), null);
-                String why = switchTo(candidate, live);
+                String why = switchTo(candidate, live, t.answered());
                 if (why != null) return done(r, DeployResult.refused("model " + candidate.describe() + " not switched: " + why, slot.current().id()), null);
                 handedOver = true;
                 String agreed = Double.isNaN(t.agreement()) ? "agreement not measured" : Math.round(t.agreement() * 100) + "% agreement";
@@ -139,7 +139,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     }
 
     /** Hands the model to the loop between two frames; null when it runs now, else why not. */
-    private String switchTo(LoadedModel candidate, LoadedModel live) {
+    private String switchTo(LoadedModel candidate, LoadedModel live, List<ReferenceFrames.Reference> answered) {
         CompletableFuture<String> done = new CompletableFuture<>();
         AtomicInteger claim = new AtomicInteger(); // 0 waiting, 1 taken by the loop, 2 given up by the deploy
         slot.betweenFrames(() -> {
@@ -156,7 +156,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
                 window.clear();
                 errors = 0;
                 slot.use(candidate);
-                frames.clear();
+                frames.replace(answered);
                 startProbation();
                 refreshInfo();
             }
@@ -275,6 +275,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     private static void close(LoadedModel m, String why) {
         try {
             m.close();
+            dev.vigil.nativeio.Libc.Heap.trim(); // glibc would keep the model's tensors for itself, in the resident memory
             log.info("model {} closed ({}); its native memory is returned", m.describe(), why);
         } catch (RuntimeException e) {
             log.warn("model {}: close failed: {}", m.describe(), e.toString());

@@ -25,6 +25,7 @@ final class ReferenceFrames {
     private final long everyNanos;
     private final Map<String, CameraRules> rules;
     private final byte[][] slots;
+    private final byte[][] spares; // the deploy's copies, reused deploy after deploy (one deploy at a time)
     private final Reference[] refs;
     private final Map<String, Long> lastKept = new HashMap<>();
     private int next, size;
@@ -34,6 +35,7 @@ final class ReferenceFrames {
         this.everyNanos = everyNanos;
         this.rules = Map.copyOf(rules);
         this.slots = new byte[capacity][];
+        this.spares = new byte[capacity][];
         this.refs = new Reference[capacity];
     }
 
@@ -67,20 +69,51 @@ final class ReferenceFrames {
         size = Math.min(capacity, size + 1);
     }
 
-    /** Copies of the frames kept, oldest first (the deploy thread works on them while the loop keeps filling). */
+    /**
+     * Copies of the frames kept, oldest first (the deploy thread works on them while the loop keeps filling), into
+     * buffers kept for the purpose: a deploy makes no garbage of a few MB. One deploy at a time.
+     */
     synchronized List<Reference> snapshot() {
         List<Reference> out = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             Reference r = refs[(next - size + i + capacity) % capacity];
-            out.add(new Reference(r.camera(), r.tensor().clone(), r.answer(), r.by()));
+            if (spares[i] == null || spares[i].length != r.tensor().length) spares[i] = new byte[r.tensor().length];
+            System.arraycopy(r.tensor(), 0, spares[i], 0, r.tensor().length);
+            out.add(new Reference(r.camera(), spares[i], r.answer(), r.by()));
         }
         return out;
     }
 
-    /** After a switch the answers kept are the old model's: the next deploy compares with the model now running. */
+    /** After a rollback the answers kept are the failed model's: the next deploy compares with the model now running. */
     synchronized void clear() {
         size = 0;
         lastKept.clear();
+    }
+
+    /**
+     * After a switch: the frames the new model was tested on, with its own answers, so a deploy right after (back to
+     * the previous model, say) has frames to compare on; newer ones kept meanwhile carry the old model's and go.
+     */
+    synchronized void replace(List<Reference> answered) {
+        // The snapshot's buffers become the ring's and the ring's the next snapshot's: nothing is copied or allocated.
+        byte[][] old = slots.clone();
+        for (int i = 0; i < capacity; i++) slots[i] = null;
+        size = 0;
+        next = 0;
+        for (Reference r : answered) {
+            slots[next] = r.tensor();
+            refs[next] = r;
+            next++;
+            size++;
+        }
+        int k = 0;
+        for (int i = 0; i < capacity; i++) spares[i] = null;
+        for (byte[] b : old) if (b != null && k < capacity && !isSlot(b)) spares[k++] = b;
+    }
+
+    private boolean isSlot(byte[] b) {
+        for (byte[] s : slots) if (s == b) return true;
+        return false;
     }
 
     CameraRules rules(String camera) { return rules.get(camera); }

@@ -30,7 +30,7 @@ final class SelfTest {
      * @param refusal   one line saying why the model may not take over, or null when it passed
      * @param agreement share of reference frames where both models agreed; NaN when there were none to compare
      */
-    record Outcome(String refusal, double agreement, int frames, long medianInvokeNanos) {}
+    record Outcome(String refusal, double agreement, int frames, long medianInvokeNanos, List<Reference> answered) {}
 
     private SelfTest() {}
 
@@ -50,7 +50,7 @@ final class SelfTest {
         String labels = labelCheck.apply(candidate);
         if (labels != null) return refuse("does not fit the cameras' groups: " + labels);
         long[] invokes = new long[refs.size() + 1];
-        try (Mat grey = new Mat(240, 320, CV_8UC3, new Scalar(128, 128, 128, 0))) {
+        try (Scalar mid = new Scalar(128, 128, 128, 0); Mat grey = new Mat(240, 320, CV_8UC3, mid)) {
             c.analyze(grey, 0.5f);
             String bad = invalid(c);
             if (bad != null) return refuse("gives invalid output on a grey frame: " + bad);
@@ -59,6 +59,7 @@ final class SelfTest {
             return refuse("fails in " + c.stage() + " on a grey frame: " + message(e));
         }
         int compared = 0, agreed = 0;
+        List<Reference> answered = new java.util.ArrayList<>(refs.size());
         for (int i = 0; i < refs.size(); i++) {
             Reference r = refs.get(i);
             CameraRules rules = frames.rules(r.camera());
@@ -70,9 +71,11 @@ final class SelfTest {
             invokes[i + 1] = c.invokeNanos();
             String bad = invalid(c);
             if (bad != null) return refuse("gives invalid output on a recent frame of camera " + r.camera() + ": " + bad);
+            String answer = ReferenceFrames.signature(rules, c);
+            answered.add(new Reference(r.camera(), r.tensor(), answer, candidate.id()));
             if (!r.by().equals(live.id())) continue; // kept before the last switch: not the live model's answer
             compared++;
-            if (ReferenceFrames.signature(rules, c).equals(r.answer())) agreed++;
+            if (answer.equals(r.answer())) agreed++;
         }
         Arrays.sort(invokes);
         long median = invokes[invokes.length / 2];
@@ -80,16 +83,16 @@ final class SelfTest {
         if (!acceptDisagreement) {
             if (compared == 0)
                 return new Outcome("no recent frames to compare with " + live.describe() + " (no camera delivered one yet); retry once frames"
-                        + " flow, or deploy with --accept-disagreement", share, refs.size() + 1, median);
+                        + " flow, or deploy with --accept-disagreement", share, refs.size() + 1, median, answered);
             if (share < minAgreement)
                 return new Outcome(String.format(Locale.ROOT, "agrees with %s on %d of %d recent frames (%.0f%%, models.min_agreement is %.0f%%);"
                         + " deploy with --accept-disagreement if the change is deliberate", live.describe(), agreed, compared, share * 100,
-                        minAgreement * 100), share, refs.size() + 1, median);
+                        minAgreement * 100), share, refs.size() + 1, median, answered);
         }
-        return new Outcome(null, share, refs.size() + 1, median);
+        return new Outcome(null, share, refs.size() + 1, median, answered);
     }
 
-    private static Outcome refuse(String why) { return new Outcome(why, Double.NaN, 0, 0); }
+    private static Outcome refuse(String why) { return new Outcome(why, Double.NaN, 0, 0, List.of()); }
 
     private static String shape(TensorSpec t) { return t.type().name().toLowerCase(Locale.ROOT) + Arrays.toString(t.shape()); }
 
