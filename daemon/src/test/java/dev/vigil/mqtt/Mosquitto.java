@@ -59,6 +59,7 @@ final class Mosquitto implements AutoCloseable {
                 topic write vigil/+/+/snapshot/take
                 topic write vigil/+/output/+/pulse
                 topic write vigil/+/outputs/reset
+                topic write vigil/+/model/deploy
                 topic write homeassistant/status
 
                 user guest
