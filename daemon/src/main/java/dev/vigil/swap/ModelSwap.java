@@ -48,6 +48,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     static final int ERRORS_TO_ROLL_BACK = 3;
     /** Frames of the new model before its inference time is judged: a median of fewer is noise. */
     static final int SLOW_FRAMES = 15;
+    private static final long SLOW_FLOOR_NANOS = 2_000_000;
     private static final long SWITCH_LIMIT_MS = 5000;
 
     /** Opens a model by catalog name or file, as the daemon's start does (store, labels, engine), and checks its labels. */
@@ -225,7 +226,9 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
                     if (previous == null) return;
                     base = baselineNanos;
                 }
-                if (window.count() >= SLOW_FRAMES && !Double.isNaN(base) && window.median() > config.rollbackSlowdown() * base)
+                // A floor of 2 ms over the baseline: a tiny model's jitter is a large factor of its fraction of a millisecond.
+                double median = window.count() >= SLOW_FRAMES ? window.median() : Double.NaN;
+                if (!Double.isNaN(base) && median > config.rollbackSlowdown() * base && median - base > SLOW_FLOOR_NANOS)
                     rollback(String.format(java.util.Locale.ROOT, "inference takes %.1f ms (median of %d frames), over %s x the previous model's %.1f ms",
                             window.median() / 1e6, window.count(), dev.vigil.config.Check.show(config.rollbackSlowdown()), base / 1e6));
             }
