@@ -83,6 +83,8 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     private ScheduledFuture<?> probationEnd, stuckCheck;
     private double baselineNanos = Double.NaN;
     private int errors;
+    private boolean stuckSeen;
+    private long rollbackCount;
     private DeployResult lastDeploy;
     private Instant lastDeployTime;
     private MeterRegistry registry;
@@ -184,6 +186,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         LoadedModel p = previous;
         long ms = config.probation().toMillis();
         probationEnds = time.clock().instant().plusMillis(ms);
+        stuckSeen = false;
         log.info("model {} runs; {} stays loaded for {} s (probation)", slot.current().describe(), p.describe(), ms / 1000);
         probationEnd = timers.schedule(() -> endProbation(p), ms, TimeUnit.MILLISECONDS);
         if (ms > 0) stuckCheck = timers.scheduleWithFixedDelay(this::checkStuck, 1000, 1000, TimeUnit.MILLISECONDS);
@@ -209,6 +212,10 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     private void checkStuck() {
         String why = health.stuck();
         if (why == null || !(why.startsWith("inference") || why.startsWith("the inference loop"))) return;
+        synchronized (lock) {
+            if (stuckSeen) return; // said once; the rollback waits for the loop to turn
+            stuckSeen = true;
+        }
         log.error("model {}: {}; going back to the previous model when the loop turns", slot.current().describe(), why);
         slot.betweenFrames(() -> rollback(why));
     }
@@ -258,6 +265,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             window.clear();
             frames.clear();
             errors = 0;
+            rollbackCount++;
             if (rollbacks != null) rollbacks.increment();
             refreshInfo();
         }
@@ -313,7 +321,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
 
     public Status status() {
         synchronized (lock) {
-            return new Status(slot.current(), previous, probationEnds, lastDeploy, lastDeployTime, rollbacks == null ? 0 : (long) rollbacks.count());
+            return new Status(slot.current(), previous, probationEnds, lastDeploy, lastDeployTime, rollbackCount);
         }
     }
 
