@@ -228,4 +228,40 @@ class HotSwapTest {
                     "judged on its first " + ModelSwap.SLOW_FRAMES + " frames, then back: " + slow);
         }
     }
+
+    @Test
+    void aDeployOverHttpSlowerThanTheConnectionsIdleLimitIsStillAnswered() throws Exception {
+        // Jetty applies its 5 s idle limit to a connection waiting for I/O, not to a request being handled: pinned here.
+        Path a = modelFile("a.tflite"), b = modelFile("b.tflite");
+        Path token = Files.writeString(tmp.resolve("http-token"), SelfTestRefusalTest.TOKEN + "\n");
+        java.util.concurrent.atomic.AtomicBoolean slept = new java.util.concurrent.atomic.AtomicBoolean();
+        Map<String, Supplier<FakeEngine>> engines = Map.of(
+                "a.tflite", () -> FakeEngine.detectorSeeing("person", 0.9f),
+                "b.tflite", () -> FakeEngine.detector(c -> {
+                    if (!Thread.currentThread().getName().equals("inference") && slept.compareAndSet(false, true)) {
+                        try {
+                            Thread.sleep(6500); // a slow board's load and self-test: past the 5 s idle limit
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return List.of(new Seen("person", 0.9f));
+                }, "person"));
+        Outcomes seen = new Outcomes();
+        String yaml = CONFIG.formatted(a, tmp.resolve("events"), 60, TestData.images().toAbsolutePath(),
+                TestData.images().toAbsolutePath()) + "http: { listen: \"127.0.0.1:0\", auth: token, token_file: " + token + " }\n";
+        VigilConfig cfg = ConfigLoader.parse(yaml, tmp, Map.of());
+        Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withAnalyzers(byFile(engines, new ConcurrentHashMap<>()))
+                .withConsumer(seen);
+        try (Vigil v = Wiring.start(cfg, parts)) {
+            await(() -> seen.count("door") > 10, "frames before the swap");
+            var client = java.net.http.HttpClient.newHttpClient();
+            var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + v.http().port() + "/api/models/deploy"))
+                    .header("Authorization", "Bearer " + SelfTestRefusalTest.TOKEN).timeout(Duration.ofSeconds(60))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(b.toString())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            assertTrue(response.body().contains("switched to b.tflite"), response.body());
+            assertTrue(slept.get());
+        }
+    }
 }
