@@ -144,6 +144,12 @@ class HotSwapTest {
             ModelSwap.Status st = v.models().status();
             assertEquals("a.tflite", st.previous().id().name(), "the previous model stays loaded in probation");
             assertFalse(opened.get("a.tflite").getFirst().closed());
+            var registry = v.metrics().registry();
+            await(() -> registry.find("vigil.inference").tags("camera", "door", "model", "b.tflite").timer() != null,
+                    "the new model's own inference timer");
+            long countA = registry.get("vigil.inference").tags("camera", "door", "model", "a.tflite").timer().count();
+            await(() -> registry.get("vigil.inference").tags("camera", "door", "model", "b.tflite").timer().count() > 5, "b's frames timed as b's");
+            assertEquals(countA, registry.get("vigil.inference").tags("camera", "door", "model", "a.tflite").timer().count(), "a's timer stopped");
         }
         for (String camera : List.of("door", "yard")) {
             List<Seen2> frames = seen.of(camera);
