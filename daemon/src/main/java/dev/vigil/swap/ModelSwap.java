@@ -151,20 +151,24 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
                 done.complete("the model changed during the self-test (now " + slot.current().describe() + "); deploy again");
                 return;
             }
-            LoadedModel older;
-            synchronized (lock) {
-                older = previous;
-                previous = live;
-                baselineNanos = window.median();
-                window.clear();
-                errors = 0;
-                slot.use(candidate);
-                frames.replace(answered);
-                startProbation();
-                refreshInfo();
+            try {
+                LoadedModel older;
+                synchronized (lock) {
+                    older = previous;
+                    previous = live;
+                    baselineNanos = window.median();
+                    window.clear();
+                    errors = 0;
+                    slot.use(candidate);
+                    frames.replace(answered);
+                    startProbation();
+                    refreshInfo();
+                }
+                if (older != null) closeLater(older, "replaced in probation");
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e); // the deploy must not wait for an answer that never comes
             }
-            if (older != null) closeLater(older, "replaced in probation");
-            done.complete(null);
         });
         try {
             return done.get(SWITCH_LIMIT_MS, TimeUnit.MILLISECONDS);
@@ -176,7 +180,8 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             if (claim.compareAndSet(0, 2)) return "interrupted while waiting for the inference loop";
             return done.join();
         } catch (ExecutionException e) {
-            return message((RuntimeException) e.getCause());
+            // Whatever failed after the switch (a timer at shutdown), the model the loop runs is not to be closed.
+            return slot.current() == candidate ? null : e.getCause().toString();
         }
     }
 
