@@ -59,7 +59,8 @@ final class ModelsDeploy implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         HttpConfig http = httpConfig();
-        String host = to == null ? "127.0.0.1:" + http.port() : to.contains(":") && !to.startsWith("[") ? to : to + ":" + http.port();
+        String host = to == null ? "127.0.0.1:" + http.port() : hasPort(to) ? to
+                : (to.contains(":") && !to.startsWith("[") ? "[" + to + "]" : to) + ":" + http.port();
         Path tokens = tokenFile != null ? tokenFile : http.tokenFile();
         String token = null;
         try {
@@ -95,6 +96,11 @@ final class ModelsDeploy implements Callable<Integer> {
         out.flush();
         err.flush();
         return switched ? Main.EXIT_OK : Main.EXIT_FAILED_INPUTS;
+    }
+
+    /** {@code host:port} or {@code [v6]:port}; a bare IPv6 address has colons but no port. */
+    static boolean hasPort(String to) {
+        return to.startsWith("[") ? to.contains("]:") : to.indexOf(':') > 0 && to.indexOf(':') == to.lastIndexOf(':');
     }
 
     private HttpConfig httpConfig() {
