@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  * {@code vigil: <message>} with their exit code; {@code verify} exits 1 when a copy has the wrong sha256.
  */
 @Command(name = "models",         description = "List, download and check the models of the catalog.",
-        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class, ModelsDeploy.class})
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class, ModelsDeploy.class,
+                ModelsDeploy.ShadowReport.class})
 public final class ModelsCommand extends CatalogCommand {
 
     public ModelsCommand() { this(ModelStore::fromEnvironment); }

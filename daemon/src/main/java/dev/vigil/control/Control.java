@@ -94,11 +94,12 @@ public final class Control {
     }
 
     /**
-     * A deploy's payload: a catalog name or a model file as text, or {@code {"model": NAME|PATH, "accept_disagreement": bool}}.
+     * A deploy's payload: a catalog name or a model file as text, or
+     * {@code {"model": NAME|PATH, "accept_disagreement": bool, "shadow": bool}}.
      */
     public static DeployRequest deployRequest(String payload, String via) {
         String p = payload.strip();
-        boolean accept = false;
+        boolean accept = false, shadow = false;
         String model = p;
         if (p.startsWith("{")) {
             JsonNode n = json(p);
@@ -109,9 +110,12 @@ public final class Control {
             JsonNode a = n.get("accept_disagreement");
             if (a != null && !a.isBoolean()) throw new Refused(Reason.MALFORMED, "\"accept_disagreement\" must be true or false");
             accept = a != null && a.asBoolean();
+            JsonNode sh = n.get("shadow");
+            if (sh != null && !sh.isBoolean()) throw new Refused(Reason.MALFORMED, "\"shadow\" must be true or false");
+            shadow = sh != null && sh.asBoolean();
         }
         if (model.isEmpty()) throw new Refused(Reason.MALFORMED, "no model given; send a catalog name, a .tflite file or {\"model\": ...}");
-        return new DeployRequest(model, accept, via);
+        return new DeployRequest(model, accept, via, shadow);
     }
 
     /** Arms or disarms {@code camera}; {@code via} is the cause in the alarm's log ("mqtt", "http 10.0.0.5"). */

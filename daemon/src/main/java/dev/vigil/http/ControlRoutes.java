@@ -64,10 +64,10 @@ final class ControlRoutes {
             if (command.equals("models/deploy")) {
                 dev.vigil.swap.DeployResult r = control.deploy(Control.deployRequest(body, who));
                 // The swap logged the outcome; the answer carries it and the model that runs now.
-                ObjectNode o = JSON.createObjectNode().put("ok", r.switched()).put("command", command).put("message", r.message());
+                ObjectNode o = JSON.createObjectNode().put("ok", r.ok()).put("command", command).put("message", r.message());
                 o.putObject("model").put("name", r.model().name()).put("sha256", r.model().sha256());
                 if (!Double.isNaN(r.agreement())) o.put("agreement", r.agreement());
-                ex.json(r.switched() ? 200 : 409, o);
+                ex.json(r.ok() ? 200 : 409, o);
                 return;
             }
             String name = seg[3];

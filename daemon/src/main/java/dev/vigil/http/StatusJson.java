@@ -15,6 +15,7 @@ import dev.vigil.power.PowerMonitor;
 import dev.vigil.power.PowerReading;
 import dev.vigil.power.Rail;
 import dev.vigil.swap.ModelSwap;
+import dev.vigil.swap.Shadow;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -97,7 +98,7 @@ public final class StatusJson {
 
     /**
      * {@code model}: the live one (name, sha256, delegate, kind, size_bytes); {@code previous_model}: the one kept in
-     * probation after a swap, with {@code probation_ends}, or null; {@code shadow_model}: null (no shadow mode yet);
+     * probation after a swap, with {@code probation_ends}, or null; {@code shadow_model}: the model run beside the live one (frames compared, agreement, inference ms and mean top score of both), or null;
      * {@code last_deploy}: {@code {ok, message, time}} or null; {@code model_rollbacks}.
      */
     private static void models(ObjectNode o, Vigil v) {
@@ -108,7 +109,17 @@ public final class StatusJson {
         if (s == null || s.previous() == null) o.putNull("previous_model");
         else model(o.putObject("previous_model"), s.previous().id(), s.previous().kind().word(), s.previous().sizeBytes())
                 .put("probation_ends", s.probationEnds() == null ? null : s.probationEnds().toString());
-        o.putNull("shadow_model");
+        Shadow.Report sh = s == null ? null : s.shadow();
+        if (sh == null) o.putNull("shadow_model");
+        else {
+            ObjectNode so = o.putObject("shadow_model").put("name", sh.name()).put("sha256", sh.sha256()).put("every", sh.every())
+                    .put("frames", sh.frames()).put("agreed", sh.agreed());
+            putNumber(so, "agreement", sh.frames() == 0 ? Double.NaN : round((double) sh.agreed() / sh.frames(), 3));
+            putNumber(so, "live_inference_ms", round(sh.liveMs(), 2));
+            putNumber(so, "shadow_inference_ms", round(sh.shadowMs(), 2));
+            putNumber(so, "live_top_score_mean", round(sh.liveTopScore(), 3));
+            putNumber(so, "shadow_top_score_mean", round(sh.shadowTopScore(), 3));
+        }
         if (s == null || s.lastDeploy() == null) o.putNull("last_deploy");
         else o.putObject("last_deploy").put("ok", s.lastDeploy().switched()).put("message", s.lastDeploy().message())
                 .put("time", s.lastDeployTime().toString());

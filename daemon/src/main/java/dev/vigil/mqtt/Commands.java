@@ -54,7 +54,7 @@ public final class Commands {
                 c.deployable();
                 Thread.ofPlatform().name("vigil-deploy").daemon(true).start(() -> {
                     dev.vigil.swap.DeployResult r = c.deploy(request);
-                    b.run(() -> b.reply(b.topics.result(), Payloads.result(r.switched(), cmd, r.message())));
+                    b.run(() -> b.reply(b.topics.result(), Payloads.result(r.ok(), cmd, r.message())));
                 });
             } else if (parts.length == 3) {
                 String camera = parts[0];

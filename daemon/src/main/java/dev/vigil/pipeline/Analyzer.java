@@ -193,8 +193,22 @@ public final class Analyzer implements AutoCloseable {
         if (tensor.length != in.capacity())
             throw new IllegalArgumentException("a tensor of " + tensor.length + " bytes for model " + spec.name() + ", whose input takes " + in.capacity());
         long t1 = System.nanoTime();
-        stage = "inference";
         in.put(0, tensor);
+        invokeAndDecode(t1, minScore);
+    }
+
+    /** As {@link #runTensor(byte[], float)}, from another engine's input tensor (a shadow model on the live model's frame). */
+    public void runTensor(ByteBuffer tensor, float minScore) {
+        ByteBuffer in = engine.input(0);
+        if (tensor.capacity() != in.capacity())
+            throw new IllegalArgumentException("a tensor of " + tensor.capacity() + " bytes for model " + spec.name() + ", whose input takes " + in.capacity());
+        long t1 = System.nanoTime();
+        in.put(0, tensor, 0, tensor.capacity());
+        invokeAndDecode(t1, minScore);
+    }
+
+    private void invokeAndDecode(long t1, float minScore) {
+        stage = "inference";
         engine.invoke();
         long t2 = System.nanoTime();
         stage = "postprocess";

@@ -50,6 +50,8 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     static final int SLOW_FRAMES = 15;
     private static final long SLOW_FLOOR_NANOS = 2_000_000;
     private static final long SWITCH_LIMIT_MS = 5000;
+    /** A shadow model runs on one frame in this many. */
+    static final int SHADOW_EVERY = 10;
 
     /** Opens a model by catalog name or file, as the daemon's start does (store, labels, engine), and checks its labels. */
     public interface Loader {
@@ -64,7 +66,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
 
     /** What {@code /api/status} shows. {@code previous} and {@code probationEnds} are null outside probation. */
     public record Status(LoadedModel current, LoadedModel previous, Instant probationEnds, DeployResult lastDeploy,
-                         Instant lastDeployTime, long rollbacks) {}
+                         Instant lastDeployTime, long rollbacks, Shadow.Report shadow) {}
 
     private final ModelSlot slot;
     private final Loader loader;
@@ -73,6 +75,8 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     private final TimeSource time;
     private final ScheduledExecutorService timers;
     private final ReferenceFrames frames;
+    private final Map<String, CameraRules> cameras;
+    private volatile Shadow shadow; // read on the inference thread, set between frames
     private final AtomicBoolean deploying = new AtomicBoolean();
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
@@ -100,6 +104,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         this.time = time;
         this.timers = timers;
         this.frames = new ReferenceFrames(16, 500_000_000L, cameras);
+        this.cameras = Map.copyOf(cameras);
     }
 
     public void addListener(Consumer<Change> l) { listeners.add(l); }
@@ -123,10 +128,16 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             }
             boolean handedOver = false;
             try {
-                SelfTest.Outcome t = SelfTest.run(candidate, live, frames.snapshot(), frames, config.minAgreement(), r.acceptDisagreement(),
-                        loader::labelProblem);
+                SelfTest.Outcome t = SelfTest.run(candidate, live, frames.snapshot(), frames, config.minAgreement(),
+                        r.acceptDisagreement() || r.shadow(), loader::labelProblem);
                 if (t.refusal() != null)
                     return done(r, DeployResult.refused("model " + candidate.describe() + " failed its self-test: it " + t.refusal(), live.id()), null);
+                if (r.shadow()) {
+                    startShadow(candidate);
+                    handedOver = true;
+                    return done(r, new DeployResult(false, "shadowing " + candidate.describe() + " on 1 frame in " + SHADOW_EVERY + " beside "
+                            + live.describe() + "; nothing it sees is acted on", live.id(), t.agreement(), true), null);
+                }
                 String why = switchTo(candidate, live, t.answered());
                 if (why != null) return done(r, DeployResult.refused("model " + candidate.describe() + " not switched: " + why, slot.current().id()), null);
                 handedOver = true;
@@ -165,6 +176,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
                     refreshInfo();
                 }
                 if (older != null) closeLater(older, "replaced in probation");
+                endShadow("a model was deployed"); // its comparison was with the model that left
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e); // the deploy must not wait for an answer that never comes
@@ -233,6 +245,14 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             case FrameResult r -> {
                 frames.offer(used, r, nanos);
                 window.add(r.timings().inference());
+                Shadow sh = shadow;
+                if (sh != null) {
+                    try {
+                        sh.frame(used.analyzer(), r);
+                    } catch (RuntimeException e) {
+                        endShadow("it failed: " + message(e)); // never the live model's concern
+                    }
+                }
                 double base;
                 synchronized (lock) {
                     if (previous == null) return;
@@ -302,12 +322,14 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         synchronized (lock) {
             lastDeploy = d;
             lastDeployTime = time.clock().instant();
-            Counter c = d.switched() ? switched : refused;
+            Counter c = d.switched() ? switched : d.shadowing() ? null : refused;
             if (c != null) c.increment();
         }
         if (d.switched()) {
             log.info("model deploy from {}: {}", r.via(), d.message());
             tell(new Change("switched", d.model(), from, d.message(), lastDeployTime));
+        } else if (d.shadowing()) {
+            log.info("model deploy from {}: {}", r.via(), d.message());
         } else {
             log.warn("model deploy of {} from {} refused: {}", r.model(), r.via(), d.message());
         }
@@ -325,9 +347,33 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     }
 
     public Status status() {
+        Shadow sh = shadow;
         synchronized (lock) {
-            return new Status(slot.current(), previous, probationEnds, lastDeploy, lastDeployTime, rollbackCount);
+            return new Status(slot.current(), previous, probationEnds, lastDeploy, lastDeployTime, rollbackCount, sh == null ? null : sh.report());
         }
+    }
+
+    /** The shadow, set between two frames (its meters with it); one there before is ended. */
+    private void startShadow(LoadedModel m) {
+        Shadow sh = new Shadow(m, SHADOW_EVERY, cameras);
+        slot.betweenFrames(() -> {
+            endShadow("another one replaces it");
+            synchronized (lock) {
+                if (registry != null) sh.bind(registry, slot.current().id().name());
+            }
+            shadow = sh;
+        });
+    }
+
+    /** Ends the shadow, if any; only between frames (or once the loop has ended): it closes the model. */
+    private void endShadow(String why) {
+        Shadow sh = shadow;
+        if (sh == null) return;
+        shadow = null;
+        sh.close();
+        Shadow.Report r = sh.report();
+        log.info("shadow model {} ended: {}; it agreed with the live model on {} of {} frames", sh.model.describe(), why, r.agreed(), r.frames());
+        closeLater(sh.model, "shadow ended");
     }
 
     /** {@code vigil.model.info} of the live model, rollbacks and deploys. */
@@ -368,6 +414,12 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             cancelProbation();
         }
         if (p != null && loopEnded) close(p, "shutdown");
+        Shadow sh = shadow;
+        if (sh != null && loopEnded) {
+            shadow = null;
+            sh.close();
+            close(sh.model, "shutdown");
+        }
     }
 
     @Override

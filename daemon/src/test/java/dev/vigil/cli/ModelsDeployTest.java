@@ -31,10 +31,10 @@ class ModelsDeployTest {
 
     @Test
     void toTakesAHostAHostAndPortOrAnIpv6Address() {
-        assertTrue(ModelsDeploy.hasPort("pi.local:8089"));
-        assertTrue(ModelsDeploy.hasPort("[::1]:8089"));
-        assertFalse(ModelsDeploy.hasPort("pi.local"));
-        assertFalse(ModelsDeploy.hasPort("[::1]"));
-        assertFalse(ModelsDeploy.hasPort("fe80::1"));
+        assertTrue(DaemonClient.hasPort("pi.local:8089"));
+        assertTrue(DaemonClient.hasPort("[::1]:8089"));
+        assertFalse(DaemonClient.hasPort("pi.local"));
+        assertFalse(DaemonClient.hasPort("[::1]"));
+        assertFalse(DaemonClient.hasPort("fe80::1"));
     }
 }

@@ -270,4 +270,42 @@ class HotSwapTest {
             assertTrue(slept.get());
         }
     }
+
+    @Test
+    void aShadowModelRunsOnOneFrameInTenActsOnNothingAndEndsWhenAModelIsDeployed() throws Exception {
+        Path a = modelFile("a.tflite"), b = modelFile("b.tflite"), c = modelFile("c.tflite");
+        Path token = Files.writeString(tmp.resolve("http-token"), SelfTestRefusalTest.TOKEN + "\n");
+        Map<String, List<FakeEngine>> opened = new ConcurrentHashMap<>();
+        Map<String, Supplier<FakeEngine>> engines = Map.of(
+                "a.tflite", () -> FakeEngine.detectorSeeing("person", 0.9f),
+                "b.tflite", () -> FakeEngine.detector(FakeEngine.always(), "person"), // sees nobody: disagrees on every frame
+                "c.tflite", () -> FakeEngine.detectorSeeing("person", 0.7f));
+        Outcomes seen = new Outcomes();
+        String yaml = CONFIG.formatted(a, tmp.resolve("events"), 60, TestData.images().toAbsolutePath(), TestData.images().toAbsolutePath())
+                + "http: { listen: \"127.0.0.1:0\", auth: token, token_file: " + token + " }\n";
+        Wiring.Parts parts = Wiring.Parts.forTest(ModelStore.fromEnvironment()).withAnalyzers(byFile(engines, opened)).withConsumer(seen);
+        try (Vigil v = Wiring.start(ConfigLoader.parse(yaml, tmp, Map.of()), parts)) {
+            await(() -> seen.count("door") > 10, "frames before the shadow");
+            String[] to = {"--to", "127.0.0.1:" + v.http().port(), "--token-file", token.toString()};
+            SelfTestRefusalTest.Cli d = SelfTestRefusalTest.cli(SelfTestRefusalTest.concat(new String[] {"models", "deploy", b.toString(), "--shadow"}, to));
+            assertEquals(0, d.code(), d.out() + d.err());
+            assertTrue(d.out().startsWith("shadowing b.tflite ("), d.out());
+            await(() -> v.models().status().shadow().frames() >= 10, "shadow frames");
+            ModelSwap.Status st = v.models().status();
+            assertEquals("a.tflite", v.model().name(), "the live model stays");
+            assertEquals(0, st.shadow().agreed(), "b sees nobody where a sees a person");
+            long processed = seen.all.size();
+            assertTrue(st.shadow().frames() <= processed / ModelSwap.SHADOW_EVERY + 3, st.shadow() + " of " + processed);
+            assertTrue(seen.all.stream().allMatch(s -> s.model() == null || s.model().equals("a.tflite")), "no outcome of the shadow");
+            assertTrue(v.metrics().registry().get("vigil.shadow.frames").tag("result", "disagree").counter().count() >= 10);
+            SelfTestRefusalTest.Cli report = SelfTestRefusalTest.cli(SelfTestRefusalTest.concat(new String[] {"models", "shadow-report"}, to));
+            assertEquals(0, report.code(), report.err());
+            assertTrue(report.out().contains("shadow  b.tflite") && report.out().contains("agreement 0 of "), report.out());
+
+            assertTrue(v.deployModel(new DeployRequest(c.toString(), false, "test")).switched());
+            assertNull(v.models().status().shadow(), "a deploy ends the shadow");
+            await(() -> opened.get("b.tflite").getFirst().closed(), "the shadow model closed");
+            assertTrue(v.metrics().registry().find("vigil.shadow.frames").counters().isEmpty(), "its meters gone");
+        }
+    }
 }
