@@ -7,9 +7,6 @@ import dev.vigil.pipeline.FrameResult;
 import dev.vigil.pipeline.ModelId;
 import dev.vigil.rules.CameraRules;
 import dev.vigil.time.TimeSource;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
@@ -91,9 +88,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
     private long rollbackCount;
     private DeployResult lastDeploy;
     private Instant lastDeployTime;
-    private MeterRegistry registry;
-    private Meter info;
-    private Counter rollbacks, switched, refused;
+    private SwapMeters meters; // null until bound
 
     public ModelSwap(ModelSlot slot, Loader loader, SwapConfig config, Map<String, CameraRules> cameras, Health health,
                      TimeSource time, ScheduledExecutorService timers) {
@@ -291,7 +286,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             frames.clear();
             errors = 0;
             rollbackCount++;
-            if (rollbacks != null) rollbacks.increment();
+            if (meters != null) meters.rollback();
             refreshInfo();
         }
         log.warn("model {} rolled back: {}; {} runs again", bad.describe(), why, back.describe());
@@ -322,8 +317,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         synchronized (lock) {
             lastDeploy = d;
             lastDeployTime = time.clock().instant();
-            Counter c = d.switched() ? switched : d.shadowing() ? null : refused;
-            if (c != null) c.increment();
+            if (meters != null) meters.deployed(d);
         }
         if (d.switched()) {
             log.info("model deploy from {}: {}", r.via(), d.message());
@@ -359,7 +353,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         slot.betweenFrames(() -> {
             endShadow("another one replaces it");
             synchronized (lock) {
-                if (registry != null) sh.bind(registry, slot.current().id().name());
+                if (meters != null) sh.bind(meters.registry(), slot.current().id().name());
             }
             shadow = sh;
         });
@@ -376,30 +370,18 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
         closeLater(sh.model, "shadow ended");
     }
 
-    /** {@code vigil.model.info} of the live model, rollbacks and deploys. */
+    /** {@code vigil.model.info} of the live model, rollbacks and deploys ({@link SwapMeters}). */
     @Override
     public void bindTo(MeterRegistry r) {
         synchronized (lock) {
-            registry = r;
-            rollbacks = Counter.builder("vigil.model.rollbacks").description("Returns to the previous model after a switch").register(r);
-            switched = Counter.builder("vigil.model.deploys").tag("result", "switched").description("Model deploys by result").register(r);
-            refused = Counter.builder("vigil.model.deploys").tag("result", "refused").description("Model deploys by result").register(r);
+            meters = new SwapMeters(r);
             refreshInfo();
         }
     }
 
-    /**
-     * Holds {@link #lock} (or runs before the model is shared). Only the live model: a Prometheus {@code _info} metric
-     * is 1 by definition, so the previous one in probation is in {@code /api/status}, not here.
-     */
+    /** Holds {@link #lock}. */
     private void refreshInfo() {
-        if (registry == null) return;
-        if (info != null) registry.remove(info);
-        LoadedModel m = slot.current();
-        info = Gauge.builder("vigil.model.info", () -> 1).description("The live model: name, sha256 of the file, its size, delegate, kind")
-                .tags("name", m.id().name(), "sha256", m.id().sha256(), "size_bytes", Long.toString(m.sizeBytes()),
-                        "delegate", m.id().delegate(), "kind", m.kind().word())
-                .register(registry);
+        if (meters != null) meters.live(slot.current());
     }
 
     /**
