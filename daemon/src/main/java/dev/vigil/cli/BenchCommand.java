@@ -94,8 +94,43 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--webhook", paramLabel = "URL", description = "With --abba: a webhook receiver, http(s)://...; it gets new, update and end.")
     java.net.URI webhookUrl;
 
+    @Option(names = "--swap", description = "Hot swap: --cameras replayed cameras at --swap-fps through the daemon while the model is deployed"
+            + " there and back --swaps times; prints the longest gap between two processed frames during a deploy, in frame periods,"
+            + " and the resident memory after each round trip.")
+    boolean swap;
+
+    @Option(names = "--swaps", defaultValue = "5", description = "Round trips for --swap (default: ${DEFAULT-VALUE}).")
+    int swaps;
+
+    @Option(names = "--swap-fps", defaultValue = "10", description = "Frames per second of each camera for --swap (default: ${DEFAULT-VALUE}).")
+    double swapFps;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private Integer swap(List<Mat> decoded) throws Exception {
+        if (cameras < 1 || swapFps <= 0 || swaps < 1) throw new Main.UsageException("--cameras, --swap-fps and --swaps must be positive");
+        dev.vigil.bench.SwapBench.Result r = dev.vigil.bench.SwapBench.run(model.spec(Analyzer.Kind.DETECTOR), model.threads, decoded,
+                cameras, swapFps, swaps, progress());
+        ObjectNode o = ImageCommand.JSON.objectNode();
+        o.put("mode", "swap");
+        o.put("model", r.model());
+        o.put("cameras", r.cameras());
+        o.put("camera_fps", r.cameraFps());
+        o.put("deploys", 2 * r.swaps());
+        o.put("max_gap_frame_periods", ImageCommand.round(r.maxGapPeriods(), 2));
+        o.put("baseline_max_gap_frame_periods", ImageCommand.round(r.baselineGapPeriods(), 2));
+        o.put("deploy_mean_ms", ImageCommand.round(r.meanDeployMs(), 1));
+        o.put("deploy_max_ms", ImageCommand.round(r.maxDeployMs(), 1));
+        var rss = o.putArray("rss_mb_after_round_trips");
+        r.rssMb().forEach(x -> rss.add(ImageCommand.round(x, 1)));
+        o.put("rss_growth_mb", ImageCommand.round(r.rssMb().getLast() - r.rssMb().get(1 < r.rssMb().size() ? 1 : 0), 1));
+        o.put("last_deploy", r.messages().getLast());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? o.toString() : o.toPrettyString());
+        out.flush();
+        return Main.EXIT_OK;
+    }
 
     private Integer fleetOverhead(List<Mat> decoded) throws Exception {
         if (cameras < 1 || cameraFps <= 0 || duration < 1 || blocks < 1)
@@ -286,6 +321,13 @@ final class BenchCommand implements Callable<Integer> {
         if (abba && (!pipeline || scrape)) throw new Main.UsageException("--abba goes with --pipeline (and not --scrape)");
         if (!abba && (withFleet || mqttUrl != null || webhookUrl != null))
             throw new Main.UsageException("--with-fleet, --mqtt and --webhook go with --pipeline --abba");
+        if (swap) {
+            try {
+                return swap(decoded);
+            } finally {
+                decoded.forEach(Mat::close);
+            }
+        }
         if (pipeline) {
             try {
                 return abba ? fleetOverhead(decoded) : scrape ? scrapeOverhead(decoded) : pipeline(decoded);

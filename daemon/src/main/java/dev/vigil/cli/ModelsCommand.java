@@ -22,12 +22,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil models list|pull|verify}: the model catalog on this machine. Results go to stdout, progress and
+ * {@code vigil models list|pull|verify|deploy}: the model catalog on this machine, and a model put into the running daemon. Results go to stdout, progress and
  * warnings to stderr. Failures are {@link CatalogException}s, which the top-level command prints as
  * {@code vigil: <message>} with their exit code; {@code verify} exits 1 when a copy has the wrong sha256.
  */
 @Command(name = "models",         description = "List, download and check the models of the catalog.",
-        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class})
+        subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Pull.class, ModelsCommand.Verify.class, ModelsDeploy.class,
+                ModelsDeploy.ShadowReport.class})
 public final class ModelsCommand extends CatalogCommand {
 
     public ModelsCommand() { this(ModelStore::fromEnvironment); }

@@ -67,13 +67,18 @@ final class ConfigReader {
         String locale = root.get("labels_locale").text(InferenceConfig.DEFAULT_LABELS_LOCALE).strip();
         ConfigNode models = root.get("models");
         Optional<Path> mirror = Optional.empty();
-        if (!models.missing()) {
-            models.mapping("model store settings (mirror)").allowOnly(List.of("mirror"));
-            mirror = Optional.ofNullable(models.get("mirror").path(null));
-        }
+        if (!models.missing())
+            models.mapping("model store and hot-swap settings (mirror, probation_s, min_agreement, rollback_slowdown)")
+                    .allowOnly(List.of("mirror", "probation_s", "min_agreement", "rollback_slowdown"));
+        mirror = Optional.ofNullable(models.get("mirror").path(null));
+        SwapConfig sd = SwapConfig.DEFAULT;
+        Duration probation = models.get("probation_s").seconds(sd.probation().toSeconds());
+        double agreement = models.get("min_agreement").number(sd.minAgreement());
+        double slowdown = models.get("rollback_slowdown").number(sd.rollbackSlowdown());
+        SwapConfig swap = models.make(() -> new SwapConfig(probation, agreement, slowdown));
         String theModel = model;
         Optional<Path> theMirror = mirror;
-        return root.make(() -> new InferenceConfig(theModel, threads, engine, delegate, edgetpuDevice, labels, theMirror, locale));
+        return root.make(() -> new InferenceConfig(theModel, threads, engine, delegate, edgetpuDevice, labels, theMirror, locale, swap));
     }
 
     private static HttpConfig http(ConfigNode n) {

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The model and how it runs (top-level keys {@code model}, {@code threads}, {@code engine}, {@code delegate},
- * {@code edgetpu_device}, {@code labels}, {@code labels_locale} and {@code models.mirror}).
+ * {@code edgetpu_device}, {@code labels}, {@code labels_locale} and {@code models.*}).
  *
  * @param model         a catalog name, or a model file (resolved against the config's folder); not checked here,
  *                      {@code ModelStore.resolve} does that with the catalog at hand
@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param mirror        a folder tried for models before downloading
  * @param labelsLocale  of a model whose metadata packs label files per locale (IDs, then display names), the locale
  *                      whose names are used ({@code labels_locale}, default {@code en})
+ * @param swap          how a model deployed into the running daemon takes over ({@code models.probation_s} ...)
  */
 public record InferenceConfig(String model, int threads, Engine engine, Delegate delegate, Optional<String> edgetpuDevice,
-                              Optional<Path> labels, Optional<Path> mirror, String labelsLocale) {
+                              Optional<Path> labels, Optional<Path> mirror, String labelsLocale, SwapConfig swap) {
 
     public static final String DEFAULT_MODEL = "ssd_mobilenet_v1_coco_quant";
     public static final int DEFAULT_THREADS = 2;
@@ -33,9 +34,16 @@ public record InferenceConfig(String model, int threads, Engine engine, Delegate
         this(model, threads, engine, delegate, edgetpuDevice, labels, mirror, DEFAULT_LABELS_LOCALE);
     }
 
+    /** With the default hot-swap settings. */
+    public InferenceConfig(String model, int threads, Engine engine, Delegate delegate, Optional<String> edgetpuDevice,
+                           Optional<Path> labels, Optional<Path> mirror, String labelsLocale) {
+        this(model, threads, engine, delegate, edgetpuDevice, labels, mirror, labelsLocale, SwapConfig.DEFAULT);
+    }
+
     public InferenceConfig {
         if (labelsLocale == null || !LOCALE.matcher(labelsLocale).matches())
             throw ConfigException.at("labels_locale", "\"" + labelsLocale + "\" is not a locale; give a language tag such as en or de-CH");
+        if (swap == null) swap = SwapConfig.DEFAULT;
         if (model == null || model.isBlank()) throw ConfigException.at("model", "is empty; give a catalog name (see vigil models list) or a .tflite file");
         Check.atLeast("threads", threads, 1);
         if (edgetpuDevice.isPresent() && edgetpuDevice.get().isBlank()) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.config.CameraConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.decision.DecisionStage;
+import dev.vigil.swap.DeployRequest;
+import dev.vigil.swap.DeployResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
@@ -12,7 +14,7 @@ import java.util.Locale;
 
 /**
  * The remote commands, validated once for every transport (MQTT's {@code .../set} topics and the HTTP POST endpoints):
- * arm or disarm a camera, detection on or off, a snapshot now, pulse an output, every output off. Each operation checks
+ * arm or disarm a camera, detection on or off, a snapshot now, pulse an output, every output off, deploy a model. Each operation checks
  * everything before it changes anything, so a refused command ({@link Refused}) has no side effect. The transports
  * parse their own framing (topic or path), answer and log one line; nothing here logs.
  */
@@ -48,6 +50,12 @@ public final class Control {
     /** The feedback kinds an event can be marked with. */
     public static final java.util.List<String> FEEDBACK = java.util.List.of("false_alarm", "miss");
 
+    /** The hot swap of the model ({@code dev.vigil.daemon.Vigil#deployModel}). */
+    @FunctionalInterface
+    public interface Models {
+        DeployResult deploy(DeployRequest request);
+    }
+
     /** Why a command was refused: what HTTP answers 400, 404 or 409 for. */
     public enum Reason { MALFORMED, UNKNOWN, UNAVAILABLE }
 
@@ -68,19 +76,21 @@ public final class Control {
     private final Outputs outputs;
     private final Snapshots snapshots;
     private final Feedback feedback;
+    private final Models models;
 
     /** {@code outputs} and {@code snapshots} may be null (no gpio: section; no live view). */
     public Control(VigilConfig config, DecisionStage decisions, Outputs outputs, Snapshots snapshots) {
-        this(config, decisions, outputs, snapshots, null);
+        this(config, decisions, outputs, snapshots, null, null);
     }
 
-    /** {@code feedback} may be null too (sampling off): feedback is then refused as unavailable. */
-    public Control(VigilConfig config, DecisionStage decisions, Outputs outputs, Snapshots snapshots, Feedback feedback) {
+    /** {@code feedback} may be null (sampling off: feedback is refused as unavailable); {@code models} null where no model can be deployed. */
+    public Control(VigilConfig config, DecisionStage decisions, Outputs outputs, Snapshots snapshots, Feedback feedback, Models models) {
         this.config = config;
         this.decisions = decisions;
         this.outputs = outputs;
         this.snapshots = snapshots;
         this.feedback = feedback;
+        this.models = models;
     }
 
     /** Marks event {@code event} with a feedback kind: {@code false_alarm}, {@code miss} or {"feedback": "..."}. */
@@ -99,6 +109,45 @@ public final class Control {
         }
         if (feedback == null) throw new Refused(Reason.UNAVAILABLE, "sampling is off (sampling: {enabled: true} keeps marked frames)");
         return feedback.mark(event, kind, via);
+    }
+
+    /**
+     * Deploys a model: loaded, self-tested, switched between two frames; a self-test that fails is a result with
+     * {@code switched() == false} and the reason, not a {@link Refused}. Blocks for seconds.
+     */
+    public DeployResult deploy(DeployRequest request) {
+        deployable();
+        return models.deploy(request);
+    }
+
+    /** Refuses at once where no model can be deployed (before a transport starts a deploy's thread). */
+    public void deployable() {
+        if (models == null) throw new Refused(Reason.UNAVAILABLE, "no model can be deployed in this process");
+    }
+
+    /**
+     * A deploy's payload: a catalog name or a model file as text, or
+     * {@code {"model": NAME|PATH, "accept_disagreement": bool, "shadow": bool}}.
+     */
+    public static DeployRequest deployRequest(String payload, String via) {
+        String p = payload.strip();
+        boolean accept = false, shadow = false;
+        String model = p;
+        if (p.startsWith("{")) {
+            JsonNode n = json(p);
+            JsonNode m = n.get("model");
+            if (m == null || !m.isTextual() || m.asText().isBlank())
+                throw new Refused(Reason.MALFORMED, "the JSON body needs a \"model\": a catalog name or a .tflite file, e.g. {\"model\": \"mobilenet_v2_quant\"}");
+            model = m.asText();
+            JsonNode a = n.get("accept_disagreement");
+            if (a != null && !a.isBoolean()) throw new Refused(Reason.MALFORMED, "\"accept_disagreement\" must be true or false");
+            accept = a != null && a.asBoolean();
+            JsonNode sh = n.get("shadow");
+            if (sh != null && !sh.isBoolean()) throw new Refused(Reason.MALFORMED, "\"shadow\" must be true or false");
+            shadow = sh != null && sh.asBoolean();
+        }
+        if (model.isEmpty()) throw new Refused(Reason.MALFORMED, "no model given; send a catalog name, a .tflite file or {\"model\": ...}");
+        return new DeployRequest(model, accept, via, shadow);
     }
 
     /** Arms or disarms {@code camera}; {@code via} is the cause in the alarm's log ("mqtt", "http 10.0.0.5"). */

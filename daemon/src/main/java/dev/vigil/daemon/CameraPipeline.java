@@ -32,9 +32,7 @@ final class CameraPipeline implements AutoCloseable {
 
         static Stages of(CameraConfig config, MotionGate motion, RuleEngine rules) {
             // The analyzer keeps every detection at or above the lowest group threshold; each group then applies its own.
-            float min = 1f;
-            for (var g : config.rules().groups().values()) min = Math.min(min, g.minScore());
-            return new Stages(config, motion, rules, config.rules().groups().isEmpty() ? 0.5f : min);
+            return new Stages(config, motion, rules, config.rules().groups().isEmpty() ? 0.5f : config.rules().analyzerMinScore());
         }
     }
 

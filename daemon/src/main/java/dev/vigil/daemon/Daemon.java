@@ -9,9 +9,12 @@ import dev.vigil.health.Health;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.FrameOutcome;
 import dev.vigil.pipeline.ModelId;
+import dev.vigil.swap.LoadedModel;
+import dev.vigil.swap.ModelSlot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The cameras take turns, starting after the camera served last, so a busy camera cannot starve a quiet one; a camera
  * whose frames come faster than inference simply drops the stale ones. Built by {@link Wiring}.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements ModelSlot, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     /** The longest idle wait: the loop turns at least this often, which is what the health model watches. */
@@ -40,8 +43,10 @@ public final class Daemon implements AutoCloseable {
     private static final Duration CAMERAS_CLOSE_LIMIT = Duration.ofMillis(2500);
 
     private final List<CameraPipeline> cameras;
-    private final Analyzer analyzer;
-    private final ModelId model;
+    /** Written on the inference thread (or before it starts, after it ends); read by status readers. */
+    private volatile LoadedModel current;
+    private final ConcurrentLinkedQueue<Runnable> between = new ConcurrentLinkedQueue<>();
+    private volatile ModelSlot.Observer observer;
     private final List<FrameGate> gates;
     private final DecisionStage decisions;
     private final ResultBus bus;
@@ -54,16 +59,15 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Throwable failure;
-    /** A change the loop runs before its next frame (a config reload); see {@link #betweenFrames}. */
-    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.FutureTask<?>> between =
+    /** A change the loop runs before its next frame (a config reload); see {@link #betweenFrames(Runnable, Duration)}. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.FutureTask<?>> change =
             new java.util.concurrent.atomic.AtomicReference<>();
 
-    Daemon(List<CameraPipeline> cameras, Analyzer analyzer, ModelId model, List<FrameGate> gates, DecisionStage decisions,
+    Daemon(List<CameraPipeline> cameras, LoadedModel model, List<FrameGate> gates, DecisionStage decisions,
            ResultBus bus, Health health, FrameSignal signal, boolean once, LongSupplier nanos) {
         this.nanos = nanos;
         this.cameras = List.copyOf(cameras);
-        this.analyzer = analyzer;
-        this.model = model;
+        this.current = model;
         this.gates = List.copyOf(gates);
         this.decisions = decisions;
         this.bus = bus;
@@ -83,9 +87,10 @@ public final class Daemon implements AutoCloseable {
         int next = 0;
         try {
             while (running) {
-                runBetween();
+                runChange();
                 long seen = signal.version();
                 health.loopTurned(nanos.getAsLong());
+                runBetween();
                 boolean any = false;
                 int n = cameras.size();
                 // One frame per pass, starting after the camera served last: when several cameras have frames they
@@ -119,13 +124,41 @@ public final class Daemon implements AutoCloseable {
             health.loopStopped(t.toString());
             log.error("inference stopped: {}", t.toString());
         } finally {
-            runBetween(); // a change that came as the loop ended: no frame is in flight now either
+            runChange(); // a change that came as the loop ended: no frame is in flight now either
             stopped.countDown();
+            runBetween(); // a task queued as the loop ended runs here rather than never
         }
     }
 
+    private void runBetween() {
+        for (Runnable t; (t = between.poll()) != null; ) {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                log.warn("a task between frames failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public LoadedModel current() { return current; }
+
+    @Override
+    public void betweenFrames(Runnable task) {
+        between.add(task);
+        if (loopEnded()) runBetween(); // not started, or ended (its last drain may be past): nobody else will
+        else signal.signal();                    // an idle loop wakes now, not after its idle wait
+    }
+
+    @Override
+    public void use(LoadedModel model) { current = model; }
+
+    /** Told of every frame's outcome on the inference thread (the hot swap's reference frames and probation). */
+    public void observe(ModelSlot.Observer o) { observer = o; }
+
     private void process(CameraPipeline cp, Frame f) {
-        FrameOutcome o = cp.analyze(f, analyzer, model, gates, nanos);
+        LoadedModel m = current;
+        FrameOutcome o = cp.analyze(f, m.analyzer(), m.id(), gates, nanos);
         switch (o) {
             case FrameOutcome.Failed x -> {
                 health.failed(x.camera(), x.doneNanos());
@@ -140,10 +173,18 @@ public final class Daemon implements AutoCloseable {
             log.warn("camera {}: decision on frame {} failed: {}", cp.name(), f.sourceRef(), e.toString());
         }
         bus.publish(o, f);
+        ModelSlot.Observer obs = observer;
+        if (obs != null) {
+            try {
+                obs.frame(m, o, nanos.getAsLong());
+            } catch (RuntimeException e) {
+                log.warn("camera {}: model observer failed on frame {}: {}", cp.name(), f.sourceRef(), e.toString());
+            }
+        }
     }
 
-    private void runBetween() {
-        java.util.concurrent.FutureTask<?> t = between.getAndSet(null);
+    private void runChange() {
+        java.util.concurrent.FutureTask<?> t = change.getAndSet(null);
         if (t != null) t.run(); // a FutureTask keeps what it throws for the caller
     }
 
@@ -155,23 +196,23 @@ public final class Daemon implements AutoCloseable {
      *
      * @throws IllegalStateException the loop did not reach a frame boundary in time; nothing ran
      */
-    void betweenFrames(Runnable change, Duration limit) {
-        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(change, null);
+    void betweenFrames(Runnable what, Duration limit) {
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(what, null);
         if (!inference.isAlive()) {
             task.run();
         } else {
-            if (!between.compareAndSet(null, task)) throw new IllegalStateException("another change waits for the inference loop");
+            if (!change.compareAndSet(null, task)) throw new IllegalStateException("another change waits for the inference loop");
             signal.signal(); // an idle loop wakes now instead of after its idle wait
         }
         try {
             task.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            if (between.compareAndSet(task, null)) throw new IllegalStateException("the inference loop did not reach a frame "
+            if (change.compareAndSet(task, null)) throw new IllegalStateException("the inference loop did not reach a frame "
                     + "boundary within " + limit.toMillis() + " ms (an inference stuck?); nothing changed");
             waitTaken(task); // the loop took it just now: it runs to its end
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            if (between.compareAndSet(task, null)) throw new IllegalStateException("interrupted; nothing changed");
+            if (change.compareAndSet(task, null)) throw new IllegalStateException("interrupted; nothing changed");
             waitTaken(task);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
@@ -217,9 +258,10 @@ public final class Daemon implements AutoCloseable {
         return cameras.stream().filter(c -> c.name().equals(name)).map(c -> c.camera.description()).findFirst().orElse(null);
     }
 
-    public Analyzer analyzer() { return analyzer; }
+    /** The analyzer of the current model. */
+    public Analyzer analyzer() { return current.analyzer(); }
 
-    public ModelId model() { return model; }
+    public ModelId model() { return current.id(); }
 
     /**
      * Stops within a few seconds: cameras first (no new frames), then the inference loop. Native memory (cameras,
@@ -271,12 +313,12 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** True when the loop has ended: only then may the engine be freed. */
-    boolean loopEnded() { return !inference.isAlive() || stopped.getCount() == 0; }
+    public boolean loopEnded() { return !inference.isAlive() || stopped.getCount() == 0; }
 
     @Override
     public void close() {
         stop();
         for (CameraPipeline c : cameras) c.close();
-        if (loopEnded()) analyzer.close(); // never free the engine under a running invoke
+        if (loopEnded()) current.close(); // never free the engine under a running invoke
     }
 }

@@ -15,6 +15,9 @@ import dev.vigil.metrics.Metrics;
 import dev.vigil.mqtt.MqttBridge;
 import dev.vigil.webhook.Webhooks;
 import dev.vigil.pipeline.ModelId;
+import dev.vigil.swap.DeployRequest;
+import dev.vigil.swap.DeployResult;
+import dev.vigil.swap.ModelSwap;
 import dev.vigil.systemd.SystemdService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +54,8 @@ public final class Vigil implements AutoCloseable {
     StatusServer http;               // null when not serving
     SystemdService systemd;
     Reload reload;                   // set once the daemon runs
+    ModelSwap models;                // the hot swap of the model
+    ScheduledExecutorService swapTimers;
     private boolean closed;
     private volatile boolean stopping; // a reload that comes during close changes nothing
 
@@ -123,6 +128,15 @@ public final class Vigil implements AutoCloseable {
 
     public ModelId model() { return daemon.model(); }
 
+    /** The hot swap: the live model, the previous one in probation, the last deploy. */
+    public ModelSwap models() { return models; }
+
+    /**
+     * Puts another model into the running daemon: loaded beside the live one, self-tested, switched between two frames;
+     * or refused with one line, the live model running on. Blocks for the load and the self-test (seconds).
+     */
+    public DeployResult deployModel(DeployRequest request) { return models.deploy(request); }
+
     public List<CameraStats> cameraStats() { return daemon == null ? List.of() : daemon.cameraStats(); }
 
     /** Waits until the daemon stops by itself (--once: all finite sources done) or {@code timeout} passes. */
@@ -146,6 +160,15 @@ public final class Vigil implements AutoCloseable {
         if (daemon != null) steps.add(daemon::stop);
         steps.add(bus::close);
         steps.add(() -> log.info("frame path stopped; consumers drained"));
+        if (models != null) steps.add(() -> models.close(daemon.loopEnded()));
+        if (swapTimers != null) steps.add(() -> {
+            swapTimers.shutdown(); // a model being closed is closed whole; probation's timers are cancelled
+            try {
+                if (!swapTimers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS)) swapTimers.shutdownNow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         if (daemon != null) steps.add(daemon::close);
         steps.add(decisions::close);
         if (gpio != null) steps.add(gpio::close);

@@ -31,7 +31,6 @@ import dev.vigil.metrics.CaptureMeters;
 import dev.vigil.metrics.DecisionMeters;
 import dev.vigil.metrics.FrameMeters;
 import dev.vigil.metrics.Metrics;
-import dev.vigil.metrics.ModelMeters;
 import dev.vigil.model.ModelStore;
 import dev.vigil.model.Sha256;
 import dev.vigil.motion.MotionGate;
@@ -42,6 +41,8 @@ import dev.vigil.pipeline.ModelSpec;
 import dev.vigil.postprocess.Labels;
 import dev.vigil.preprocess.ImagePreprocessor;
 import dev.vigil.rules.RuleEngine;
+import dev.vigil.swap.LoadedModel;
+import dev.vigil.swap.ModelSwap;
 import dev.vigil.systemd.SystemdService;
 import dev.vigil.rules.GroupRule;
 import dev.vigil.config.QcConfig;
@@ -161,12 +162,11 @@ public final class Wiring {
             }
         }
         for (String w : LabelCheck.scoreFloorWarnings(cfg, spec)) log.warn("config: {}", w);
-        Analyzer analyzer = parts.analyzers().open(spec, new Analyzer.Options(cfg.inference().engine().word(),
-                cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100));
+        LoadedModel model = loaded(spec, parts.analyzers().open(spec, options(cfg)));
         List<AutoCloseable> built = new ArrayList<>();
-        built.add(analyzer);
+        built.add(model);
         try {
-            return assemble(cfg, parts, spec, analyzer, built);
+            return assemble(cfg, parts, spec, model, built);
         } catch (RuntimeException e) {
             for (int i = built.size() - 1; i >= 0; i--) {
                 try {
@@ -179,8 +179,54 @@ public final class Wiring {
         }
     }
 
-    private static Vigil assemble(VigilConfig cfg, Parts parts, ModelSpec spec, Analyzer analyzer, List<AutoCloseable> built) {
-        ModelId model = new ModelId(spec.name(), sha256(spec), analyzer.engine().delegate());
+    private static Analyzer.Options options(VigilConfig cfg) {
+        return new Analyzer.Options(cfg.inference().engine().word(), cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100);
+    }
+
+    private static LoadedModel loaded(ModelSpec spec, Analyzer a) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(spec.model());
+        } catch (java.io.IOException | RuntimeException e) {
+            size = -1;
+        }
+        return new LoadedModel(a, new ModelId(spec.name(), sha256(spec), a.engine().delegate()), size);
+    }
+
+    /**
+     * A model for a hot swap, opened as the start opens the configured one: resolved in the store, its labels checked
+     * against the cameras' groups, on the configured engine. The config's {@code labels} replace only the configured
+     * model's own.
+     */
+    static LoadedModel openForSwap(VigilConfig cfg, Parts parts, String nameOrPath) {
+        ModelSpec spec = ModelSpec.of(parts.store().resolve(nameOrPath), cfg.inference().labelsLocale());
+        if (cfg.inference().labels().isPresent() && nameOrPath.equals(cfg.inference().model()))
+            spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
+        return loaded(spec, parts.analyzers().open(spec, options(cfg)));
+    }
+
+    /** The deploy's side of the wiring: models opened as at start, their labels checked against the cameras' groups. */
+    private static ModelSwap.Loader swapLoader(VigilConfig cfg, Parts parts) {
+        return new ModelSwap.Loader() {
+            @Override
+            public LoadedModel load(String nameOrPath) { return openForSwap(cfg, parts, nameOrPath); }
+
+            @Override
+            public String labelProblem(LoadedModel m) {
+                Labels labels = m.analyzer().labels();
+                if (labels == null) return null;
+                try {
+                    LabelCheck.check(cfg, labels, m.id().name());
+                    return null;
+                } catch (ConfigException e) {
+                    return e.getMessage();
+                }
+            }
+        };
+    }
+
+    private static Vigil assemble(VigilConfig cfg, Parts parts, ModelSpec spec, LoadedModel model, List<AutoCloseable> built) {
+        Analyzer analyzer = model.analyzer();
         Map<String, java.time.Duration> fresh = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) fresh.put(c.name(), Health.freshness(c.source()));
         Health health = new Health(fresh, parts.time()::nanoTime);
@@ -213,8 +259,8 @@ public final class Wiring {
         FrameMeters frames = new FrameMeters(metrics.registry(), groups);
         Map<String, List<GroupRule>> rules = new LinkedHashMap<>();
         for (CameraConfig c : cfg.enabledCameras()) rules.put(c.name(), List.copyOf(c.rules().groups().values()));
-        DriftMeters drift = new DriftMeters(metrics.prometheus(), rules, cfg.drift(), model.name(),
-                DailySummary.toLog(rules, model.name(), parts.time()));
+        DriftMeters drift = new DriftMeters(metrics.prometheus(), rules, cfg.drift(), model.id().name(),
+                DailySummary.toLog(rules, model.id().name(), parts.time()));
         ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, health::threadDied)
                 .add(new EventRecorder(events)).add(live).add(frames).add(drift);
         Sampler sampler = sampler(cfg, parts, metrics);
@@ -242,7 +288,6 @@ public final class Wiring {
         decisions.addListener(dm);
         if (gpio != null) gpio.latency().addListener(s -> dm.alarmLatency(s.camera(), s.nanos()));
         metrics.bind(dm);
-        metrics.bind(new ModelMeters(model, analyzer.kind().name().toLowerCase(Locale.ROOT)));
         metrics.bind(bus);
         if (v.mqtt != null) metrics.bind(v.mqtt);
         metrics.bind(v.webhooks);
@@ -255,8 +300,17 @@ public final class Wiring {
         List<FrameGate> gates = new ArrayList<>();
         gates.add(decisions);
         if (gpio != null) gates.add(gpio);
-        Daemon daemon = new Daemon(cameras, analyzer, model, gates, decisions, bus, health, signal, parts.once(), parts.time()::nanoTime);
+        Daemon daemon = new Daemon(cameras, model, gates, decisions, bus, health, signal, parts.once(), parts.time()::nanoTime);
         v.daemon = daemon;
+        ScheduledExecutorService swapTimers = parts.time().scheduler(Thread.ofPlatform().name("vigil-swap").daemon(true).factory());
+        built.add(swapTimers::shutdownNow);
+        Map<String, dev.vigil.rules.CameraRules> cameraRules = new LinkedHashMap<>();
+        for (CameraConfig c : cfg.enabledCameras()) cameraRules.put(c.name(), c.rules());
+        v.models = new ModelSwap(daemon, swapLoader(cfg, parts), cfg.inference().swap(), cameraRules, health, parts.time(), swapTimers);
+        v.swapTimers = swapTimers;
+        daemon.observe(v.models);
+        metrics.bind(v.models);
+        if (v.mqtt != null) v.models.addListener(v.mqtt::modelChanged);
         metrics.bind(new CaptureMeters(daemon.cameraNames(), daemon::cameraStats, health));
         daemon.start();
         built.add(daemon::stop);
@@ -327,7 +381,7 @@ public final class Wiring {
             return p == null ? null : p.jpeg();
         };
         Control.Feedback feedback = v.sampler == null ? null : new Feedback(v.sampler, v.events);
-        return new Control(cfg, v.decisions, outputs, snapshots, feedback);
+        return new Control(cfg, v.decisions, outputs, snapshots, feedback, v::deployModel);
     }
 
     private static GpioPins openPins(Parts parts, VigilConfig cfg) {

@@ -23,9 +23,22 @@ import java.time.temporal.ChronoUnit;
  * @param box       xmin, ymin, xmax, ymax normalized to 0..1, rounded to 4 decimals
  * @param sourceRef the image file name for a folder source, else the frame's timestamp
  * @param snapshot  file name of the annotated JPEG in the events directory, or null when none could be made
+ * @param model     the model that saw it, as {@code name} and the first 12 hex digits of its sha256 (a hot swap changes
+ *                  it while vigil runs); null in lines written before vigil recorded it
  */
 public record Event(String id, Instant time, String camera, String group, String label, double score, double[] box,
-                    String sourceRef, String snapshot) {
+                    String sourceRef, String snapshot, String model, String modelSha256) {
+
+    /** An event whose model is not known. */
+    public Event(String id, Instant time, String camera, String group, String label, double score, double[] box,
+                 String sourceRef, String snapshot) {
+        this(id, time, camera, group, label, score, box, sourceRef, snapshot, null, null);
+    }
+
+    /** The same event with its snapshot (or none). */
+    public Event withSnapshot(String file) {
+        return new Event(id, time, camera, group, label, score, box, sourceRef, file, model, modelSha256);
+    }
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER =
@@ -50,6 +63,10 @@ public record Event(String id, Instant time, String camera, String group, String
             g.writeEndArray();
             g.writeStringField("source_ref", sourceRef);
             g.writeStringField("snapshot", snapshot);
+            if (model != null) {
+                g.writeStringField("model", model);
+                g.writeStringField("model_sha256", modelSha256);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail
@@ -79,7 +96,8 @@ public record Event(String id, Instant time, String camera, String group, String
             throw new IllegalArgumentException("time is not an ISO instant");
         }
         return new Event(text(n, "id", true), time, text(n, "camera", true), text(n, "group", true),
-                text(n, "label", true), score.asDouble(), b, text(n, "source_ref", false), text(n, "snapshot", false));
+                text(n, "label", true), score.asDouble(), b, text(n, "source_ref", false), text(n, "snapshot", false),
+                text(n, "model", false), text(n, "model_sha256", false));
     }
 
     static String formatTime(Instant t) { return TIME.format(t.truncatedTo(ChronoUnit.MILLIS)); }

@@ -143,8 +143,7 @@ final class EventJournal {
             if (ev.snapshot() != null && inside(ev.snapshot()) == null) {
                 log.warn("events: event {} names snapshot {}, not a file of {}; ignoring its snapshot", ev.id(),
                         ev.snapshot(), dir);
-                ev = new Event(ev.id(), ev.time(), ev.camera(), ev.group(), ev.label(), ev.score(), ev.box(),
-                        ev.sourceRef(), null);
+                ev = ev.withSnapshot(null);
             }
             long snap = 0;
             if (ev.snapshot() != null) {

@@ -47,7 +47,7 @@ public final class EventRecorder implements FrameConsumer {
         if (!(o instanceof FrameResult r)) return;
         for (Trigger t : r.triggers()) {
             // The store logs each event (one line) or its loss; the journal carries on either way.
-            if (store != null && pixels != null) store.record(t, r.candidates().isEmpty() ? java.util.List.of(t.detection()) : r.candidates(), pixels, r.sourceRef());
+            if (store != null && pixels != null) store.record(t, r.candidates().isEmpty() ? java.util.List.of(t.detection()) : r.candidates(), pixels, r.sourceRef(), r.model());
             else log.warn("event not recorded ({}): camera {} {} {} {}", store == null ? "no events directory" : "its frame was not kept",
                     t.camera(), t.group(), t.detection().label(), String.format(Locale.ROOT, "%.2f", t.detection().score()));
         }

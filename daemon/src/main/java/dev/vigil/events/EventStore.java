@@ -137,6 +137,11 @@ public final class EventStore implements AutoCloseable {
      * @return the event, or empty when it could not be written (logged as lost; nothing recorded before is harmed)
      */
     public Optional<Event> record(Trigger trigger, List<Detection> detections, Mat frame, String sourceRef) {
+        return record(trigger, detections, frame, sourceRef, null);
+    }
+
+    /** As above, the event naming {@code model}, the model that saw it (null: not known). */
+    public Optional<Event> record(Trigger trigger, List<Detection> detections, Mat frame, String sourceRef, dev.vigil.pipeline.ModelId model) {
         if (closed) throw new IllegalStateException("event store " + dir + " is closed");
         Detection d = trigger.detection();
         String id = ID_TIME.format(trigger.time()) + "-" + EventDirectory.safe(trigger.camera()) + "-"
@@ -153,7 +158,8 @@ public final class EventStore implements AutoCloseable {
         double[] box = new double[4];
         for (int i = 0; i < 4; i++) box[i] = Event.round(b[i], 4);
         Event event = new Event(id, trigger.time(), trigger.camera(), trigger.group(), d.label(), Event.round(d.score(), 3),
-                box, sourceRef != null ? sourceRef : Event.formatTime(trigger.time()), jpeg != null ? id + ".jpg" : null);
+                box, sourceRef != null ? sourceRef : Event.formatTime(trigger.time()), jpeg != null ? id + ".jpg" : null,
+                model == null ? null : model.name(), model == null ? null : model.shortSha());
         String line = event.toJson();
         byte[] lineBytes = (line + "\n").getBytes(UTF_8);
 
@@ -177,7 +183,8 @@ public final class EventStore implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        log.info("event {} {}/{} {} {}", event.id(), event.camera(), event.group(), event.label(), event.score());
+        log.info("event {} {}/{} {} {}{}", event.id(), event.camera(), event.group(), event.label(), event.score(),
+                event.model() == null ? "" : " by " + event.model() + " (" + event.modelSha256() + ")");
         for (var l : listeners) {
             try {
                 l.accept(event);

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/outputs/reset             (empty)                       every output off       200, 409
  * POST /api/reload                     (empty)                       re-read the config     200, 400
  * POST /api/events/{id}/feedback      false_alarm | miss | {"feedback": "miss"}  keep its frame  200, 400, 404, 409
+ * POST /api/models/deploy             NAME | PATH | {"model": .., "accept_disagreement": true}
+ *                                                                   hot swap of the model  200 switched, 409 refused, 400
  * </pre>
  * A refused command (malformed body, unknown camera or output, no GPIO) changes nothing and logs one line.
  */
@@ -38,7 +40,7 @@ final class ControlRoutes {
 
     /** Whether {@code path} is a command (whatever the method: a GET gets 405, not the read-only routes). */
     static boolean matches(String path) {
-        if (path.equals("/api/outputs/reset") || path.equals("/api/reload")) return true;
+        if (path.equals("/api/outputs/reset") || path.equals("/api/reload") || path.equals("/api/models/deploy")) return true;
         String[] seg = path.split("/", -1);
         if (seg.length != 5 || !seg[0].isEmpty() || !seg[1].equals("api") || seg[3].isEmpty()) return false;
         return seg[2].equals("cameras") && (seg[4].equals("armed") || seg[4].equals("detect") || seg[4].equals("snapshot"))
@@ -66,6 +68,15 @@ final class ControlRoutes {
         try {
             if (command.equals("outputs/reset")) {
                 ex.json(200, answer(ex, command, control.reset()));
+                return;
+            }
+            if (command.equals("models/deploy")) {
+                dev.vigil.swap.DeployResult r = control.deploy(Control.deployRequest(body, who));
+                // The swap logged the outcome; the answer carries it and the model that runs now.
+                ObjectNode o = JSON.createObjectNode().put("ok", r.ok()).put("command", command).put("message", r.message());
+                o.putObject("model").put("name", r.model().name()).put("sha256", r.model().sha256());
+                if (!Double.isNaN(r.agreement())) o.put("agreement", r.agreement());
+                ex.json(r.ok() ? 200 : 409, o);
                 return;
             }
             String name = seg[3];

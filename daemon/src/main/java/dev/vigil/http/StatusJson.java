@@ -14,6 +14,8 @@ import dev.vigil.pipeline.ModelId;
 import dev.vigil.power.PowerMonitor;
 import dev.vigil.power.PowerReading;
 import dev.vigil.power.Rail;
+import dev.vigil.swap.ModelSwap;
+import dev.vigil.swap.Shadow;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -39,12 +41,7 @@ public final class StatusJson {
         String stuck = h.stuck();
         o.put("stuck", stuck != null);
         if (stuck != null) o.put("stuck_reason", stuck);
-        ModelId m = v.model();
-        ObjectNode mo = o.putObject("model");
-        mo.put("name", m.name());
-        mo.put("sha256", m.sha256());
-        mo.put("delegate", m.delegate());
-        mo.put("kind", v.daemon().analyzer().kind().name().toLowerCase(Locale.ROOT));
+        models(o, v);
         dev.vigil.daemon.Reload.Status cs = v.configStatus();
         if (cs != null) { // null only while the wiring is still building
             ObjectNode co = o.putObject("config");
@@ -107,6 +104,45 @@ public final class StatusJson {
         for (String c : v.bus().names()) consumers.put(c, v.bus().dropped(c));
         // A camera's reason quotes what failed to open; whatever else carries text, no config secret leaves here.
         return Secrets.redact(o);
+    }
+
+    /**
+     * {@code model}: the live one (name, sha256, delegate, kind, size_bytes); {@code previous_model}: the one kept in
+     * probation after a swap, with {@code probation_ends}, or null; {@code shadow_model}: the model run beside the live one (frames compared, agreement, inference ms and mean top score of both), or null;
+     * {@code last_deploy}: {@code {ok, message, time}} or null; {@code model_rollbacks}.
+     */
+    private static void models(ObjectNode o, Vigil v) {
+        ModelSwap swap = v.models();
+        ModelSwap.Status s = swap == null ? null : swap.status();
+        if (s == null) model(o.putObject("model"), v.model(), v.daemon().analyzer().kind().word(), -1);
+        else model(o.putObject("model"), s.current().id(), s.current().kind().word(), s.current().sizeBytes());
+        if (s == null || s.previous() == null) o.putNull("previous_model");
+        else model(o.putObject("previous_model"), s.previous().id(), s.previous().kind().word(), s.previous().sizeBytes())
+                .put("probation_ends", s.probationEnds() == null ? null : s.probationEnds().toString());
+        Shadow.Report sh = s == null ? null : s.shadow();
+        if (sh == null) o.putNull("shadow_model");
+        else {
+            ObjectNode so = o.putObject("shadow_model").put("name", sh.name()).put("sha256", sh.sha256()).put("every", sh.every())
+                    .put("frames", sh.frames()).put("agreed", sh.agreed());
+            putNumber(so, "agreement", sh.frames() == 0 ? Double.NaN : round((double) sh.agreed() / sh.frames(), 3));
+            putNumber(so, "live_inference_ms", round(sh.liveMs(), 2));
+            putNumber(so, "shadow_inference_ms", round(sh.shadowMs(), 2));
+            putNumber(so, "live_top_score_mean", round(sh.liveTopScore(), 3));
+            putNumber(so, "shadow_top_score_mean", round(sh.shadowTopScore(), 3));
+        }
+        if (s == null || s.lastDeploy() == null) o.putNull("last_deploy");
+        else o.putObject("last_deploy").put("ok", s.lastDeploy().switched()).put("message", s.lastDeploy().message())
+                .put("time", s.lastDeployTime().toString());
+        o.put("model_rollbacks", s == null ? 0 : s.rollbacks());
+    }
+
+    private static ObjectNode model(ObjectNode mo, ModelId m, String kind, long size) {
+        mo.put("name", m.name());
+        mo.put("sha256", m.sha256());
+        mo.put("delegate", m.delegate());
+        mo.put("kind", kind);
+        mo.put("size_bytes", size);
+        return mo;
     }
 
     static double round(double v, int places) {

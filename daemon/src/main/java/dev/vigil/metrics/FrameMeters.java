@@ -54,7 +54,7 @@ public final class FrameMeters implements FrameConsumer {
         Camera c = camera(o.camera());
         switch (o) {
             case FrameResult r -> {
-                if (c.frame == null) c.timers(r.model().name());
+                if (c.frame == null || !r.model().name().equals(c.model)) c.timers(r.model().name()); // first frame, or a hot swap
                 var t = r.timings();
                 c.capture.record(t.captureAge(), TimeUnit.NANOSECONDS);
                 c.preprocess.record(t.preprocess(), TimeUnit.NANOSECONDS);
@@ -129,8 +129,9 @@ public final class FrameMeters implements FrameConsumer {
         final Counter processed, motionSkipped;
         final ConcurrentHashMap<String, Counter> dropped = new ConcurrentHashMap<>(), events = new ConcurrentHashMap<>(),
                 errors = new ConcurrentHashMap<>();
-        // Made at the camera's first result: the model tag comes with it.
+        // Made at the camera's first result, and again at the first of another model: the model tag comes with it.
         volatile Timer capture, preprocess, inference, postprocess, frame;
+        volatile String model;
         volatile double fps;
         // fps over a sliding window of ticks (sampling thread only)
         final long[] counts = new long[6], times = new long[6];
@@ -146,6 +147,7 @@ public final class FrameMeters implements FrameConsumer {
         }
 
         void timers(String model) {
+            this.model = model;
             Tags t = Tags.of("camera", name, "model", model);
             capture = Metrics.timer(registry, "vigil.capture", "Age of the frame when its inference starts (capture, buffer and gates)", t);
             preprocess = Metrics.timer(registry, "vigil.preprocess", "Resize and convert into the input tensor", t);

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * names, base units, low-cardinality tags), so Prometheus sees e.g. {@code vigil_inference_seconds_bucket{camera="door",
  * model="ssd_mobilenet_v1_coco_quant",le="0.02"}}. One {@link MeterBinder} per concern, bound by the wiring:
  * {@link FrameMeters} (the frame path, a result-bus consumer), {@link CaptureMeters}, {@link DecisionMeters},
- * {@link ModelMeters}, the result bus's own drop counters, and here the process, JVM, thermal and power meters.
+ * {@code swap.ModelSwap} (the models loaded), the result bus's own drop counters, and here the process, JVM, thermal and power meters.
  * Everything that reads files or the clock runs on one sampling thread or at scrape time.
  */
 public final class Metrics implements AutoCloseable {

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * &lt;prefix&gt;/&lt;camera&gt;/snapshot/take  anything    the live frame now, on &lt;prefix&gt;/&lt;camera&gt;/snapshot (retained)
  * &lt;prefix&gt;/output/&lt;name&gt;/pulse      ms (1..60000, empty: 1000)
  * &lt;prefix&gt;/outputs/reset          anything    every output off, latches released
+ * &lt;prefix&gt;/model/deploy            NAME | PATH | {"model": ..., "accept_disagreement": true}   hot swap of the model
  * </pre>
+ * A deploy answers once its self-test is done (seconds), from a thread of its own: the worker goes on meanwhile.
  * A malformed command or an unknown camera or output gets one error answer and one log line; nothing else changes.
  * The operations and their checks are {@link Control}'s, shared with the HTTP endpoints; this class maps topics to them
  * and keeps the retained state of the topics a command changes. Runs on the MQTT worker thread.
@@ -31,7 +33,8 @@ public final class Commands {
     void subscribe(MqttLink link) {
         String p = b.topics.prefix();
         for (String f : new String[] {p + "/+/armed/set", p + "/+/detect/set", p + "/+/snapshot/take", p + "/output/+/pulse", p + "/outputs/reset",
-                p + "/event/+/feedback"})
+                p + "/event/+/feedback",
+                b.topics.modelDeploy()})
             link.subscribe(f);
     }
 
@@ -49,6 +52,13 @@ public final class Commands {
                 ok(cmd, c.feedback(parts[1], payload, "mqtt"));
             } else if (parts.length == 2 && parts[0].equals("outputs") && parts[1].equals("reset")) {
                 ok(cmd, c.reset());
+            } else if (parts.length == 2 && parts[0].equals("model") && parts[1].equals("deploy")) {
+                dev.vigil.swap.DeployRequest request = Control.deployRequest(payload, "mqtt");
+                c.deployable();
+                Thread.ofPlatform().name("vigil-deploy").daemon(true).start(() -> {
+                    dev.vigil.swap.DeployResult r = c.deploy(request);
+                    b.run(() -> b.reply(b.topics.result(), Payloads.result(r.ok(), cmd, r.message())));
+                });
             } else if (parts.length == 3) {
                 String camera = parts[0];
                 c.camera(camera);

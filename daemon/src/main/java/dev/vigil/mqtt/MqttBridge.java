@@ -148,6 +148,11 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         });
     }
 
+    /** The live model changed (a deploy, a rollback): {@code <prefix>/model}, retained. */
+    public void modelChanged(dev.vigil.swap.ModelSwap.Change c) {
+        run(() -> state(topics.model(), Payloads.modelChange(c)));
+    }
+
     @Override
     public void qcVerdict(QcResult r) {
         run(() -> {

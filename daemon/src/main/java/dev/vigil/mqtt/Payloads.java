@@ -42,6 +42,7 @@ public final class Payloads {
         else o.put("snapshot", v.best.snapshot());
         o.put("events", v.events);
         o.put("replayed", replayed);
+        model(o, about.model(), about.modelSha256());
         return bytes(o);
     }
 
@@ -78,6 +79,7 @@ public final class Payloads {
         o.put("late", r.late());
         o.put("pushed", r.pushAtNanos() != 0 && !r.late());
         if (r.reason() != null) o.put("reason", r.reason());
+        model(o, r.model() == null ? null : r.model().name(), r.model() == null ? null : r.model().shortSha());
         o.put("replayed", false);
         return bytes(o);
     }
@@ -117,9 +119,36 @@ public final class Payloads {
         return bytes(o);
     }
 
+    /**
+     * {@code <prefix>/model}: {@code {"name", "sha256" (12 hex digits), "change": "switched"|"rollback", "from": {name, sha256},
+     * "reason", "time"}}.
+     */
+    static byte[] modelChange(dev.vigil.swap.ModelSwap.Change c) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", c.now().name());
+        o.put("sha256", c.now().shortSha());
+        o.put("change", c.what());
+        if (c.from() == null) o.putNull("from");
+        else o.putObject("from").put("name", c.from().name()).put("sha256", c.from().shortSha());
+        o.put("reason", c.reason());
+        o.put("time", time(c.time()));
+        return bytes(o);
+    }
+
     /** A command's answer on {@code .../result}: {@code {"ok": bool, "command": topic, "message": text}}. */
     static byte[] result(boolean ok, String command, String message) {
         return bytes(JSON.createObjectNode().put("ok", ok).put("command", command).put("message", message));
+    }
+
+    /** {@code "model": name, "model_sha256": 12 hex digits}: which model saw it (null when not known). */
+    private static void model(ObjectNode o, String name, String sha) {
+        if (name == null) {
+            o.putNull("model");
+            o.putNull("model_sha256");
+        } else {
+            o.put("model", name);
+            o.put("model_sha256", sha);
+        }
     }
 
     static String time(Instant t) {

@@ -28,6 +28,11 @@ record Topics(String prefix) {
 
     String detect(String camera) { return prefix + "/" + camera + "/detect"; }
 
+    /** The live model and its last change (retained); {@code model/deploy} puts another one in. */
+    String model() { return prefix + "/model"; }
+
+    String modelDeploy() { return prefix + "/model/deploy"; }
+
     /** Commands: {@code <prefix>/+/armed/set} and the others, each answered on {@code <prefix>/result}. */
     String result() { return prefix + "/result"; }
 

@@ -163,4 +163,45 @@ public final class Libc {
             }
         }
     }
+
+    /**
+     * The C heap: glibc keeps memory a program freed for its next allocations, so a model closed (tens of MB of
+     * tensors) stays in the process's resident memory until {@link #trim} gives it back. Both calls are glibc's and do
+     * nothing where the C library has none (musl).
+     */
+    public static final class Heap {
+        private static final MethodHandle TRIM = optional("malloc_trim", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+        private static final StructLayout MALLINFO2 = MemoryLayout.structLayout(JAVA_LONG.withName("arena"), JAVA_LONG.withName("ordblks"),
+                JAVA_LONG.withName("smblks"), JAVA_LONG.withName("hblks"), JAVA_LONG.withName("hblkhd"), JAVA_LONG.withName("usmblks"),
+                JAVA_LONG.withName("fsmblks"), JAVA_LONG.withName("uordblks"), JAVA_LONG.withName("fordblks"), JAVA_LONG.withName("keepcost"));
+        private static final MethodHandle INFO = optional("mallinfo2", FunctionDescriptor.of(MALLINFO2));
+
+        private Heap() {}
+
+        private static MethodHandle optional(String name, FunctionDescriptor fd) {
+            return LINKER.defaultLookup().find(name).map(sym -> LINKER.downcallHandle(sym, fd)).orElse(null);
+        }
+
+        /** Returns the free memory of every arena to the system (malloc_trim(0)). */
+        public static void trim() {
+            if (TRIM == null) return;
+            try {
+                int ignored = (int) TRIM.invokeExact(0L);
+            } catch (Throwable t) {
+                throw new IllegalStateException("malloc_trim failed", t);
+            }
+        }
+
+        /** Bytes handed out and not freed (mallinfo2: uordblks + hblkhd), or -1 without glibc. */
+        public static long inUse() {
+            if (INFO == null) return -1;
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment m = (MemorySegment) INFO.invokeExact((java.lang.foreign.SegmentAllocator) a);
+                return m.get(JAVA_LONG, MALLINFO2.byteOffset(MemoryLayout.PathElement.groupElement("uordblks")))
+                        + m.get(JAVA_LONG, MALLINFO2.byteOffset(MemoryLayout.PathElement.groupElement("hblkhd")));
+            } catch (Throwable t) {
+                throw new IllegalStateException("mallinfo2 failed", t);
+            }
+        }
+    }
 }

@@ -183,6 +183,41 @@ public final class Analyzer implements AutoCloseable {
         postprocessNanos = System.nanoTime() - t2;
     }
 
+    /**
+     * Runs inference and postprocessing on a tensor already in this model's input format: a frame that another analyzer
+     * with the same input preprocessed (a hot swap tests the new model on the live model's recent inputs). Results as
+     * for {@link #analyze}.
+     */
+    public void runTensor(byte[] tensor, float minScore) {
+        ByteBuffer in = engine.input(0);
+        if (tensor.length != in.capacity())
+            throw new IllegalArgumentException("a tensor of " + tensor.length + " bytes for model " + spec.name() + ", whose input takes " + in.capacity());
+        long t1 = System.nanoTime();
+        in.put(0, tensor);
+        invokeAndDecode(t1, minScore);
+    }
+
+    /** As {@link #runTensor(byte[], float)}, from another engine's input tensor (a shadow model on the live model's frame). */
+    public void runTensor(ByteBuffer tensor, float minScore) {
+        ByteBuffer in = engine.input(0);
+        if (tensor.capacity() != in.capacity())
+            throw new IllegalArgumentException("a tensor of " + tensor.capacity() + " bytes for model " + spec.name() + ", whose input takes " + in.capacity());
+        long t1 = System.nanoTime();
+        in.put(0, tensor, 0, tensor.capacity());
+        invokeAndDecode(t1, minScore);
+    }
+
+    private void invokeAndDecode(long t1, float minScore) {
+        stage = "inference";
+        engine.invoke();
+        long t2 = System.nanoTime();
+        stage = "postprocess";
+        decode(preprocessor, minScore);
+        preprocessNanos = 0;
+        invokeNanos = t2 - t1;
+        postprocessNanos = System.nanoTime() - t2;
+    }
+
     private void decode(ImagePreprocessor p, float minScore) {
         if (kind == Kind.DETECTOR) {
             decoder.decode(engine, detections, minScore);

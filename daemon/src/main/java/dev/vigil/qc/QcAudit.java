@@ -133,6 +133,8 @@ public final class QcAudit implements AutoCloseable {
             g.writeStringField("source_ref", r.sourceRef());
             g.writeStringField("reason", r.reason());
             g.writeStringField("snapshot", snapshot);
+            g.writeStringField("model", r.model() == null ? null : r.model().name());
+            g.writeStringField("model_sha256", r.model() == null ? null : r.model().shortSha());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail

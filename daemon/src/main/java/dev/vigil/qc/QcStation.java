@@ -130,13 +130,13 @@ public final class QcStation {
                 judged = waiting.pollFirst();
             }
         }
-        for (Part p : missed) finish(st, p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0, "no frame before the next part");
+        for (Part p : missed) finish(st, p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0, "no frame before the next part", null);
         if (judged == null) return;
         List<QcRules.Candidate> seen = new ArrayList<>();
         for (Detection d : result.candidates()) seen.add(new QcRules.Candidate(d.label(), d.score()));
         QcRules.Decision d = st.rules().decide(seen);
         Mat copy = keepSnapshot(st.config(), d.verdict()) && f != null ? f.bgr().clone() : null;
-        finish(st, judged, d, copy, result.captureNanos(), result.sourceRef());
+        finish(st, judged, d, copy, result.captureNanos(), result.sourceRef(), result.model());
     }
 
     private static boolean keepSnapshot(QcConfig config, Verdict v) {
@@ -154,10 +154,11 @@ public final class QcStation {
             removed = waiting.remove(p);
         }
         if (removed) finish(st, p, new QcRules.Decision(Verdict.UNCERTAIN, null), null, 0,
-                "no frame within " + st.config().maxWait().toMillis() + " ms");
+                "no frame within " + st.config().maxWait().toMillis() + " ms", null);
     }
 
-    private void finish(Settings st, Part p, QcRules.Decision d, Mat snapshot, long frameNanos, String sourceRefOrReason) {
+    private void finish(Settings st, Part p, QcRules.Decision d, Mat snapshot, long frameNanos, String sourceRefOrReason,
+                        dev.vigil.pipeline.ModelId model) {
         QcConfig config = st.config();
         Rejector rejector = st.rejector();
         long now = time.nanoTime();
@@ -183,7 +184,7 @@ public final class QcStation {
         String label = d.by() == null ? null : d.by().label();
         float score = d.by() == null ? 0f : d.by().score();
         QcResult r = new QcResult(config.camera(), p.number(), v, label, score, p.edgeTime(), p.edgeNanos(), frameNanos, now,
-                push && !isLate ? due : 0, isLate, noFrame ? null : sourceRefOrReason, noFrame ? sourceRefOrReason : null);
+                push && !isLate ? due : 0, isLate, noFrame ? null : sourceRefOrReason, noFrame ? sourceRefOrReason : null, model);
         log.info("qc {}: part {} {}{}{}", config.camera(), p.number(), v, label == null ? "" : " (" + label + " " + String.format(java.util.Locale.ROOT, "%.2f", score) + ")",
                 push && !isLate ? ", push in " + Math.max(0, (due - now) / 1_000_000) + " ms" : noFrame ? ": " + sourceRefOrReason : "");
         if (audit != null) audit.append(r, snapshot);

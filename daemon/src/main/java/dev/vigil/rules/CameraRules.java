@@ -33,6 +33,30 @@ public record CameraRules(Map<String, GroupRule> groups, List<Polygon> zones, Li
         if (trackIou == 0) throw ConfigException.at("track_iou", "0 must be above 0 (every box would be the same object)");
     }
 
+    /** The analyzer keeps every detection at or above the lowest group threshold; each group then applies its own. */
+    public float analyzerMinScore() {
+        float min = 1f;
+        for (GroupRule g : groups.values()) min = Math.min(min, g.minScore());
+        return min;
+    }
+
+    /**
+     * The groups a frame's detections belong to by label, score and box area (zones, confirmation and tracking left
+     * out): what two detectors must agree on for a hot swap to keep this camera's behaviour.
+     */
+    public java.util.SortedSet<String> groupsPresent(List<dev.vigil.postprocess.Detection> detections) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (GroupRule g : groups.values()) {
+            for (var d : detections) {
+                if (g.labels().contains(d.label()) && d.score() >= g.minScore() && d.area() >= g.minArea() && d.area() <= g.maxArea()) {
+                    out.add(g.name());
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     private static void unique(String key, String kind, List<Polygon> polygons) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < polygons.size(); i++) {

@@ -82,7 +82,18 @@ class ConfigErrorsTest {
                 error(camera("{ folder: x }", "motion: { treshold: 3 }")));
         assertEquals("cameras.door.zones[0].point: unknown key; expected one of name, points",
                 error(camera("{ folder: x }", "zones: [ { point: [] } ]")));
-        assertEquals("models.dir: unknown key; expected one of mirror", error("models: { dir: x }\n" + camera("{ folder: x }", "")));
+        assertEquals("models.dir: unknown key; expected one of mirror, probation_s, min_agreement, rollback_slowdown",
+                error("models: { dir: x }\n" + camera("{ folder: x }", "")));
+    }
+
+    @Test
+    void hotSwapSettingsOutOfRange() {
+        assertEquals("models.min_agreement: 1.5 is not within 0..1", error("models: { min_agreement: 1.5 }\n" + camera("{ folder: x }", "")));
+        assertEquals("models.probation_s: -1 must be at least 0", error("models: { probation_s: -1 }\n" + camera("{ folder: x }", "")));
+        assertEquals("models.rollback_slowdown: 0.5 must be at least 1", error("models: { rollback_slowdown: 0.5 }\n" + camera("{ folder: x }", "")));
+        assertEquals(new SwapConfig(java.time.Duration.ofSeconds(60), 0.9, 2),
+                ConfigLoader.parse("models: { probation_s: 60, min_agreement: 0.9, rollback_slowdown: 2 }\n" + camera("{ folder: x }", ""),
+                        java.nio.file.Path.of("."), java.util.Map.of()).inference().swap());
     }
 
     @Test

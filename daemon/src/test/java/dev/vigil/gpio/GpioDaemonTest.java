@@ -246,6 +246,8 @@ public class GpioDaemonTest {
             assertEquals(i + 1, a.get("part").asInt());
             assertEquals(want[i].name(), a.get("verdict").asText(), a.toString());
             assertEquals(line[i], a.get("source_ref").asText(), a.toString());
+            assertEquals(12, a.get("model_sha256").asText().length(), "the model that judged it: " + a);
+            assertTrue(a.get("model").isTextual(), a.toString());
             assertEquals(want[i] == Verdict.NG, a.get("pushed").asBoolean(), a.toString());
             if (want[i] == Verdict.OK) {
                 assertTrue(a.get("snapshot").isNull(), a.toString());

@@ -102,7 +102,8 @@ class StatusServerTest {
             assertEquals(0, value(text, "vigil_consumer_dropped_total{consumer=\"metrics\"}"));
             String sha = Sha256.of(TestData.model(TestData.DETECTOR));
             assertEquals(1, value(text, "vigil_model_info{delegate=\"" + d.vigil.daemon().analyzer().engine().delegate()
-                    + "\",kind=\"detector\",model=\"ssd_mobilenet_v1_coco_quant\",sha256=\"" + sha + "\"}"));
+                    + "\",kind=\"detector\",name=\"ssd_mobilenet_v1_coco_quant\",sha256=\"" + sha + "\",size_bytes=\""
+                    + java.nio.file.Files.size(TestData.model(TestData.DETECTOR)) + "\"}"));
             double watts = value(text, "vigil_power_watts{rail=\"total\",source=\"estimate\"}");
             assertEquals(4.0, watts, 1e-9); // 2 W idle + half of the 4 W up to busy, at the fixture's 50 % CPU
             assertTrue(value(text, "vigil_energy_joules_total{source=\"estimate\"}") > 0);

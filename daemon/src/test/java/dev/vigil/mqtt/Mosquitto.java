@@ -60,6 +60,7 @@ final class Mosquitto implements AutoCloseable {
                 topic write vigil/+/output/+/pulse
                 topic write vigil/+/outputs/reset
                 topic write vigil/+/event/+/feedback
+                topic write vigil/+/model/deploy
                 topic write homeassistant/status
 
                 user guest

@@ -103,6 +103,7 @@ class MqttQcTest extends MqttTestBase {
                     JsonNode j = JSON.readTree(m.payload());
                     verdicts.add(j.get("verdict").asText());
                     assertEquals("line1", j.get("camera").asText());
+                    assertEquals(12, j.get("model_sha256").asText().length(), "the model that judged it: " + j);
                 }
                 assertEquals(List.of("ok", "ng", "ok"), verdicts);
                 w.await(m -> m.topic().equals("vigil/test/line1/qc/counts") && m.text().contains("\"ng\":1") && m.text().contains("\"ok\":2"), WAIT, "counters");

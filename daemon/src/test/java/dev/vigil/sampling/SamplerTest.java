@@ -175,7 +175,7 @@ class SamplerTest {
                 assertTrue(sampler.wants(next));
                 sampler.accept(next, noise(320, 240));
             }
-            Control control = new Control(null, null, null, null, new Feedback(sampler, events));
+            Control control = new Control(null, null, null, null, new Feedback(sampler, events), null);
             String said = control.feedback(e.id(), "{\"feedback\": \"false_alarm\"}", "test");
             assertTrue(said.contains("marked false_alarm") && said.endsWith("with 1 neighbour(s)"), said);
             assertEquals(2, store.size());
