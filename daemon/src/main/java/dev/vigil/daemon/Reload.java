@@ -5,6 +5,8 @@ import dev.vigil.config.CameraConfig;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.InferenceConfig;
+import dev.vigil.swap.DeployRequest;
+import dev.vigil.swap.DeployResult;
 import dev.vigil.config.Redaction;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.gpio.GpioStage;
@@ -154,15 +156,8 @@ public final class Reload {
     /** What run would refuse, plus what a reload cannot change: one {@link ConfigException} naming the key. */
     private void check(VigilConfig running, VigilConfig next) {
         Path file = running.file().orElseThrow();
-        if (modelChanged(running.inference(), next.inference())) deployModel(next);
-        ModelSpec spec = v.daemon.analyzer().spec();
-        if (spec.labels().isPresent()) {
-            try {
-                LabelCheck.check(next, spec.labels().get(), spec.name());
-            } catch (ConfigException e) {
-                throw e.in(file);
-            }
-        }
+        boolean newModel = modelChanged(running.inference(), next.inference());
+        if (!newModel) checkLabels(next, file);
         // The port is this daemon's own; the events directory and camera folders must work as at start.
         Preflight.check(next, v.parts.sources().keySet(), false);
         if (v.http != null) {
@@ -182,34 +177,54 @@ public final class Reload {
                 .allMatch(e -> e.getValue().audit().equals(next.qc().get(e.getKey()).audit()));
         if (!sameStations) throw new ConfigException("qc: adding or removing a station or moving its audit file needs a restart "
                 + "(labels, scores and timing change live); restart vigil to apply it").in(file);
+        if (newModel) deployModel(running, next, file); // last: everything else of the file was found good
+    }
+
+    private void checkLabels(VigilConfig next, Path file) {
+        ModelSpec spec = v.daemon.analyzer().spec();
+        if (spec.labels().isEmpty()) return;
+        try {
+            LabelCheck.check(next, spec.labels().get(), spec.name());
+        } catch (ConfigException e) {
+            throw e.in(file);
+        }
     }
 
     static boolean modelChanged(InferenceConfig a, InferenceConfig b) {
         return !a.model().equals(b.model()) || !a.labels().equals(b.labels()) || !a.labelsLocale().equals(b.labelsLocale());
     }
 
-    /*
-     * ===== MODEL SWAP HOOK (issue 12) =====
-     * The one place a reload meets a model change. The hot swap lives on another branch; until the lead wires it here
-     * (e.g. v.deployModel(next.inference(), ...) after which the reload goes on with the rest), the whole reload is
-     * refused and nothing changes.
+    /**
+     * A changed model goes through the hot swap (load, self-test, switch between two frames); refused, the reload is
+     * refused whole. The file's groups are then checked against the new model's labels; a label it lacks sends the
+     * previous model back (deliberately, past the self-test's agreement) and refuses the reload: nothing changed.
      */
-    private void deployModel(VigilConfig next) {
-        throw new ConfigException("model: model changes go through `vigil models deploy` (running "
-                + v.config.inference().model() + ", file " + next.inference().model() + "); nothing reloaded")
-                .in(next.file().orElseThrow());
+    private void deployModel(VigilConfig running, VigilConfig next, Path file) {
+        String model = next.inference().model();
+        DeployResult r = v.deployModel(new DeployRequest(model, false, "config reload"));
+        if (!r.switched()) throw new ConfigException("model: " + model + " not deployed: " + r.message() + "; nothing reloaded").in(file);
+        try {
+            checkLabels(next, file);
+        } catch (ConfigException e) {
+            DeployResult back = v.deployModel(new DeployRequest(running.inference().model(), true, "config reload refused"));
+            if (!back.switched()) log.error("config reload: the previous model {} could not come back: {}", running.inference().model(), back.message());
+            throw e;
+        }
     }
 
     /** The file's config with the sections kept until a restart taken from the running one. */
     private static VigilConfig merged(VigilConfig running, VigilConfig next) {
-        return new VigilConfig(next.file(), running.inference(), running.http(), running.events(), next.cameras(), next.alarm(),
+        InferenceConfig was = running.inference(), file = next.inference();
+        InferenceConfig inference = new InferenceConfig(file.model(), was.threads(), was.engine(), was.delegate(), was.edgetpuDevice(),
+                file.labels(), was.mirror(), file.labelsLocale(), was.swap()); // the model came through the hot swap
+        return new VigilConfig(next.file(), inference, running.http(), running.events(), next.cameras(), next.alarm(),
                 next.qc(), next.gpio(), running.power(), running.logging(), running.mqtt(), next.webhooks(), running.drift(),
                 running.sampling(), next.warnings(), next.effective());
     }
 
     private static List<String> restartNeeded(VigilConfig kept, VigilConfig file) {
         List<String> out = new ArrayList<>();
-        if (!kept.inference().equals(file.inference())) out.add("threads/engine/delegate/edgetpu_device/models");
+        if (!kept.inference().equals(file.inference())) out.add("threads/engine/delegate/edgetpu_device/mirror/models");
         if (!kept.http().equals(file.http())) out.add("http");
         if (!kept.events().equals(file.events())) out.add("events");
         if (!kept.mqtt().equals(file.mqtt())) out.add("mqtt");

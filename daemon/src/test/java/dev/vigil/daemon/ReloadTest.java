@@ -159,12 +159,31 @@ class ReloadTest {
             assertTrue(v.daemon.cameraDescription("yard").contains(yard.toString()), v.daemon.cameraDescription("yard"));
             assertEquals(List.of(), v.webhooks().configs());
 
-            // A model change is refused whole: nothing else of the file applies.
+            // A model change goes through the hot swap: one that cannot be deployed refuses the reload whole.
             Files.writeString(file, yaml(BOTTOM, 0.5f, yard, "").replace(FakeEngine.modelFile(tmp).toString(), "other.tflite"));
             Reload.Result m = v.reload("test");
             assertFalse(m.ok());
-            assertTrue(m.message().contains("model: model changes go through `vigil models deploy`"), m.message());
+            assertTrue(m.message().contains("model: ") && m.message().contains("other.tflite not deployed: ") && m.message().endsWith("nothing reloaded"), m.message());
             assertSame(before, v.config());
+        }
+    }
+
+    @Test
+    void aChangedModelIsDeployedByTheHotSwapAndTheRestOfTheFileApplies() throws Exception {
+        try (Vigil v = start(yaml(BOTTOM, 0.9f, yard, ""))) {
+            await(() -> v.frames().processed("door") >= 10, 20_000, "door frames: " + v.cameraStats());
+            String first = v.model().name();
+            java.nio.file.Path other = tmp.resolve("other.tflite");
+            Files.copy(FakeEngine.modelFile(tmp), other, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(file, yaml(BOTTOM, 0.7f, yard, "").replace(FakeEngine.modelFile(tmp).toString(), other.toString()));
+            Reload.Result r = v.reload("test");
+            assertTrue(r.ok(), r.message());
+            assertEquals("other.tflite", v.model().name(), "the live model is the file's after the reload (was " + first + ")");
+            assertEquals(other.toString(), v.config().inference().model());
+            assertTrue(r.restartNeeded().isEmpty(), "a model change needs no restart: " + r.restartNeeded());
+            long after = System.nanoTime();
+            await(() -> doorResults.stream().anyMatch(x -> x.captureNanos() > after && !x.triggers().isEmpty()), 20_000,
+                    "0.7 applies with the new model: the 0.8 visitor fires");
         }
     }
 
