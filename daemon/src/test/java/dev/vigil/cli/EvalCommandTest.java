@@ -255,4 +255,13 @@ class EvalCommandTest {
         m.writeValue(json.toFile(), root);
         return json;
     }
+
+    @Test
+    void evalLeavesACoreToDecodingWhereTheInferenceThreadsWouldTakeThemAllUnlessThreadsAreGiven() {
+        org.junit.jupiter.api.Assertions.assertEquals(1, EvalCommand.inferenceThreads(2, 2, false), "2 cores: 1 infers, 1 decodes");
+        org.junit.jupiter.api.Assertions.assertEquals(2, EvalCommand.inferenceThreads(2, 2, true), "--threads 2 given: kept");
+        org.junit.jupiter.api.Assertions.assertEquals(2, EvalCommand.inferenceThreads(2, 4, false), "a Pi's 4 cores: a core is free already");
+        org.junit.jupiter.api.Assertions.assertEquals(3, EvalCommand.inferenceThreads(4, 4, false));
+        org.junit.jupiter.api.Assertions.assertEquals(1, EvalCommand.inferenceThreads(1, 1, false), "one core: nothing to leave");
+    }
 }
