@@ -100,12 +100,16 @@ final class ReferenceFrames {
         for (int i = 0; i < capacity; i++) slots[i] = null;
         size = 0;
         next = 0;
-        for (Reference r : answered) {
+        // At most the ring's capacity, the newest; a full ring's next slot is its first again (16 answered once left
+        // next at 16: every later frame offered failed with an index out of bounds, and no frame was kept again).
+        List<Reference> keep = answered.size() > capacity ? answered.subList(answered.size() - capacity, answered.size()) : answered;
+        for (Reference r : keep) {
             slots[next] = r.tensor();
             refs[next] = r;
             next++;
             size++;
         }
+        next %= capacity;
         int k = 0;
         for (int i = 0; i < capacity; i++) spares[i] = null;
         for (byte[] b : old) if (b != null && k < capacity && !isSlot(b)) spares[k++] = b;
@@ -119,4 +123,7 @@ final class ReferenceFrames {
     CameraRules rules(String camera) { return rules.get(camera); }
 
     synchronized int size() { return size; }
+
+    /** Where the next frame offered goes (tests). */
+    synchronized int nextSlot() { return next; }
 }
