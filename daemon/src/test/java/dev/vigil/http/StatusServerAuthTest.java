@@ -101,4 +101,32 @@ class StatusServerAuthTest {
                 + none + "`", e.getMessage());
         assertTrue(!Files.exists(tmp.resolve("events")), "nothing recorded");
     }
+
+    @Test
+    void aCommandRefusedBeforeItsBodyCameEitherSaysItClosesOrLeavesTheConnectionUsable() throws Exception {
+        Path file = Files.writeString(tmp.resolve("http-token"), AccessTest.TOKEN + "\n");
+        try (LiveDaemon d = LiveDaemon.start(tmp, LiveDaemon.photos(5, true), ", auth: token, token_file: " + file);
+             java.net.Socket s = new java.net.Socket("127.0.0.1", d.vigil.http().port())) {
+            s.setSoTimeout(10_000);
+            var ascii = java.nio.charset.StandardCharsets.US_ASCII;
+            var out = s.getOutputStream();
+            var in = new java.io.DataInputStream(s.getInputStream());
+            // A command without a bearer token or X-Vigil-Request is refused on its headers, its body not there yet.
+            out.write(("POST /api/cameras/door/armed HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
+                    + "Cookie: vigil_session=nothing\r\n\r\n").getBytes(ascii));
+            out.flush();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
+            String h = head.toString().toLowerCase(java.util.Locale.ROOT);
+            assertTrue(h.startsWith("http/1.1 401") || h.startsWith("http/1.1 403"), h);
+            int length = Integer.parseInt(h.replaceAll("(?s).*content-length: *(\\d+).*", "$1"));
+            in.readNBytes(length);
+            if (h.contains("connection: close")) return; // said so: a client opens a new connection
+            // Not said: then the connection must serve the body's rest and the next request.
+            out.write("OFFGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(ascii));
+            out.flush();
+            String rest = new String(in.readAllBytes(), ascii);
+            assertTrue(rest.startsWith("HTTP/1.1 200"), "the next request on a connection not said to close: " + rest);
+        }
+    }
 }
