@@ -72,6 +72,7 @@ public final class ConfigReference {
                 arm: { pin: 17, kind: arm }
                 pir: { pin: 27, kind: wake }
                 barrier: { pin: 5, kind: trigger }
+                wrong: { pin: 6, kind: wrong }
               heartbeat: { pin: 22 }
               actions:
                 - { group: person, output: relay, pulse_ms: 2000 }

@@ -59,7 +59,8 @@ public record GpioConfig(boolean present, boolean mock, String chip, Map<String,
 
     public enum OutputKind { BUZZER, LED, RELAY }
 
-    public enum InputKind { ARM, WAKE, TRIGGER }
+    /** arm: a key switch; wake: a PIR; trigger: a light barrier (QC); wrong: a button that marks the newest event a false alarm. */
+    public enum InputKind { ARM, WAKE, TRIGGER, WRONG }
 
     public enum Pull { UP, DOWN, OFF }
 
@@ -82,7 +83,7 @@ public record GpioConfig(boolean present, boolean mock, String chip, Map<String,
      * An input. {@code active} is HIGH, or LOW when {@code activeLow} (a switch to ground with a pull-up).
      *
      * @param hold    wake inputs: how long inference goes on after the sensor goes inactive (else zero)
-     * @param cameras the cameras it arms or wakes (all when the config names none); empty for triggers (bound by qc:)
+     * @param cameras the cameras it arms, wakes or marks events of (all when the config names none); empty for triggers (bound by qc:)
      */
     public record Input(String name, int pin, InputKind kind, Duration debounce, Pull pull, boolean activeLow,
                         Duration hold, List<String> cameras) {

@@ -268,7 +268,9 @@ public final class Wiring {
         parts.consumers().forEach(bus::add);
         Vigil v = new Vigil(cfg, parts, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
         v.sampler = sampler;
-        v.control = control(cfg, v);
+        Control.Feedback feedback = sampler == null ? null : new Feedback(sampler, events);
+        v.control = control(cfg, v, feedback);
+        if (gpio != null) wrongButtons(cfg, gpio, events, feedback);
         if (cfg.mqtt().isPresent()) {
             // Added last: the bus closes it after the event record drained, so the last events and "stopped" go out.
             v.mqtt = mqtt(cfg, parts, v);
@@ -361,8 +363,21 @@ public final class Wiring {
         return MqttBridge.start(cfg, cfg.mqtt().orElseThrow(), mp, parts.time());
     }
 
+    /** The "wrong" buttons (gpio inputs of kind wrong) mark events through the same feedback as HTTP and MQTT. */
+    private static void wrongButtons(VigilConfig cfg, GpioStage gpio, EventStore events, Control.Feedback feedback) {
+        List<String> names = cfg.gpio().inputs(dev.vigil.config.GpioConfig.InputKind.WRONG).stream().map(i -> i.name()).toList();
+        if (names.isEmpty()) return;
+        if (feedback == null) {
+            log.warn("gpio: input(s) {} of kind wrong mark nothing: sampling is off (sampling: {{enabled: true}} keeps marked frames)", names);
+            return;
+        }
+        // A thread per press: presses are rare, and marking one writes JPEGs the GPIO timer thread must not wait for.
+        gpio.onWrong(new dev.vigil.sampling.FeedbackButton(events, feedback,
+                r -> Thread.ofPlatform().name("vigil-feedback").daemon(true).start(r)));
+    }
+
     /** The remote commands, one instance for MQTT and HTTP. */
-    private static Control control(VigilConfig cfg, Vigil v) {
+    private static Control control(VigilConfig cfg, Vigil v, Control.Feedback feedback) {
         GpioStage gpio = v.gpio;
         Control.Outputs outputs = gpio == null ? null : new Control.Outputs() {
             @Override
@@ -380,7 +395,6 @@ public final class Wiring {
             LiveView.Picture p = v.live.latest(camera);
             return p == null ? null : p.jpeg();
         };
-        Control.Feedback feedback = v.sampler == null ? null : new Feedback(v.sampler, v.events);
         return new Control(cfg, v.decisions, outputs, snapshots, feedback, v::deployModel);
     }
 

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * arm switch                            -> decision stage: ARMED / DISARMED
  * wake (PIR)                            -> frame gate: inference only while active + hold, else skipped as "wake"
  * trigger (light barrier)               -> decision stage: the QC station judges the camera's next frame
+ * wrong (a button on the line)          -> {@link WrongListener}: the newest event of its cameras marked a false alarm
  * </pre>
  *
  * Safe state: every output is claimed off, goes off at {@link #close} (also from a JVM shutdown hook should the process
@@ -63,6 +64,16 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
     private volatile DecisionStage decisions;
+    private volatile WrongListener wrong;
+
+    /**
+     * Told when a {@code wrong} input goes active (once per press, after its debounce time), on a GPIO thread that also
+     * runs the alarm timers: queue the work (marking an event keeps frames on disk).
+     */
+    @FunctionalInterface
+    public interface WrongListener {
+        void pressed(String input, List<String> cameras, long edgeNanos);
+    }
 
     /** Opens the hardware for {@code cfg.gpio()} (the mock where there is no chip) and builds the stage. */
     public static GpioStage start(VigilConfig cfg) {
@@ -134,6 +145,9 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
         if (heartbeat != null) heartbeat.start(health, gpio, this::gpioError);
     }
 
+    /** Where the {@code wrong} inputs' presses go; without one a press is only logged. */
+    public void onWrong(WrongListener l) { this.wrong = l; }
+
     /** The timer thread (alarm timeouts, QC expiries): the decision stage shares it. */
     public ScheduledExecutorService timers() { return timers; }
 
@@ -191,6 +205,11 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
             case WAKE -> { } // read by skip()
             case TRIGGER -> {
                 if (active) d.qcEdge(in.name(), nanos);
+            }
+            case WRONG -> {
+                WrongListener w = wrong;
+                if (active && w != null) w.pressed(in.name(), in.cameras(), nanos);
+                else if (active) log.warn("gpio: input {} pressed, but nothing takes operator feedback (sampling: {{enabled: true}} does)", in.name());
             }
         }
     }
@@ -333,7 +352,7 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
     private void sayWhatRestingInputsHold() {
         for (DebouncedInput in : inputs.values()) {
             GpioConfig.Input c = in.config();
-            if (in.active() || c.kind() == InputKind.TRIGGER) continue;
+            if (in.active() || c.kind() == InputKind.TRIGGER || c.kind() == InputKind.WRONG) continue; // at rest as they should be
             String cameras = c.cameras().isEmpty() ? "every camera" : "camera " + String.join(", ", c.cameras());
             log.warn("gpio: mock input {} ({}) is inactive: {} {}; set it with vigil run --mock-input {}=active", c.name(),
                     c.kind().name().toLowerCase(Locale.ROOT), cameras,
