@@ -114,6 +114,9 @@ public final class Vigil implements AutoCloseable {
 
     public Daemon daemon() { return daemon; }
 
+    /** The dataset store the sampler writes (the review page labels it), or null when sampling is off. */
+    public dev.vigil.sampling.SampleStore samples() { return sampler == null ? null : sampler.store(); }
+
     /** The remote commands (arm, detection, snapshot, pulse, reset), shared by MQTT and HTTP. */
     public Control control() { return control; }
 

@@ -36,12 +36,15 @@ final class Routes {
             "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
             "/login", new String[] {"web/login.html", "text/html; charset=utf-8"},
             "/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
+            "/review", new String[] {"web/review.html", "text/html; charset=utf-8"},
+            "/review.js", new String[] {"web/review.js", "text/javascript; charset=utf-8"},
             "/style.css", new String[] {"web/style.css", "text/css; charset=utf-8"});
 
     private final Vigil vigil;
     private final Metrics metrics;
     private final LiveView live;
     private final Map<String, byte[]> page;
+    private final SampleRoutes samples;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     private volatile boolean closing;
 
@@ -49,12 +52,16 @@ final class Routes {
         this.vigil = vigil;
         this.metrics = vigil.metrics();
         this.live = vigil.live();
+        this.samples = new SampleRoutes(vigil);
         var p = new java.util.HashMap<String, byte[]>();
         for (var e : PAGE.entrySet()) p.put(e.getKey(), resource(e.getValue()[0]));
         this.page = Map.copyOf(p);
     }
 
     byte[] page(String path) { return page.get(path); }
+
+    /** The dataset's routes: its reads are served here, its commands by the gate once it let them through. */
+    SampleRoutes samples() { return samples; }
 
     /** Live views end at their next frame. */
     void close() { closing = true; }
@@ -91,6 +98,7 @@ final class Routes {
                 return;
             }
             default -> {
+                if (path.startsWith("/api/samples") && samples.read(ex)) return;
             }
         }
         String[] seg = path.split("/", -1);

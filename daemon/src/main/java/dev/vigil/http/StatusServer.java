@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * /                                     the status page (to /login without a session)
  * /login                                GET the form, POST password=TOKEN: a session cookie (public)
  * /logout                               POST: ends the session
+ * /review                              the review page: label the samples of the dataset ({@link SampleRoutes})
+ * /api/samples, /api/samples/{id}/image.jpg
+ *                                       JSON: the samples, newest first, filtered and paged; a sample's frame
  * /api/cameras/{name}/armed|detect|snapshot, /api/outputs/{name}/pulse, /api/outputs/reset, /api/reload,
- *   /api/events/{id}/feedback
+ *   /api/events/{id}/feedback, /api/samples/{id}/label|delete
  *                                       POST: the remote commands ({@link ControlRoutes}); a GET gets 405
  * </pre>
  *
@@ -245,7 +248,7 @@ public final class StatusServer implements AutoCloseable {
             else logout(ex);
             return;
         }
-        if (ControlRoutes.matches(path)) {
+        if (ControlRoutes.matches(path) || SampleRoutes.isCommand(path)) {
             command(ex);
             return;
         }
@@ -268,7 +271,7 @@ public final class StatusServer implements AutoCloseable {
                     return;
                 }
                 case MISSING, DENIED -> {
-                    if (path.equals("/") && d.outcome() == Access.Outcome.MISSING) {
+                    if ((path.equals("/") || path.equals("/review")) && d.outcome() == Access.Outcome.MISSING) {
                         ex.redirect("/login");
                         return;
                     }
@@ -318,6 +321,11 @@ public final class StatusServer implements AutoCloseable {
         }
         if (authorization == null && !"1".equals(ex.header(REQUEST_HEADER))) {
             ControlRoutes.refuse(ex, cmd, 403, "a command without a bearer token needs the header " + REQUEST_HEADER + ": 1 (cross-site requests cannot send it)");
+            return;
+        }
+        if (SampleRoutes.isCommand(ex.path())) {
+            if (routes == null) ControlRoutes.refuse(ex, cmd, 503, "no dataset is wired in this process");
+            else routes.samples().command(ex);
             return;
         }
         control.handle(ex);
