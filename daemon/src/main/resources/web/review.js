@@ -13,6 +13,14 @@ let edit = null;       // its labels as edited: {boxes: [{label, box}], cls, sel
 let offset = 0, total = 0;
 let drag = null;       // a box being drawn or moved
 const marked = new Set(); // events marked in this page's life
+let pending = 0;       // requests under way: the body says "busy" meanwhile (and tests wait for it to go)
+
+// Runs an action that talks to the daemon; the queue may be redrawn when it ends, so clicks wait for "busy" to go.
+async function task(fn) {
+  pending++;
+  document.body.dataset.busy = "1";
+  try { return await fn(); } finally { if (--pending === 0) delete document.body.dataset.busy; }
+}
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -47,7 +55,9 @@ function filters() {
 
 function day(t) { return new Date(t).toISOString().slice(0, 10); }
 
-async function load(keep) {
+function load(keep) { return task(() => loadNow(keep)); }
+
+async function loadNow(keep) {
   const f = filters();
   const q = new URLSearchParams({ offset, limit: PAGE, state: f.state === "events" ? "unlabelled" : f.state });
   for (const k of ["camera", "strategy", "label", "from", "to"]) if (f[k]) q.set(k, f[k]);
@@ -95,10 +105,12 @@ function classes(it) {
 function select(id) {
   const it = items.find((x) => x.id === id);
   if (!it) return;
+  const again = current && current.id === id && edit; // the queue read again: what was edited stays
   current = it;
   for (const li of document.querySelectorAll("#queue li")) li.classList.toggle("current", li.dataset.id === id);
   const li = document.querySelector('#queue li[data-id="' + CSS.escape(id) + '"]');
   if (li) li.scrollIntoView({ block: "nearest" });
+  if (again) { draw(); return; }
   const start = it.labels || it.predictions || [];
   if (it.type === "sample" && it.kind !== "detector") {
     const top = [...start].sort((a, b) => b.score - a.score)[0];
@@ -153,13 +165,13 @@ function setClass(name) {
   draw();
 }
 
-async function save(labels) {
+function save(labels) { return task(async () => {
   const it = current;
   try {
     await command("/api/samples/" + encodeURIComponent(it.id) + "/label", JSON.stringify({ labels }));
     await advance(it);
   } catch (err) { $("note").textContent = err.message; }
-}
+}); }
 
 function confirm() {
   if (!current || current.type !== "sample") return;
@@ -175,25 +187,25 @@ async function advance(it) {
   await load(after ? after.id : null);
 }
 
-async function feedback(kind) {
+function feedback(kind) { return task(async () => {
   const it = current;
-  if (it.type === "sample") { if (kind === "false_alarm") save([]); return; } // nothing there
+  if (it.type === "sample") { if (kind === "false_alarm") await save([]); return; } // nothing there
   try {
     const a = await command("/api/events/" + encodeURIComponent(it.id) + "/feedback", kind);
     marked.add(it.id);
     $("note").textContent = a.message;
     await advance(it);
   } catch (err) { $("note").textContent = err.message; }
-}
+}); }
 
-async function remove() {
+function remove() { return task(async () => {
   const it = current;
   if (!it || it.type !== "sample") return;
   try {
     await command("/api/samples/" + encodeURIComponent(it.id) + "/delete", "");
     await advance(it);
   } catch (err) { $("note").textContent = err.message; }
-}
+}); }
 
 function move(dx, dy) {
   const b = edit.boxes[edit.selected];

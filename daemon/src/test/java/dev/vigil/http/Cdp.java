@@ -39,19 +39,33 @@ final class Cdp implements AutoCloseable {
         listener.owner = this;
     }
 
-    /** Starts chromium with a fresh profile in {@code profile} and connects to its browser target. */
-    static Cdp launch(Path profile, Path log) throws Exception {
-        Path bin = null;
+    static final String MISSING = "chromium not found on PATH: install the Debian package chromium (apt-get install -y chromium; .ci/run does)";
+
+    /** chromium on the PATH, or null. */
+    static Path chromium() {
         for (String name : List.of("chromium", "chromium-browser")) {
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    bin = Path.of(dir, name);
-                    break;
-                }
+                if (Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name);
             }
-            if (bin != null) break;
         }
-        if (bin == null) throw new AssertionError("chromium not found on PATH: install the Debian package chromium (apt-get install -y chromium; .ci/run does)");
+        return null;
+    }
+
+    /**
+     * Skips the calling test, printing why, when chromium is absent on a developer's machine; in CI (the variable CI set,
+     * as CI services and .ci/run set it) a missing chromium fails instead, so the browser tests never go quietly.
+     */
+    static void assumeChromium() {
+        if (chromium() != null) return;
+        if (System.getenv("CI") != null) throw new AssertionError(MISSING + " (CI is set: the browser tests must run)");
+        System.out.println("skipped: " + MISSING);
+        org.junit.jupiter.api.Assumptions.abort(MISSING);
+    }
+
+    /** Starts chromium with a fresh profile in {@code profile} and connects to its browser target. */
+    static Cdp launch(Path profile, Path log) throws Exception {
+        Path bin = chromium();
+        if (bin == null) throw new AssertionError(MISSING);
         Files.createDirectories(profile);
         List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync",
@@ -107,6 +121,45 @@ final class Cdp implements AutoCloseable {
         JsonNode r = send(session, "Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
         if (r.has("exceptionDetails")) throw new AssertionError("page script failed: " + r.get("exceptionDetails"));
         return r.get("result").get("value");
+    }
+
+    /** A real click (press and release of the left button) at page coordinates. */
+    void click(String session, double x, double y) throws Exception {
+        send(session, "Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y));
+        send(session, "Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x, "y", y, "button", "left", "buttons", 1, "clickCount", 1));
+        send(session, "Input.dispatchMouseEvent", Map.of("type", "mouseReleased", "x", x, "y", y, "button", "left", "buttons", 0, "clickCount", 1));
+    }
+
+    /** A drag with the left button from one point to another, in a few moves. */
+    void drag(String session, double x0, double y0, double x1, double y1) throws Exception {
+        send(session, "Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x0, "y", y0));
+        send(session, "Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x0, "y", y0, "button", "left", "buttons", 1, "clickCount", 1));
+        for (int i = 1; i <= 5; i++) {
+            double x = x0 + (x1 - x0) * i / 5, y = y0 + (y1 - y0) * i / 5;
+            send(session, "Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y, "button", "left", "buttons", 1));
+        }
+        send(session, "Input.dispatchMouseEvent", Map.of("type", "mouseReleased", "x", x1, "y", y1, "button", "left", "buttons", 0, "clickCount", 1));
+    }
+
+    /** A key pressed and released: a named key (Enter, Delete, Tab, Escape) or one character. */
+    void key(String session, String key) throws Exception {
+        Map<String, Integer> named = Map.of("Enter", 13, "Delete", 46, "Tab", 9, "Escape", 27, "Backspace", 8);
+        Map<String, Object> down = new java.util.HashMap<>(Map.of("type", "keyDown", "key", key));
+        if (named.containsKey(key)) {
+            down.put("code", key);
+            down.put("windowsVirtualKeyCode", named.get(key));
+            if (key.equals("Enter")) down.put("text", "\r");
+        } else {
+            char c = key.charAt(0);
+            down.put("text", key);
+            down.put("code", Character.isDigit(c) ? "Digit" + c : "Key" + Character.toUpperCase(c));
+            down.put("windowsVirtualKeyCode", (int) Character.toUpperCase(c));
+        }
+        send(session, "Input.dispatchKeyEvent", down);
+        Map<String, Object> up = new java.util.HashMap<>(down);
+        up.put("type", "keyUp");
+        up.remove("text");
+        send(session, "Input.dispatchKeyEvent", up);
     }
 
     byte[] screenshot(String session) throws Exception {
