@@ -239,8 +239,12 @@ document.addEventListener("keydown", (e) => {
 });
 
 $("other").addEventListener("keydown", (e) => {
-  if (e.key === "Enter") { e.preventDefault(); setClass($("other").value.trim()); $("other").hidden = true; }
-  if (e.key === "Escape") $("other").hidden = true;
+  if (e.key !== "Enter" && e.key !== "Escape") return;
+  e.preventDefault();
+  e.stopPropagation(); // this Enter names the class; the next one confirms
+  if (e.key === "Enter") setClass($("other").value.trim());
+  $("other").hidden = true;
+  $("other").blur();
 });
 
 function point(e) {

@@ -162,6 +162,11 @@ final class Cdp implements AutoCloseable {
         send(session, "Input.dispatchKeyEvent", up);
     }
 
+    /** Text typed into the focused field. */
+    void type(String session, String text) throws Exception {
+        send(session, "Input.insertText", Map.of("text", text));
+    }
+
     byte[] screenshot(String session) throws Exception {
         String b64 = send(session, "Page.captureScreenshot", Map.of("format", "png")).get("data").asText();
         return java.util.Base64.getDecoder().decode(b64);

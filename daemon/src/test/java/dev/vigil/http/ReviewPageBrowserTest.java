@@ -113,6 +113,17 @@ class ReviewPageBrowserTest {
                 b.key(page, "Enter");
                 await(() -> live.get(id.get("unboxed")).labelled(), "the sample without the bicycle is saved");
 
+                open(id.get("classified")); // a classifier's frame: its class, then another typed in
+                b.key(page, classKey("cat"));
+                assertTrue(StatusPageBrowserTest.awaitEval(b, page, "document.getElementById('caption').textContent.endsWith('class: cat')"), this::state);
+                b.key(page, "o");
+                assertTrue(StatusPageBrowserTest.awaitEval(b, page, "document.activeElement.id === 'other'"), this::state);
+                b.type(page, "lynx");
+                b.key(page, "Enter");
+                assertTrue(StatusPageBrowserTest.awaitEval(b, page, "document.getElementById('caption').textContent.endsWith('class: lynx')"), this::state);
+                b.key(page, "Enter");
+                await(() -> live.get(id.get("classified")).labelled(), "the class is saved");
+
                 open(id.get("skipped"));
                 b.key(page, "s");
 
@@ -135,12 +146,14 @@ class ReviewPageBrowserTest {
         Map<String, JsonNode> images = export(ds);
         TreeSet<String> labelled = new TreeSet<>();
         images.forEach((k, v) -> { if (v.get("labelled").asBoolean()) labelled.add(k); });
-        assertEquals(new TreeSet<>(List.of(id.get("confirm"), id.get("reclass"), id.get("drawn"), id.get("unboxed"), id.get("false_alarm"))),
+        assertEquals(new TreeSet<>(List.of(id.get("confirm"), id.get("reclass"), id.get("drawn"), id.get("unboxed"), id.get("classified"),
+                        id.get("false_alarm"))),
                 labelled, "exactly the samples labelled on the page");
         assertEquals(List.of("bicycle " + box(BICYCLE), "dog " + box(DOG)), annotations(images.get(id.get("confirm"))));
         assertEquals(List.of("bicycle " + box(BICYCLE), "cat " + box(DOG)), annotations(images.get(id.get("reclass"))));
         assertEquals(List.of("dog " + box(DOG)), annotations(images.get(id.get("unboxed"))));
         assertEquals(List.of(), annotations(images.get(id.get("false_alarm"))), "a false alarm holds nothing");
+        assertEquals(List.of("lynx " + box(new double[] {0, 0, 1, 1})), annotations(images.get(id.get("classified"))), "a class is the whole frame");
         List<String> drawn = annotations(images.get(id.get("drawn")));
         assertEquals(List.of("bicycle " + box(BICYCLE), "dog " + box(DOG)), drawn.subList(0, 2), drawn.toString());
         assertTrue(drawn.get(2).startsWith("person "), drawn.toString());
@@ -152,7 +165,7 @@ class ReviewPageBrowserTest {
         assertTrue(skipped.get("_annotations").findValues("score").size() == 2, "a skipped sample keeps its pre-labels with their scores");
     }
 
-    /** Five unlabelled detector samples of the door camera: a dog and a bicycle predicted on each. */
+    /** Five unlabelled detector samples of the door camera, a dog and a bicycle predicted on each, and a classifier's sample. */
     Map<String, String> prefill(Path ds) throws Exception {
         SampleStore store = SampleStore.open(ds, Long.MAX_VALUE, EventFiles.local());
         byte[] jpeg = Files.readAllBytes(TestData.image("dog_bicycle_car.jpg"));
@@ -167,6 +180,11 @@ class ReviewPageBrowserTest {
             store.add(s, jpeg);
             ids.put(names[i], s.id());
         }
+        Sample c = new Sample(Sample.id(t.plusSeconds(names.length), "door", "c1"), t.plusSeconds(names.length), "door", "c.jpg", "random",
+                List.of("random"), "mobilenet_v1_1.0_224_quant", "c".repeat(64), "classifier", W, H,
+                List.of(new Sample.Box("dog", 0.6, null), new Sample.Box("cat", 0.3, null)), null, null, null, 9);
+        store.add(c, jpeg);
+        ids.put("classified", c.id());
         return ids;
     }
 
