@@ -143,7 +143,8 @@ final class Cdp implements AutoCloseable {
 
     /** A key pressed and released: a named key (Enter, Delete, Tab, Escape) or one character. */
     void key(String session, String key) throws Exception {
-        Map<String, Integer> named = Map.of("Enter", 13, "Delete", 46, "Tab", 9, "Escape", 27, "Backspace", 8);
+        Map<String, Integer> named = Map.of("Enter", 13, "Delete", 46, "Tab", 9, "Escape", 27, "Backspace", 8, "ArrowLeft", 37, "ArrowUp", 38,
+                "ArrowRight", 39, "ArrowDown", 40);
         Map<String, Object> down = new java.util.HashMap<>(Map.of("type", "keyDown", "key", key));
         if (named.containsKey(key)) {
             down.put("code", key);

@@ -81,6 +81,8 @@ class SampleRoutesTest {
                     groups: { animal: { labels: [dog, cat], min_score: 0.5 } }
                 sampling: { enabled: true, dir: %s, strategies: { random: { enabled: false }, near_threshold: { enabled: false },
                             flicker: { enabled: false }, novelty: { enabled: false } } }
+                gpio: { mock: true, outputs: { pusher: { pin: 25, kind: relay } }, inputs: { barrier: { pin: 5, kind: trigger } } }
+                qc: { door: { trigger: barrier, reject: pusher, ok_labels: [dog], ng_labels: [cat] } }
                 """.formatted(tmp.resolve("events"), token, photos, ds), tmp, Map.of());
         try (Vigil d = Wiring.start(cfg, Wiring.Parts.forTest(ModelStore.fromEnvironment()).withOnce(true))) {
             assertTrue(d.awaitStopped(Duration.ofSeconds(60)));
@@ -92,6 +94,7 @@ class SampleRoutesTest {
             assertEquals(4, all.get("total").asInt());
             assertEquals("/api/samples/" + ids.get(3) + "/image.jpg", all.get("items").get(0).get("image_url").asText());
             assertEquals("[\"cat\",\"dog\"]", all.at("/cameras/door/classes").toString(), "the classes of the camera's groups");
+            assertEquals("{\"ok\":[\"dog\"],\"ng\":[\"cat\"]}", all.at("/cameras/door/qc").toString(), "a QC station's OK and NG labels");
             JsonNode page = JSON.readTree(get("/api/samples?offset=1&limit=2", true).body());
             assertEquals(List.of(ids.get(2), ids.get(1)), texts(page.get("items"), "id"));
             assertEquals(4, page.get("total").asInt());
