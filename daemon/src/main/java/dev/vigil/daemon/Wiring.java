@@ -368,7 +368,7 @@ public final class Wiring {
         List<String> names = cfg.gpio().inputs(dev.vigil.config.GpioConfig.InputKind.WRONG).stream().map(i -> i.name()).toList();
         if (names.isEmpty()) return;
         if (feedback == null) {
-            log.warn("gpio: input(s) {} of kind wrong mark nothing: sampling is off (sampling: {{enabled: true}} keeps marked frames)", names);
+            log.warn("gpio: input(s) {} of kind wrong mark nothing: sampling is off (sampling: {enabled: true} keeps marked frames)", names);
             return;
         }
         // A thread per press: presses are rare, and marking one writes JPEGs the GPIO timer thread must not wait for.

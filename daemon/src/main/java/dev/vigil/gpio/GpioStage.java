@@ -209,7 +209,7 @@ public final class GpioStage implements DecisionListener, FrameGate, DecisionSta
             case WRONG -> {
                 WrongListener w = wrong;
                 if (active && w != null) w.pressed(in.name(), in.cameras(), nanos);
-                else if (active) log.warn("gpio: input {} pressed, but nothing takes operator feedback (sampling: {{enabled: true}} does)", in.name());
+                else if (active) log.warn("gpio: input {} pressed, but nothing takes operator feedback (sampling: {enabled: true} does)", in.name());
             }
         }
     }
