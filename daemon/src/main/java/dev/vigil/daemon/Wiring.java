@@ -35,6 +35,7 @@ import dev.vigil.model.ModelStore;
 import dev.vigil.model.Sha256;
 import dev.vigil.motion.MotionGate;
 import dev.vigil.pipeline.Analyzer;
+import dev.vigil.pipeline.SecondStage;
 import dev.vigil.pipeline.LabelCheck;
 import dev.vigil.pipeline.ModelId;
 import dev.vigil.pipeline.ModelSpec;
@@ -296,7 +297,7 @@ public final class Wiring {
         FrameSignal signal = new FrameSignal();
         List<CameraPipeline> cameras = new ArrayList<>();
         built.add(() -> cameras.forEach(CameraPipeline::close));
-        for (CameraConfig c : cfg.enabledCameras()) cameras.add(camera(c, parts, signal, health));
+        for (CameraConfig c : cfg.enabledCameras()) cameras.add(camera(cfg, c, parts, signal, health, analyzer.kind()));
         List<FrameGate> gates = new ArrayList<>();
         gates.add(decisions);
         if (gpio != null) gates.add(gpio);
@@ -411,13 +412,45 @@ public final class Wiring {
         };
     }
 
-    private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health) {
+    private static CameraPipeline camera(VigilConfig cfg, CameraConfig c, Parts parts, FrameSignal signal, Health health, Analyzer.Kind kind) {
+        if (c.secondStage() != null && kind != Analyzer.Kind.DETECTOR) {
+            ConfigException e = new ConfigException("cameras." + c.name() + ".second_stage: the model " + cfg.inference().model()
+                    + " is a classifier; a second stage classifies a detector's boxes (remove second_stage or use a detector)");
+            throw cfg.file().map(e::in).orElse(e);
+        }
+        SecondStage second = openSecondStage(cfg, c, parts);
+        try {
+            return camera(c, parts, signal, health, second);
+        } catch (RuntimeException e) {
+            if (second != null) second.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A camera's second stage, opened as the camera's model is (resolved in the store, same engine and threads), its
+     * group sub_labels checked against the classifier's labels before it opens; null when the camera has none.
+     */
+    static SecondStage openSecondStage(VigilConfig cfg, CameraConfig c, Parts parts) {
+        if (c.secondStage() == null) return null;
+        ModelSpec spec = ModelSpec.of(parts.store().resolve(c.secondStage().model()), cfg.inference().labelsLocale());
+        if (spec.labels().isPresent()) {
+            try {
+                LabelCheck.checkSubLabels(c, spec.labels().get(), spec.name());
+            } catch (ConfigException e) {
+                throw cfg.file().map(e::in).orElse(e);
+            }
+        }
+        return new SecondStage(c.secondStage(), parts.analyzers().open(spec, options(cfg)));
+    }
+
+    private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health, SecondStage second) {
         Camera.Options co = cameraOptions(parts, signal, health);
         FrameSource replaced = parts.sources().get(c.name());
         Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);
         probe(health, c.name(), cam);
         MotionGate gate = c.motion().enabled() ? new MotionGate(c.motion().threshold(), c.motion().minArea(), c.motion().scaleWidth()) : null;
-        return new CameraPipeline(c, cam, gate, new RuleEngine(c.name(), c.rules()));
+        return new CameraPipeline(c, cam, gate, new RuleEngine(c.name(), c.rules()), second);
     }
 
     private static String sha256(ModelSpec spec) {

@@ -58,10 +58,33 @@ public final class LabelCheck {
                     if (!names.contains(l)) throw unknown("cameras." + c.name() + ".groups." + g.name() + ".labels", l, names, model);
                 }
             }
+            if (c.secondStage() != null) {
+                for (String l : c.secondStage().labels())
+                    if (!names.contains(l)) throw unknown("cameras." + c.name() + ".second_stage.labels", l, names, model);
+            }
         }
         for (QcConfig q : cfg.qc().values()) {
             for (String l : q.okLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ok_labels", l, qcNames, model);
             for (String l : q.ngLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ng_labels", l, qcNames, model);
+        }
+    }
+
+    /**
+     * A camera's group {@code sub_labels} against its second stage's classifier labels (a name of a comma-separated
+     * ImageNet label counts, as the rules match it), e.g. {@code cameras.yard.groups.dog.sub_labels: "beagel" is not a
+     * label of mobilenet_v2_quant; did you mean "beagle"?}.
+     */
+    public static void checkSubLabels(CameraConfig c, Labels classifier, String model) {
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < classifier.size(); i++) {
+            Optional<String> l = classifier.find(i);
+            if (l.isEmpty()) continue;
+            names.add(l.get());
+            if (l.get().indexOf(',') >= 0) for (String part : l.get().split(",")) names.add(part.strip());
+        }
+        for (GroupRule g : c.rules().groups().values()) {
+            for (String l : g.subLabels())
+                if (!names.contains(l)) throw unknown("cameras." + c.name() + ".groups." + g.name() + ".sub_labels", l, names, model);
         }
     }
 
