@@ -24,6 +24,7 @@ public final class SecondStage implements AutoCloseable {
     private final Analyzer classifier;
     private final Mat crop = new Mat();
     private final int[] chosen; // detection indices to classify this frame, best score first
+    private final int[] rect = new int[4];
     private int crops, tooSmall, overLimit;
 
     /** Takes ownership of {@code classifier}: closed here also when it is refused. */
@@ -56,16 +57,12 @@ public final class SecondStage implements AutoCloseable {
             for (int k = 0; k < n; k++) {
                 int i = chosen[k];
                 Detection d = detections.get(i);
-                float[] b = d.box();
-                float mx = (b[2] - b[0]) * config.margin(), my = (b[3] - b[1]) * config.margin();
-                int x0 = px(b[0] - mx, w, false), x1 = px(b[2] + mx, w, true);
-                int y0 = px(b[1] - my, h, false), y1 = px(b[3] + my, h, true);
-                if (x1 - x0 < MIN_CROP_PX || y1 - y0 < MIN_CROP_PX) {
+                if (!crop(d.box(), config.margin(), w, h, rect)) {
                     tooSmall++;
                     continue;
                 }
                 crop.put(bgr); // the whole frame again: adjustROI moves relative to the current region
-                crop.adjustROI(-y0, -(h - y1), -x0, -(w - x1));
+                crop.adjustROI(-rect[1], -(h - rect[3]), -rect[0], -(w - rect[2]));
                 classifier.analyze(crop, config.minScore());
                 crops++;
                 var top = classifier.topK();
@@ -98,10 +95,26 @@ public final class SecondStage implements AutoCloseable {
         return n;
     }
 
+    /**
+     * The pixel rectangle of {@code box} enlarged by {@code margin} of its size on every side and clamped to a
+     * {@code w} x {@code h} frame, into {@code out} as x0, y0, x1, y1 (x1, y1 exclusive).
+     *
+     * @return false when the rectangle is narrower or lower than {@link #MIN_CROP_PX}
+     */
+    static boolean crop(float[] box, float margin, int w, int h, int[] out) {
+        float mx = (box[2] - box[0]) * margin, my = (box[3] - box[1]) * margin;
+        out[0] = px(box[0] - mx, w, false);
+        out[1] = px(box[1] - my, h, false);
+        out[2] = px(box[2] + mx, w, true);
+        out[3] = px(box[3] + my, h, true);
+        return out[2] - out[0] >= MIN_CROP_PX && out[3] - out[1] >= MIN_CROP_PX;
+    }
+
     /** A normalised coordinate to a pixel edge, clamped to the frame; the box's far edges round up so it is not cut. */
     private static int px(float v, int extent, boolean end) {
         float p = Math.clamp(v, 0f, 1f) * extent;
-        return Math.clamp(end ? (int) Math.ceil(p) : (int) Math.floor(p), 0, extent);
+        // A thousandth of a pixel of float noise (0.2f + 0.1f) must not add a column.
+        return Math.clamp(end ? (int) Math.ceil(p - 1e-3f) : (int) Math.floor(p + 1e-3f), 0, extent);
     }
 
     /** Boxes classified by the last {@link #apply}. */
