@@ -49,6 +49,15 @@ class SecondStageRunTest {
         var cfg = ConfigLoader.load(config("[malamute]"));
         try (Vigil v = Wiring.start(cfg, Wiring.Parts.forTest(ModelStore.fromEnvironment()).withOnce(true).withHttp(false))) {
             assertTrue(v.awaitStopped(Duration.ofSeconds(90)));
+            var registry = v.metrics().registry();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // the metrics consumer may be a tenth of a second late
+            while (registry.find("vigil.second_stage").timer() == null || registry.find("vigil.second_stage").timer().count() < 2) {
+                assertTrue(System.nanoTime() < deadline, "the second stage's timer saw both frames");
+                Thread.sleep(20);
+            }
+            assertEquals(2, registry.find("vigil.second_stage").tags("camera", "yard").timer().count());
+            assertEquals(2.0, registry.find("vigil.second_stage.crops").tags("camera", "yard", "result", "classified").counter().count());
+            assertEquals(0.0, registry.find("vigil.second_stage.crops").tags("camera", "yard", "result", "too_small").counter().count());
         }
         List<Event> events = Files.readAllLines(tmp.resolve("events/events.jsonl")).stream().map(Event::fromJson).toList();
         Map<String, List<String>> byPhoto = events.stream().collect(Collectors.groupingBy(Event::sourceRef,
