@@ -152,11 +152,14 @@ final class CameraPipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() { close(true); }
+
+    /** @param engines false while the inference loop may still be inside an invoke: the second stage is then left open */
+    void close(boolean engines) {
         camera.close();
         MotionGate motion = stages.motion();
         if (motion != null) motion.close();
         SecondStage second = stages.second();
-        if (second != null) second.close();
+        if (second != null && engines) second.close();
     }
 }
