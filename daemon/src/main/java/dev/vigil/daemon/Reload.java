@@ -265,9 +265,7 @@ public final class Reload {
         try {
             for (CameraConfig c : next.enabledCameras()) {
                 if (Objects.equals(running.cameras().get(c.name()).secondStage(), c.secondStage())) continue;
-                if (c.secondStage() != null && daemon.analyzer().kind() != dev.vigil.pipeline.Analyzer.Kind.DETECTOR)
-                    throw new ConfigException("cameras." + c.name() + ".second_stage: the running model is a classifier; a second stage classifies a detector's boxes");
-                seconds.put(c.name(), Wiring.openSecondStage(next, c, v.parts));
+                seconds.put(c.name(), SecondStages.open(next, c, v.parts, daemon.analyzer().kind()));
             }
         } catch (RuntimeException e) {
             reopened.values().forEach(Camera::close);

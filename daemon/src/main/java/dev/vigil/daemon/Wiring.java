@@ -180,7 +180,7 @@ public final class Wiring {
         }
     }
 
-    private static Analyzer.Options options(VigilConfig cfg) {
+    static Analyzer.Options options(VigilConfig cfg) {
         return new Analyzer.Options(cfg.inference().engine().word(), cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100);
     }
 
@@ -413,35 +413,13 @@ public final class Wiring {
     }
 
     private static CameraPipeline camera(VigilConfig cfg, CameraConfig c, Parts parts, FrameSignal signal, Health health, Analyzer.Kind kind) {
-        if (c.secondStage() != null && kind != Analyzer.Kind.DETECTOR) {
-            ConfigException e = new ConfigException("cameras." + c.name() + ".second_stage: the model " + cfg.inference().model()
-                    + " is a classifier; a second stage classifies a detector's boxes (remove second_stage or use a detector)");
-            throw cfg.file().map(e::in).orElse(e);
-        }
-        SecondStage second = openSecondStage(cfg, c, parts);
+        SecondStage second = SecondStages.open(cfg, c, parts, kind);
         try {
             return camera(c, parts, signal, health, second);
         } catch (RuntimeException e) {
             if (second != null) second.close();
             throw e;
         }
-    }
-
-    /**
-     * A camera's second stage, opened as the camera's model is (resolved in the store, same engine and threads), its
-     * group sub_labels checked against the classifier's labels before it opens; null when the camera has none.
-     */
-    static SecondStage openSecondStage(VigilConfig cfg, CameraConfig c, Parts parts) {
-        if (c.secondStage() == null) return null;
-        ModelSpec spec = ModelSpec.of(parts.store().resolve(c.secondStage().model()), cfg.inference().labelsLocale());
-        if (spec.labels().isPresent()) {
-            try {
-                LabelCheck.checkSubLabels(c, spec.labels().get(), spec.name());
-            } catch (ConfigException e) {
-                throw cfg.file().map(e::in).orElse(e);
-            }
-        }
-        return new SecondStage(c.secondStage(), parts.analyzers().open(spec, options(cfg)));
     }
 
     private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health, SecondStage second) {
