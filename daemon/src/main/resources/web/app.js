@@ -131,7 +131,8 @@ async function events() {
     const when = new Date(e.time).toLocaleTimeString();
     const img = e.snapshot_url ? el("img", { class: "thumb", src: e.snapshot_url, alt: e.label, loading: "lazy" }) : el("div", {});
     return el("li", { class: "event", "data-group": e.group, "data-id": e.id }, img,
-      el("div", {}, el("span", { class: "group" }, e.group), " " + e.label + " " + e.score.toFixed(2),
+      el("div", {}, el("span", { class: "group" }, e.group), " " + e.label + " " + e.score.toFixed(2)
+        + (e.sub_label ? " · " + e.sub_label.split(",")[0] + " " + e.sub_score.toFixed(2) : ""),
         el("br", {}), el("span", { class: "muted" }, e.camera + " · " + when)));
   });
   $("events").replaceChildren(...items);

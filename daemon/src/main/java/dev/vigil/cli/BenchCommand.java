@@ -105,8 +105,40 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--swap-fps", defaultValue = "10", description = "Frames per second of each camera for --swap (default: ${DEFAULT-VALUE}).")
     double swapFps;
 
+    @Option(names = "--second-stage", paramLabel = "MODEL", description = "Second-stage cost: the detector on each frame, then --crops "
+            + "boxes cropped and classified by MODEL (a classifier's catalog name or file); ms per crop and per frame.")
+    String secondStage;
+
+    @Option(names = "--crops", defaultValue = "5", description = "Boxes per frame for --second-stage (default: ${DEFAULT-VALUE}).")
+    int crops;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private Integer secondStage(List<Mat> decoded) {
+        if (crops < 1 || crops > 8) throw new Main.UsageException("--crops: " + crops + " must be within 1..8");
+        dev.vigil.bench.SecondStageBench.Result r;
+        try (Analyzer det = Analyzer.open(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(Analyzer.Kind.DETECTOR, 5))) {
+            Analyzer cls = Analyzer.open(model.spec(Analyzer.Kind.CLASSIFIER, secondStage, false), model.analyzerOptions(Analyzer.Kind.CLASSIFIER, 5));
+            r = dev.vigil.bench.SecondStageBench.run(det, cls, decoded, frames, warmup, crops, model.threads);
+        }
+        ObjectNode o = ImageCommand.JSON.objectNode();
+        o.put("mode", "second-stage");
+        o.put("detector", r.detector());
+        o.put("classifier", r.classifier());
+        o.put("threads", r.threads());
+        o.put("frames", r.frames());
+        o.put("crops_per_frame", r.crops());
+        o.put("detector_ms_per_frame", ImageCommand.round(r.detectorMs(), 3));
+        o.put("second_stage_ms_per_frame", ImageCommand.round(r.frameMs(), 3));
+        o.put("second_stage_ms_per_crop", ImageCommand.round(r.cropMs(), 3));
+        o.put("second_stage_p99_ms_per_frame", ImageCommand.round(r.frameP99Ms(), 3));
+        o.put("second_stage_alloc_bytes_per_frame", ImageCommand.round(r.allocBytesPerFrame(), 1));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? o.toString() : o.toPrettyString());
+        out.flush();
+        return Main.EXIT_OK;
+    }
 
     private Integer swap(List<Mat> decoded) throws Exception {
         if (cameras < 1 || swapFps <= 0 || swaps < 1) throw new Main.UsageException("--cameras, --swap-fps and --swaps must be positive");
@@ -321,6 +353,14 @@ final class BenchCommand implements Callable<Integer> {
         if (abba && (!pipeline || scrape)) throw new Main.UsageException("--abba goes with --pipeline (and not --scrape)");
         if (!abba && (withFleet || mqttUrl != null || webhookUrl != null))
             throw new Main.UsageException("--with-fleet, --mqtt and --webhook go with --pipeline --abba");
+        if (secondStage != null) {
+            if (pipeline || swap || scrape || abba) throw new Main.UsageException("--second-stage goes alone (not with --pipeline or --swap)");
+            try {
+                return secondStage(decoded);
+            } finally {
+                decoded.forEach(Mat::close);
+            }
+        }
         if (swap) {
             try {
                 return swap(decoded);

@@ -81,12 +81,13 @@ public final class CheckConfigCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         for (String w : config.warnings()) err.println(file + ": warning: " + Redaction.redact(w));
         try {
-            LabelCheck.Offline model = LabelCheck.resolveOffline(config,
-                    (store != null ? store : ModelStore.fromEnvironment()).allowingModifiedModels(allowModifiedModel));
+            ModelStore models = (store != null ? store : ModelStore.fromEnvironment()).allowingModifiedModels(allowModifiedModel);
+            LabelCheck.Offline model = LabelCheck.resolveOffline(config, models);
             if (model.spec().isEmpty()) err.println(file + ": warning: " + model.skipped());
             ModelSpec m = model.spec().orElse(null);
             if (m != null && m.labels().isPresent()) LabelCheck.check(config, m.labels().get(), m.name());
             if (m != null) for (String w : LabelCheck.scoreFloorWarnings(config, m)) err.println(file + ": warning: " + w);
+            for (String w : LabelCheck.checkSecondStages(config, models, model.spec())) err.println(file + ": warning: " + w);
         } catch (ConfigException e) {
             err.println(Redaction.redact(e.in(file).located()));
             err.flush();

@@ -18,8 +18,9 @@ import java.util.Set;
 final class CameraReader {
 
     static final List<String> KEYS = List.of("source", "groups", "zones", "masks", "confirm", "cooldown_s", "tracking",
-            "track_iou", "motion", "enabled", "min_score");
-    private static final List<String> GROUP_KEYS = List.of("labels", "min_score", "min_area", "max_area");
+            "track_iou", "motion", "enabled", "min_score", "second_stage");
+    private static final List<String> GROUP_KEYS = List.of("labels", "min_score", "min_area", "max_area", "sub_labels", "sub_label_min_score");
+    private static final List<String> SECOND_STAGE_KEYS = List.of("model", "labels", "margin", "max_per_frame", "min_score");
     private static final List<String> POLYGON_KEYS = List.of("name", "points");
     private static final List<String> CONFIRM_KEYS = List.of("frames", "of");
     private static final List<String> MOTION_KEYS = List.of("enabled", "threshold", "min_area", "scale_width");
@@ -42,7 +43,8 @@ final class CameraReader {
         float trackIou = n.get("track_iou").floating(0.5);
         CameraRules rules = n.make(() -> new CameraRules(groups, zones, masks, confirm, cooldown, tracking, trackIou));
         MotionConfig motion = motion(n.get("motion"));
-        return n.make(() -> new CameraConfig(name, enabled, source, rules, motion));
+        SecondStageConfig second = secondStage(n.get("second_stage"));
+        return n.make(() -> new CameraConfig(name, enabled, source, rules, motion, second));
     }
 
     /** A rule group name that some camera of {@code cameras} has (alarm groups and actions name them). */
@@ -72,7 +74,12 @@ final class CameraReader {
             float minScore = g.get("min_score").floating(defaultMinScore);
             float minArea = g.get("min_area").floating(0);
             float maxArea = g.get("max_area").floating(1);
-            out.put(group, g.make(() -> new GroupRule(group, Collections.unmodifiableSet(labels), minScore, minArea, maxArea)));
+            Set<String> subLabels = new LinkedHashSet<>();
+            for (ConfigNode l : g.get("sub_labels").list("sub-labels, e.g. [golden retriever, beagle]"))
+                subLabels.add(l.requiredText("a label of the second stage's classifier").strip());
+            float subMin = g.get("sub_label_min_score").score(0);
+            out.put(group, g.make(() -> new GroupRule(group, Collections.unmodifiableSet(labels), minScore, minArea, maxArea,
+                    Collections.unmodifiableSet(subLabels), subMin)));
         }
         return Collections.unmodifiableMap(out);
     }
@@ -106,6 +113,21 @@ final class CameraReader {
         int frames = n.get("frames").integer(1);
         int of = n.get("of").integer(Math.max(1, frames));
         return n.make(() -> new Confirm(frames, of));
+    }
+
+    /** Null when the key is absent: no second stage. */
+    private static SecondStageConfig secondStage(ConfigNode n) {
+        if (n.missing()) return null;
+        n.mapping("second stage settings (" + String.join(", ", SECOND_STAGE_KEYS) + ")").allowOnly(SECOND_STAGE_KEYS);
+        String model = n.get("model").requiredText("a classifier's name, e.g. mobilenet_v2_quant").strip();
+        ConfigNode labelsNode = n.get("labels");
+        if (labelsNode.missing()) throw labelsNode.fail("missing; give the detector's labels whose boxes are classified, e.g. [bird, dog]");
+        Set<String> labels = new LinkedHashSet<>();
+        for (ConfigNode l : labelsNode.list("labels, e.g. [bird, dog]")) labels.add(l.requiredText("a label of the detector").strip());
+        float margin = n.get("margin").floating(SecondStageConfig.DEFAULT_MARGIN);
+        int max = n.get("max_per_frame").integer(SecondStageConfig.DEFAULT_MAX_PER_FRAME);
+        float minScore = n.get("min_score").floating(SecondStageConfig.DEFAULT_MIN_SCORE);
+        return n.make(() -> new SecondStageConfig(model, labels, margin, max, minScore));
     }
 
     private static MotionConfig motion(ConfigNode n) {

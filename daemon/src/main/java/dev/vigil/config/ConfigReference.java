@@ -44,7 +44,8 @@ public final class ConfigReference {
             cameras:
               door:
                 source: { stream: "rtsp://192.168.1.20:554/stream1" }
-                groups: { person: { labels: [person] } }
+                groups: { person: { labels: [person] }, beagle: { labels: [dog], sub_labels: [beagle] } }
+                second_stage: { model: mobilenet_v2_quant, labels: [dog] }
                 zones: [ { name: door, points: [[0.3, 0.45], [0.75, 0.45], [0.95, 1.0], [0.1, 1.0]] } ]
                 masks: [ { name: street, points: [[0.7, 0.0], [1.0, 0.0], [1.0, 0.35], [0.7, 0.35]] } ]
               usb:

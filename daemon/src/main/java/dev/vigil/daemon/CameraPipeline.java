@@ -8,6 +8,7 @@ import dev.vigil.pipeline.Analyzer;
 import dev.vigil.pipeline.FrameOutcome;
 import dev.vigil.pipeline.FrameResult;
 import dev.vigil.pipeline.ModelId;
+import dev.vigil.pipeline.SecondStage;
 import dev.vigil.pipeline.StageTimings;
 import dev.vigil.postprocess.Classification;
 import dev.vigil.postprocess.Detection;
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One camera's stages after capture, on the inference thread: frame gates, motion gate, the shared analyzer
- * (preprocess, inference, postprocess) and this camera's rules. {@link #analyze} turns a frame into its outcome.
+ * (preprocess, inference, postprocess), the camera's second stage on the detector's boxes and its rules. {@link #analyze} turns a frame into its outcome.
  */
 final class CameraPipeline implements AutoCloseable {
 
@@ -27,12 +28,13 @@ final class CameraPipeline implements AutoCloseable {
      * ({@link Daemon#betweenFrames}), so a frame never sees half of an old config and half of a new one.
      *
      * @param motion null when the gate is off
+     * @param second null when the camera has no second stage
      */
-    record Stages(CameraConfig config, MotionGate motion, RuleEngine rules, float minScore) {
+    record Stages(CameraConfig config, MotionGate motion, RuleEngine rules, float minScore, SecondStage second) {
 
-        static Stages of(CameraConfig config, MotionGate motion, RuleEngine rules) {
+        static Stages of(CameraConfig config, MotionGate motion, RuleEngine rules, SecondStage second) {
             // The analyzer keeps every detection at or above the lowest group threshold; each group then applies its own.
-            return new Stages(config, motion, rules, config.rules().groups().isEmpty() ? 0.5f : config.rules().analyzerMinScore());
+            return new Stages(config, motion, rules, config.rules().groups().isEmpty() ? 0.5f : config.rules().analyzerMinScore(), second);
         }
     }
 
@@ -40,10 +42,11 @@ final class CameraPipeline implements AutoCloseable {
     volatile Camera camera;          // replaced only between frames, when a reload changed the source
     private volatile Stages stages;  // written on the inference thread; volatile for the readers of config()
 
-    CameraPipeline(CameraConfig config, Camera camera, MotionGate motion, RuleEngine rules) {
+    /** @param second the camera's second stage (owned from here on), or null */
+    CameraPipeline(CameraConfig config, Camera camera, MotionGate motion, RuleEngine rules, SecondStage second) {
         this.name = config.name();
         this.camera = camera;
-        this.stages = Stages.of(config, motion, rules);
+        this.stages = Stages.of(config, motion, rules, second);
     }
 
     String name() { return name; }
@@ -70,9 +73,22 @@ final class CameraPipeline implements AutoCloseable {
             if (now.motion() != null) now.motion().close();
             changed.add("motion");
         }
-        stages = Stages.of(next, motion, rules);
+        if (!java.util.Objects.equals(next.secondStage(), now.config().secondStage())) changed.add("second_stage");
+        stages = Stages.of(next, motion, rules, now.second());
         return changed;
     }
+
+    /**
+     * Swaps in a second stage opened for a reloaded config (null: none any more), between frames; the caller closes the
+     * one returned.
+     */
+    SecondStage replaceSecondStage(SecondStage next) {
+        Stages now = stages;
+        stages = new Stages(now.config(), now.motion(), now.rules(), now.minScore(), next);
+        return now.second();
+    }
+
+    SecondStage secondStage() { return stages.second(); }
 
     /** Swaps in a camera opened on the new source (between frames); the caller closes the one returned. */
     Camera replaceCamera(Camera next) {
@@ -102,11 +118,18 @@ final class CameraPipeline implements AutoCloseable {
             stage = "rules";
             List<Detection> detections;
             List<Classification> top;
-            long r0 = nanos.getAsLong();
+            long s0 = nanos.getAsLong(), s1 = s0;
+            SecondStage second = st.second();
             List<Trigger> triggers;
             if (analyzer.kind() == Analyzer.Kind.DETECTOR) {
                 detections = analyzer.detections().toList(analyzer::label);
                 top = List.of();
+                if (second != null) {
+                    stage = "second_stage";
+                    second.apply(f.bgr(), detections);
+                    s1 = nanos.getAsLong();
+                    stage = "rules";
+                }
                 triggers = rules.evaluate(detections, f.time());
             } else {
                 detections = List.of();
@@ -114,8 +137,11 @@ final class CameraPipeline implements AutoCloseable {
                 triggers = rules.evaluateClassification(top, f.time());
             }
             long done = nanos.getAsLong();
-            StageTimings timings = new StageTimings(Math.max(0, t0 - f.captureNanos()), analyzer.preprocessNanos(), analyzer.invokeNanos(),
-                    analyzer.postprocessNanos(), done - r0);
+            StageTimings timings = second == null || analyzer.kind() != Analyzer.Kind.DETECTOR
+                    ? new StageTimings(Math.max(0, t0 - f.captureNanos()), analyzer.preprocessNanos(), analyzer.invokeNanos(),
+                            analyzer.postprocessNanos(), done - s0)
+                    : new StageTimings(Math.max(0, t0 - f.captureNanos()), analyzer.preprocessNanos(), analyzer.invokeNanos(),
+                            analyzer.postprocessNanos(), done - s1, s1 - s0, second.crops(), second.tooSmall(), second.overLimit());
             return new FrameResult(name(), f.sequence(), f.time(), f.sourceRef(), f.captureNanos(), model, analyzer.kind(), detections, top,
                     triggers, timings, done);
         } catch (RuntimeException e) {
@@ -126,9 +152,14 @@ final class CameraPipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() { close(true); }
+
+    /** @param engines false while the inference loop may still be inside an invoke: the second stage is then left open */
+    void close(boolean engines) {
         camera.close();
         MotionGate motion = stages.motion();
         if (motion != null) motion.close();
+        SecondStage second = stages.second();
+        if (second != null && engines) second.close();
     }
 }

@@ -318,7 +318,8 @@ public final class Daemon implements ModelSlot, AutoCloseable {
     @Override
     public void close() {
         stop();
-        for (CameraPipeline c : cameras) c.close();
-        if (loopEnded()) current.close(); // never free the engine under a running invoke
+        boolean ended = loopEnded();
+        for (CameraPipeline c : cameras) c.close(ended); // a second stage's classifier is an engine too
+        if (ended) current.close(); // never free the engine under a running invoke
     }
 }

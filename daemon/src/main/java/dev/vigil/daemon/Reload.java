@@ -13,6 +13,7 @@ import dev.vigil.gpio.GpioStage;
 import dev.vigil.health.Health;
 import dev.vigil.model.Sha256;
 import dev.vigil.pipeline.LabelCheck;
+import dev.vigil.pipeline.SecondStage;
 import dev.vigil.pipeline.ModelSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -185,6 +186,13 @@ public final class Reload {
         if (spec.labels().isEmpty()) return;
         try {
             LabelCheck.check(next, spec.labels().get(), spec.name());
+            // A second stage that stays: the groups' new sub_labels against its classifier (a new one is checked as it opens).
+            for (CameraConfig c : next.enabledCameras()) {
+                CameraPipeline cp = v.daemon.pipeline(c.name());
+                SecondStage s = cp == null ? null : cp.secondStage();
+                if (s != null && s.config().equals(c.secondStage()) && s.classifier().labels() != null)
+                    LabelCheck.checkSubLabels(c, s.classifier().labels(), s.classifier().spec().name());
+            }
         } catch (ConfigException e) {
             throw e.in(file);
         }
@@ -252,6 +260,19 @@ public final class Reload {
             }
             reopened.put(c.name(), Camera.start(c.name(), c.source(), Wiring.cameraOptions(v.parts, daemon.signal(), v.health)));
         }
+        // Second stages whose settings changed are opened before the switch (a model load takes a while), closed if it fails.
+        Map<String, SecondStage> seconds = new LinkedHashMap<>();
+        try {
+            for (CameraConfig c : next.enabledCameras()) {
+                if (Objects.equals(running.cameras().get(c.name()).secondStage(), c.secondStage())) continue;
+                seconds.put(c.name(), SecondStages.open(next, c, v.parts, daemon.analyzer().kind()));
+            }
+        } catch (RuntimeException e) {
+            reopened.values().forEach(Camera::close);
+            seconds.values().forEach(s -> { if (s != null) s.close(); });
+            throw e;
+        }
+        List<SecondStage> replaced = new ArrayList<>();
         // The outputs first: a visit the new rules start goes to the webhooks of the same file.
         v.webhooks.reconfigure(next);
         if (v.mqtt != null) v.mqtt.reconfigure(next);
@@ -261,6 +282,7 @@ public final class Reload {
                 for (CameraConfig c : next.enabledCameras()) {
                     CameraPipeline cp = daemon.pipeline(c.name());
                     for (String what : cp.reconfigure(c)) applied.add("cameras." + c.name() + "." + what);
+                    if (seconds.containsKey(c.name())) replaced.add(cp.replaceSecondStage(seconds.remove(c.name())));
                     Camera fresh = reopened.get(c.name());
                     if (fresh != null) {
                         old.put(c.name(), cp.replaceCamera(fresh));
@@ -273,10 +295,12 @@ public final class Reload {
             }, FRAME_BOUNDARY_LIMIT);
         } catch (RuntimeException e) {
             reopened.values().forEach(Camera::close);
+            seconds.values().forEach(s -> { if (s != null) s.close(); }); // those not handed over
             v.webhooks.reconfigure(running);
             if (v.mqtt != null) v.mqtt.reconfigure(running);
             throw e;
         }
+        for (SecondStage s : replaced) if (s != null) s.close();
         for (var e : old.entrySet()) {
             v.health.reopened(e.getKey(), Wiring.captureProbe(reopened.get(e.getKey())),
                     Health.freshness(next.cameras().get(e.getKey()).source()));

@@ -35,6 +35,7 @@ import dev.vigil.model.ModelStore;
 import dev.vigil.model.Sha256;
 import dev.vigil.motion.MotionGate;
 import dev.vigil.pipeline.Analyzer;
+import dev.vigil.pipeline.SecondStage;
 import dev.vigil.pipeline.LabelCheck;
 import dev.vigil.pipeline.ModelId;
 import dev.vigil.pipeline.ModelSpec;
@@ -179,7 +180,7 @@ public final class Wiring {
         }
     }
 
-    private static Analyzer.Options options(VigilConfig cfg) {
+    static Analyzer.Options options(VigilConfig cfg) {
         return new Analyzer.Options(cfg.inference().engine().word(), cfg.inference().engineOptions(), ImagePreprocessor.Resize.STRETCH, 5, 100);
     }
 
@@ -298,7 +299,7 @@ public final class Wiring {
         FrameSignal signal = new FrameSignal();
         List<CameraPipeline> cameras = new ArrayList<>();
         built.add(() -> cameras.forEach(CameraPipeline::close));
-        for (CameraConfig c : cfg.enabledCameras()) cameras.add(camera(c, parts, signal, health));
+        for (CameraConfig c : cfg.enabledCameras()) cameras.add(camera(cfg, c, parts, signal, health, analyzer.kind()));
         List<FrameGate> gates = new ArrayList<>();
         gates.add(decisions);
         if (gpio != null) gates.add(gpio);
@@ -425,13 +426,23 @@ public final class Wiring {
         };
     }
 
-    private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health) {
+    private static CameraPipeline camera(VigilConfig cfg, CameraConfig c, Parts parts, FrameSignal signal, Health health, Analyzer.Kind kind) {
+        SecondStage second = SecondStages.open(cfg, c, parts, kind);
+        try {
+            return camera(c, parts, signal, health, second);
+        } catch (RuntimeException e) {
+            if (second != null) second.close();
+            throw e;
+        }
+    }
+
+    private static CameraPipeline camera(CameraConfig c, Parts parts, FrameSignal signal, Health health, SecondStage second) {
         Camera.Options co = cameraOptions(parts, signal, health);
         FrameSource replaced = parts.sources().get(c.name());
         Camera cam = replaced != null ? Camera.start(c.name(), replaced, co) : Camera.start(c.name(), c.source(), co);
         probe(health, c.name(), cam);
         MotionGate gate = c.motion().enabled() ? new MotionGate(c.motion().threshold(), c.motion().minArea(), c.motion().scaleWidth()) : null;
-        return new CameraPipeline(c, cam, gate, new RuleEngine(c.name(), c.rules()));
+        return new CameraPipeline(c, cam, gate, new RuleEngine(c.name(), c.rules()), second);
     }
 
     private static String sha256(ModelSpec spec) {

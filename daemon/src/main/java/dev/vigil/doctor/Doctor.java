@@ -207,6 +207,7 @@ public final class Doctor {
             ModelSpec spec = m.spec().get();
             if (spec.labels().isEmpty()) return Check.absent("labels", "model " + spec.name() + " names no labels; group labels not checked");
             LabelCheck.check(cfg, spec.labels().get(), spec.name());
+            LabelCheck.checkSecondStages(cfg, store, m.spec());
             return Check.ok("labels", "every group and QC label is one of the " + spec.labels().get().size() + " of " + spec.name());
         } catch (ConfigException e) {
             return Check.fail("labels", e.getMessage(), "use the model's own names (`vigil check-config` says the same)");

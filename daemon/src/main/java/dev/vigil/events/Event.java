@@ -25,9 +25,17 @@ import java.time.temporal.ChronoUnit;
  * @param snapshot  file name of the annotated JPEG in the events directory, or null when none could be made
  * @param model     the model that saw it, as {@code name} and the first 12 hex digits of its sha256 (a hot swap changes
  *                  it while vigil runs); null in lines written before vigil recorded it
+ * @param subLabel  what the camera's second stage named the detection ({@code sub_label}), or null
+ * @param subScore  the second stage's score of it, rounded to 3 decimals; NaN without a sub-label
  */
 public record Event(String id, Instant time, String camera, String group, String label, double score, double[] box,
-                    String sourceRef, String snapshot, String model, String modelSha256) {
+                    String sourceRef, String snapshot, String model, String modelSha256, String subLabel, double subScore) {
+
+    /** An event without a sub-label. */
+    public Event(String id, Instant time, String camera, String group, String label, double score, double[] box,
+                 String sourceRef, String snapshot, String model, String modelSha256) {
+        this(id, time, camera, group, label, score, box, sourceRef, snapshot, model, modelSha256, null, Double.NaN);
+    }
 
     /** An event whose model is not known. */
     public Event(String id, Instant time, String camera, String group, String label, double score, double[] box,
@@ -37,7 +45,7 @@ public record Event(String id, Instant time, String camera, String group, String
 
     /** The same event with its snapshot (or none). */
     public Event withSnapshot(String file) {
-        return new Event(id, time, camera, group, label, score, box, sourceRef, file, model, modelSha256);
+        return new Event(id, time, camera, group, label, score, box, sourceRef, file, model, modelSha256, subLabel, subScore);
     }
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -63,6 +71,11 @@ public record Event(String id, Instant time, String camera, String group, String
             g.writeEndArray();
             g.writeStringField("source_ref", sourceRef);
             g.writeStringField("snapshot", snapshot);
+            if (subLabel != null) {
+                g.writeStringField("sub_label", subLabel);
+                g.writeFieldName("sub_score");
+                g.writeNumber(plain(subScore, 3));
+            }
             if (model != null) {
                 g.writeStringField("model", model);
                 g.writeStringField("model_sha256", modelSha256);
@@ -97,7 +110,8 @@ public record Event(String id, Instant time, String camera, String group, String
         }
         return new Event(text(n, "id", true), time, text(n, "camera", true), text(n, "group", true),
                 text(n, "label", true), score.asDouble(), b, text(n, "source_ref", false), text(n, "snapshot", false),
-                text(n, "model", false), text(n, "model_sha256", false));
+                text(n, "model", false), text(n, "model_sha256", false), text(n, "sub_label", false),
+                n.has("sub_score") && n.get("sub_score").isNumber() ? n.get("sub_score").asDouble() : Double.NaN);
     }
 
     static String formatTime(Instant t) { return TIME.format(t.truncatedTo(ChronoUnit.MILLIS)); }

@@ -159,7 +159,8 @@ public final class EventStore implements AutoCloseable {
         for (int i = 0; i < 4; i++) box[i] = Event.round(b[i], 4);
         Event event = new Event(id, trigger.time(), trigger.camera(), trigger.group(), d.label(), Event.round(d.score(), 3),
                 box, sourceRef != null ? sourceRef : Event.formatTime(trigger.time()), jpeg != null ? id + ".jpg" : null,
-                model == null ? null : model.name(), model == null ? null : model.shortSha());
+                model == null ? null : model.name(), model == null ? null : model.shortSha(),
+                d.sub() == null ? null : d.sub().name(), d.sub() == null ? Double.NaN : Event.round(d.sub().score(), 3));
         String line = event.toJson();
         byte[] lineBytes = (line + "\n").getBytes(UTF_8);
 
@@ -183,7 +184,8 @@ public final class EventStore implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        log.info("event {} {}/{} {} {}{}", event.id(), event.camera(), event.group(), event.label(), event.score(),
+        log.info("event {} {}/{} {} {}{}{}", event.id(), event.camera(), event.group(), event.label(), event.score(),
+                event.subLabel() == null ? "" : " (" + event.subLabel() + " " + event.subScore() + ")",
                 event.model() == null ? "" : " by " + event.model() + " (" + event.modelSha256() + ")");
         for (var l : listeners) {
             try {

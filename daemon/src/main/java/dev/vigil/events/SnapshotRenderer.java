@@ -75,7 +75,8 @@ public final class SnapshotRenderer implements AutoCloseable {
         try (Point p1 = new Point(x1, y1); Point p2 = new Point(x2, y2)) {
             rectangle(canvas, p1, p2, color, thickness, LINE_8, 0);
         }
-        String text = String.format(Locale.ROOT, "%s %.2f", d.label(), d.score());
+        String text = d.sub() == null ? String.format(Locale.ROOT, "%s %.2f", d.label(), d.score())
+                : String.format(Locale.ROOT, "%s %.2f: %s %.2f", d.label(), d.score(), firstName(d.sub().name()), d.sub().score());
         int textThickness = Math.max(1, thickness / 2);
         try (Size size = getTextSize(text, FONT_HERSHEY_SIMPLEX, fontScale, textThickness, baseline)) {
             int tw = size.width(), th = size.height() + baseline[0];
@@ -87,6 +88,12 @@ public final class SnapshotRenderer implements AutoCloseable {
                 putText(canvas, text, org, FONT_HERSHEY_SIMPLEX, fontScale, ink, textThickness, LINE_AA, false);
             }
         }
+    }
+
+    /** The first of an ImageNet-style label's comma-separated names: the snapshot's text stays short. */
+    private static String firstName(String label) {
+        int comma = label.indexOf(',');
+        return comma < 0 ? label : label.substring(0, comma);
     }
 
     private static int px(float v, int extent) {

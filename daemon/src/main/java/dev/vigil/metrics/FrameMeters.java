@@ -18,8 +18,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The frame path's meters, fed from the result bus (a consumer on its own thread): per camera and model the stage
- * timers {@code vigil.capture}, {@code .preprocess}, {@code .inference}, {@code .postprocess}, {@code vigil.frame}
- * (capture to decision); counters {@code vigil.frames.processed}, {@code vigil.frames.motion.skipped},
+ * timers {@code vigil.capture}, {@code .preprocess}, {@code .inference}, {@code .postprocess}, {@code vigil.second_stage}
+ * (per camera, once a second stage ran), {@code vigil.frame}
+ * (capture to decision); counters {@code vigil.second_stage.crops} (result), {@code vigil.frames.processed}, {@code vigil.frames.motion.skipped},
  * {@code vigil.frames.dropped} (a gate's reason), {@code vigil.events} (group), {@code vigil.errors} (stage); and the
  * {@code vigil.processed.fps} gauge. These meters are the only counts of the frame path: {@code /api/status} and the
  * systemd status line read them too.
@@ -60,6 +61,7 @@ public final class FrameMeters implements FrameConsumer {
                 c.preprocess.record(t.preprocess(), TimeUnit.NANOSECONDS);
                 c.inference.record(t.inference(), TimeUnit.NANOSECONDS);
                 c.postprocess.record(t.postprocess(), TimeUnit.NANOSECONDS);
+                if (t.secondStage() > 0) c.secondStage(t);
                 c.frame.record(r.doneNanos() - r.captureNanos(), TimeUnit.NANOSECONDS);
                 c.processed.increment();
                 List<Trigger> triggers = r.triggers();
@@ -131,6 +133,9 @@ public final class FrameMeters implements FrameConsumer {
                 errors = new ConcurrentHashMap<>();
         // Made at the camera's first result, and again at the first of another model: the model tag comes with it.
         volatile Timer capture, preprocess, inference, postprocess, frame;
+        // Made at the first frame a second stage ran on: cameras without one show no such meters.
+        volatile Timer second;
+        volatile Counter crops, cropsSmall, cropsOverLimit;
         volatile String model;
         volatile double fps;
         // fps over a sliding window of ticks (sampling thread only)
@@ -154,6 +159,25 @@ public final class FrameMeters implements FrameConsumer {
             inference = Metrics.timer(registry, "vigil.inference", "The model's invoke", t);
             postprocess = Metrics.timer(registry, "vigil.postprocess", "Decoding the outputs into detections or classes", t);
             frame = Metrics.timer(registry, "vigil.frame", "From the frame's capture to the decision (after the rules)", t);
+        }
+
+        void secondStage(dev.vigil.pipeline.StageTimings t) {
+            if (second == null) {
+                second = Metrics.timer(registry, "vigil.second_stage", "Cropping and classifying a detector's boxes (all of a frame's)",
+                        Tags.of("camera", name));
+                crops = crops("classified");
+                cropsSmall = crops("too_small");
+                cropsOverLimit = crops("over_limit");
+            }
+            second.record(t.secondStage(), TimeUnit.NANOSECONDS);
+            crops.increment(t.crops());
+            cropsSmall.increment(t.cropsSkipped());
+            cropsOverLimit.increment(t.overLimit());
+        }
+
+        private Counter crops(String result) {
+            return Counter.builder("vigil.second_stage.crops").description("Boxes of the second stage's labels: classified, "
+                    + "too small to classify, or beyond max_per_frame").tags("camera", name, "result", result).register(registry);
         }
 
         Counter dropped(String reason) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How many objects of each group a frame holds: label, score and box area as the group's rule says. Zones and masks are
+ * How many objects of each group a frame holds: label, score, box area and sub-label as the group's rule says. Zones and masks are
  * not applied: the count tells a visit that still goes on (the object moved off the doormat) from one that ended.
  */
 final class GroupMatch {
@@ -21,7 +21,8 @@ final class GroupMatch {
             GroupRule g = e.getValue();
             int n = 0;
             for (Detection d : detections) {
-                if (d.score() >= g.minScore() && g.labels().contains(d.label()) && d.area() >= g.minArea() && d.area() <= g.maxArea()) n++;
+                if (d.score() >= g.minScore() && g.labels().contains(d.label()) && d.area() >= g.minArea() && d.area() <= g.maxArea()
+                        && g.subLabelMatches(d)) n++;
             }
             out.put(e.getKey(), n);
         }

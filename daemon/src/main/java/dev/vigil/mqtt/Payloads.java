@@ -31,6 +31,10 @@ public final class Payloads {
         o.put("camera", v.camera);
         o.put("group", v.group);
         o.put("label", about.label());
+        if (about.subLabel() != null) {
+            o.put("sub_label", about.subLabel());
+            o.put("sub_score", about.subScore());
+        }
         o.put("source_ref", about.sourceRef());
         o.put("start", time(v.start));
         if (v.end == null) o.putNull("end");

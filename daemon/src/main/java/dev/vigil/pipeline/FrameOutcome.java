@@ -21,6 +21,6 @@ public sealed interface FrameOutcome permits FrameResult, FrameOutcome.Skipped, 
     /** @param reason "motion" (nothing moved) or a gate's reason ("wake", "trigger") */
     record Skipped(String camera, long sequence, long captureNanos, long doneNanos, String reason) implements FrameOutcome {}
 
-    /** @param stage "gate", "motion", "preprocess", "inference", "postprocess" or "rules"; {@code error} one line */
+    /** @param stage "gate", "motion", "preprocess", "inference", "postprocess", "second_stage" or "rules"; {@code error} one line */
     record Failed(String camera, long sequence, long captureNanos, long doneNanos, String stage, String error) implements FrameOutcome {}
 }

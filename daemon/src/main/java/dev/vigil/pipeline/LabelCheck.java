@@ -58,10 +58,33 @@ public final class LabelCheck {
                     if (!names.contains(l)) throw unknown("cameras." + c.name() + ".groups." + g.name() + ".labels", l, names, model);
                 }
             }
+            if (c.secondStage() != null) {
+                for (String l : c.secondStage().labels())
+                    if (!names.contains(l)) throw unknown("cameras." + c.name() + ".second_stage.labels", l, names, model);
+            }
         }
         for (QcConfig q : cfg.qc().values()) {
             for (String l : q.okLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ok_labels", l, qcNames, model);
             for (String l : q.ngLabels()) if (!qcNames.contains(l)) throw unknown("qc." + q.camera() + ".ng_labels", l, qcNames, model);
+        }
+    }
+
+    /**
+     * A camera's group {@code sub_labels} against its second stage's classifier labels (a name of a comma-separated
+     * ImageNet label counts, as the rules match it), e.g. {@code cameras.yard.groups.dog.sub_labels: "beagel" is not a
+     * label of mobilenet_v2_quant; did you mean "beagle"?}.
+     */
+    public static void checkSubLabels(CameraConfig c, Labels classifier, String model) {
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < classifier.size(); i++) {
+            Optional<String> l = classifier.find(i);
+            if (l.isEmpty()) continue;
+            names.add(l.get());
+            if (l.get().indexOf(',') >= 0) for (String part : l.get().split(",")) names.add(part.strip());
+        }
+        for (GroupRule g : c.rules().groups().values()) {
+            for (String l : g.subLabels())
+                if (!names.contains(l)) throw unknown("cameras." + c.name() + ".groups." + g.name() + ".sub_labels", l, names, model);
         }
     }
 
@@ -110,7 +133,39 @@ public final class LabelCheck {
      * {@link ConfigException}.
      */
     public static Offline resolveOffline(VigilConfig cfg, ModelStore store) {
-        String m = cfg.inference().model();
+        return resolveOffline(cfg, store, cfg.inference().model(), "model");
+    }
+
+    /**
+     * Each camera's second stage as {@code run} would open it, from local files only: the model must resolve and be a
+     * classifier, the camera's model a detector, and every group {@code sub_labels} one of the classifier's labels.
+     *
+     * @return warnings (a second-stage model not downloaded yet: its labels are not checked)
+     * @throws ConfigException naming the key of the first problem
+     */
+    public static List<String> checkSecondStages(VigilConfig cfg, ModelStore store, Optional<ModelSpec> detector) {
+        List<String> warnings = new ArrayList<>();
+        for (CameraConfig c : cfg.cameras().values()) {
+            if (c.secondStage() == null) continue;
+            String key = "cameras." + c.name() + ".second_stage";
+            if (detector.isPresent() && detector.get().kind().orElse(null) == Analyzer.Kind.CLASSIFIER)
+                throw new ConfigException(key + ": the model " + detector.get().name() + " is a classifier; a second stage classifies a detector's boxes");
+            Offline o = resolveOffline(cfg, store, c.secondStage().model(), key + ".model");
+            if (o.spec().isEmpty()) {
+                warnings.add(key + ": " + o.skipped());
+                continue;
+            }
+            ModelSpec spec = o.spec().get();
+            if (spec.kind().orElse(null) == Analyzer.Kind.DETECTOR)
+                throw new ConfigException(key + ".model: " + spec.name() + " is a detector, not a classifier; give a classifier, e.g. mobilenet_v2_quant");
+            if (spec.labels().isPresent()) checkSubLabels(c, spec.labels().get(), spec.name());
+            else warnings.add(key + ".model: " + spec.name() + " names no labels; sub_labels not checked");
+        }
+        return warnings;
+    }
+
+    private static Offline resolveOffline(VigilConfig cfg, ModelStore store, String m, String key) {
+        boolean main = key.equals("model");
         if (cfg.inference().mirror().isPresent()) store = store.withMirror(cfg.inference().mirror().get(), "models.mirror");
         try {
             ModelSpec spec;
@@ -126,7 +181,7 @@ public final class LabelCheck {
                 }
                 spec = ModelSpec.of(new ResolvedModel(model.path().get(), labels.path(), entry), cfg.inference().labelsLocale());
             }
-            if (cfg.inference().labels().isPresent()) {
+            if (main && cfg.inference().labels().isPresent()) {
                 try {
                     spec = spec.withLabels(Labels.read(cfg.inference().labels().get()));
                 } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -136,7 +191,7 @@ public final class LabelCheck {
             return new Offline(Optional.of(spec), null);
         } catch (CatalogException e) {
             // A missing or modified model file, an unknown name, a bad mirror: run stops on each, so this is the error.
-            throw new ConfigException("model: " + e.getMessage());
+            throw new ConfigException(key + ": " + e.getMessage());
         }
     }
 

@@ -48,7 +48,8 @@ public record CameraRules(Map<String, GroupRule> groups, List<Polygon> zones, Li
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
         for (GroupRule g : groups.values()) {
             for (var d : detections) {
-                if (g.labels().contains(d.label()) && d.score() >= g.minScore() && d.area() >= g.minArea() && d.area() <= g.maxArea()) {
+                if (g.labels().contains(d.label()) && d.score() >= g.minScore() && d.area() >= g.minArea() && d.area() <= g.maxArea()
+                        && g.subLabelMatches(d)) {
                     out.add(g.name());
                     break;
                 }

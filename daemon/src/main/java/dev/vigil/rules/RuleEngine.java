@@ -38,7 +38,7 @@ public final class RuleEngine {
     private static final float[] FULL_FRAME = {0f, 0f, 1f, 1f};
 
     // Why a detection does not match a group, or why a group with matches did not fire (see HeldBack).
-    private static final int MATCH = 0, LABEL = 1, SCORE = 2, AREA = 3, ZONE = 4, MASK = 5;
+    private static final int MATCH = 0, LABEL = 1, SCORE = 2, AREA = 3, ZONE = 4, MASK = 5, SUB = 6;
     private static final int FIRED = 0, TRACKED = 1, CONFIRM = 2, COOLDOWN = 3, NOTHING = 4;
 
     // Polygon.contains is half-open: a point exactly on the frame's edge (a box touching the bottom, y = 1) would fall
@@ -165,6 +165,7 @@ public final class RuleEngine {
         if (d.score() < g.rule.minScore()) return SCORE;
         float area = d.area();
         if (area < g.rule.minArea() || area > g.rule.maxArea()) return AREA;
+        if (!g.rule.subLabelMatches(d)) return SUB;
         float[] b = d.box();
         float x = clamp((b[0] + b[2]) * 0.5f);
         float y = clamp(b[3]);
@@ -214,6 +215,9 @@ public final class RuleEngine {
                     + HeldBack.value(g.rule.minArea()) + " .. max_area " + HeldBack.value(g.rule.maxArea()), t);
             case ZONE -> heldBack.held(gi, g.name, "zone", what + at + ", in no zone " + java.util.Arrays.stream(zones).map(Polygon::name).toList(), t);
             case MASK -> heldBack.held(gi, g.name, "mask", what + at + ", inside mask " + masks[maskHit].name(), t);
+            case SUB -> heldBack.held(gi, g.name, "sub_labels", what + (d.sub() == null ? " has no sub-label"
+                    : " is " + d.sub().name() + " " + HeldBack.num(d.sub().score())) + ", not one of " + g.rule.subLabels()
+                    + (g.rule.subLabelMinScore() > 0 ? " at " + HeldBack.value(g.rule.subLabelMinScore()) : ""), t);
             default -> { }
         }
     }

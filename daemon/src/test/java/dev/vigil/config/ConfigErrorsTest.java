@@ -66,12 +66,12 @@ class ConfigErrorsTest {
     @Test
     void unknownKeysAtEveryLevel() {
         assertEquals("cameras.door.groupz: unknown key; expected one of source, groups, zones, masks, confirm, cooldown_s,"
-                + " tracking, track_iou, motion, enabled, min_score", error(door("source: { folder: x }\ngroupz: {}\n" + GROUPS)));
+                + " tracking, track_iou, motion, enabled, min_score, second_stage", error(door("source: { folder: x }\ngroupz: {}\n" + GROUPS)));
         assertEquals("mqqt: unknown key; expected one of model, threads, engine, delegate, edgetpu_device, labels, labels_locale, models,"
                 + " http, events, cameras, " + String.join(", ", ConfigLoader.TOP_KEYS.subList(11, ConfigLoader.TOP_KEYS.size())),
                 error("mqqt: { url: x }\n" + camera("{ folder: x }", "")));
         assertTrue(error("mqtt: { host: x }\n" + camera("{ folder: x }", "")).startsWith("mqtt.host: unknown key; expected one of url, device,"));
-        assertEquals("cameras.door.groups.person.min_scor: unknown key; expected one of labels, min_score, min_area, max_area",
+        assertEquals("cameras.door.groups.person.min_scor: unknown key; expected one of labels, min_score, min_area, max_area, sub_labels, sub_label_min_score",
                 error(door("source: { folder: x }\ngroups: { person: { labels: [person], min_scor: 0.5 } }")));
         assertEquals("http.port: unknown key; expected one of listen, auth, token_file, metrics_public", error("http: { port: 80 }\n" + camera("{ folder: x }", "")));
         assertEquals("http.auth: \"basic\" is not one of token, none", error("http: { auth: basic }\n" + camera("{ folder: x }", "")));

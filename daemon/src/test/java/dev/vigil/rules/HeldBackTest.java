@@ -54,6 +54,17 @@ class HeldBackTest {
     static Instant at(long millis) { return T0.plusMillis(millis); }
 
     @Test
+    void aDogOfAnotherBreedIsHeldBackByTheSubLabels() {
+        GroupRule husky = new GroupRule("husky", Set.of("dog"), 0.5f, 0f, 1f, Set.of("malamute"), 0.5f);
+        RuleEngine e = new RuleEngine("yard", new CameraRules(Map.of("husky", husky), List.of(), List.of(), Confirm.ONE_OF_ONE,
+                Duration.ZERO, false, 0.5f));
+        Detection beagle = new Detection("dog", 18, 0.8f, new float[] {0.1f, 0.1f, 0.5f, 0.9f},
+                new dev.vigil.postprocess.SubLabel("beagle", 163, 0.91f));
+        assertEquals(List.of(), e.evaluate(List.of(beagle), at(0)));
+        assertEquals(List.of("rules yard/husky: held back by sub_labels: dog 0.80 is beagle 0.91, not one of [malamute] at 0.5"), lines());
+    }
+
+    @Test
     void aPersonOutsideTheZoneIsHeldBackByTheZone() {
         RuleEngine e = engine(List.of(DOOR), List.of(), Confirm.ONE_OF_ONE, Duration.ZERO, false);
         assertEquals(List.of(), e.evaluate(List.of(person(0.72f, 0.1f, 0.1f, 0.3f, 0.4f)), at(0)));
