@@ -83,6 +83,9 @@ class HotSwapTest {
         long count(String camera) { synchronized (all) { return all.stream().filter(s -> s.camera().equals(camera)).count(); } }
 
         List<Seen2> of(String camera) { synchronized (all) { return all.stream().filter(s -> s.camera().equals(camera)).toList(); } }
+
+        /** A copy taken under the list's lock: streaming the synchronized list itself races with the bus. */
+        List<Seen2> snapshot() { synchronized (all) { return List.copyOf(all); } }
     }
 
     Path modelFile(String name) throws Exception {
@@ -196,12 +199,12 @@ class HotSwapTest {
             assertNull(v.models().status().previous());
             await(() -> opened.get("b.tflite").getFirst().closed(), "the failed model closed");
             assertFalse(opened.get("a.tflite").getFirst().closed(), "the first model runs again");
-            await(() -> seen.all.stream().filter(Seen2::failed).count() >= ModelSwap.ERRORS_TO_ROLL_BACK, "the failed frames on the bus");
+            await(() -> seen.snapshot().stream().filter(Seen2::failed).count() >= ModelSwap.ERRORS_TO_ROLL_BACK, "the failed frames on the bus");
             double rollbacks = v.metrics().registry().get("vigil.model.rollbacks").counter().count();
             assertEquals(1.0, rollbacks);
             int before = seen.all.size();
             await(() -> seen.all.size() > before + 10, "frames after the rollback");
-            assertEquals(ModelSwap.ERRORS_TO_ROLL_BACK, seen.all.stream().filter(Seen2::failed).count(), "three errors, then back for good");
+            assertEquals(ModelSwap.ERRORS_TO_ROLL_BACK, seen.snapshot().stream().filter(Seen2::failed).count(), "three errors, then back for good");
         }
     }
 
@@ -229,7 +232,7 @@ class HotSwapTest {
             assertTrue(v.deployModel(new DeployRequest(b.toString(), false, "test")).switched());
             await(() -> v.models().status().rollbacks() == 1, "the rollback");
             assertEquals("a.tflite", v.model().name());
-            long slow = seen.all.stream().filter(s -> "b.tflite".equals(s.model())).count();
+            long slow = seen.snapshot().stream().filter(s -> "b.tflite".equals(s.model())).count();
             assertTrue(slow >= ModelSwap.SLOW_FRAMES && slow <= ModelSwap.SLOW_FRAMES + 2,
                     "judged on its first " + ModelSwap.SLOW_FRAMES + " frames, then back: " + slow);
         }
@@ -297,7 +300,7 @@ class HotSwapTest {
             assertEquals(0, st.shadow().agreed(), "b sees nobody where a sees a person");
             long processed = seen.all.size();
             assertTrue(st.shadow().frames() <= processed / ModelSwap.SHADOW_EVERY + 3, st.shadow() + " of " + processed);
-            assertTrue(seen.all.stream().allMatch(s -> s.model() == null || s.model().equals("a.tflite")), "no outcome of the shadow");
+            assertTrue(seen.snapshot().stream().allMatch(s -> s.model() == null || s.model().equals("a.tflite")), "no outcome of the shadow");
             assertTrue(v.metrics().registry().get("vigil.shadow.frames").tag("result", "disagree").counter().count() >= 10);
             SelfTestRefusalTest.Cli report = SelfTestRefusalTest.cli(SelfTestRefusalTest.concat(new String[] {"models", "shadow-report"}, to));
             assertEquals(0, report.code(), report.err());
