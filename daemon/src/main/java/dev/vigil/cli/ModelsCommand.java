@@ -38,6 +38,7 @@ public final class ModelsCommand extends CatalogCommand {
     /** A model is installed only if its labels are too; it is missing if either file is. */
     static Location locate(ModelStore store, ModelEntry e) {
         Location model = store.locate(e);
+        if (e.labelFile().isEmpty()) return model;
         Location labels = store.locate(e.labels());
         Status worst = model.status().compareTo(labels.status()) >= 0 ? model.status() : labels.status();
         return new Location(worst, model.path());
@@ -134,7 +135,7 @@ public final class ModelsCommand extends CatalogCommand {
                 var report = new VerifyReport(out);
                 for (ModelEntry e : entries) {
                     report.add(e.name(), store.verify(e));
-                    report.add(e.name() + " labels", store.verify(e.labels()));
+                    if (e.labelFile().isPresent()) report.add(e.name() + " labels", store.verify(e.labels()));
                 }
                 bad += report.finish();
             }
