@@ -20,12 +20,13 @@ import java.util.Map;
  * <pre>
  * {"format": "vigil-head", "version": 1, "name": "washers", "kind": "imprinting" | "softmax", "scale": 30.0,
  *  "labels": ["notch", "ok"], "dim": 1024, "weights": [[1024 floats], ...one row per label], "bias": [one per label],
+ *  "center": [1024 floats] or null,
  *  "extractor": {"name": "mobilenet_v1_embedding_extractor", "file": "...tflite", "sha256": "...", "path": "..."},
  *  "roi": [x, y, w, h] or null, "dataset": {"id": "...", "source": "..."}, "trained": "2026-11-30T04:00:00Z",
  *  "validation": {"imprinting": 0.95, "softmax": 0.97, "examples": 40}}
  * </pre>
- * probabilities = softmax(scale * (weights . e + bias)), e the L2-normalised output of the extractor on the frame
- * (cropped to roi in the 224x224 input tensor, then resized back).
+ * probabilities = softmax(scale * (weights . x + bias)), x = (e - center) / |e - center| (x = e when center is null),
+ * e the L2-normalised output of the extractor on the frame (cropped to roi in the 224x224 input tensor, then resized back).
  */
 public final class HeadFile {
 
@@ -49,6 +50,11 @@ public final class HeadFile {
         }
         ArrayNode bias = n.putArray("bias");
         for (float v : m.head().bias()) bias.add(v);
+        if (m.head().center() == null) n.putNull("center");
+        else {
+            ArrayNode center = n.putArray("center");
+            for (float v : m.head().center()) center.add(v);
+        }
         ObjectNode ex = n.putObject("extractor");
         ex.put("name", m.extractor().name()).put("file", m.extractor().file()).put("sha256", m.extractor().sha256())
                 .put("path", m.extractor().path());
@@ -89,7 +95,13 @@ public final class HeadFile {
             }
             float[] bias = new float[labels.size()];
             for (int c = 0; c < labels.size(); c++) bias[c] = (float) n.path("bias").path(c).asDouble();
-            Head head = new Head(kind, (float) n.path("scale").asDouble(), labels, w, bias);
+            float[] center = null;
+            if (n.path("center").isArray()) {
+                if (n.path("center").size() != dim) throw new IllegalArgumentException("center has " + n.path("center").size() + " values, dim is " + dim);
+                center = new float[dim];
+                for (int i = 0; i < dim; i++) center[i] = (float) n.path("center").get(i).asDouble();
+            }
+            Head head = new Head(kind, (float) n.path("scale").asDouble(), labels, w, bias, center);
             JsonNode ex = n.path("extractor");
             LearnedModel.Extractor extractor = new LearnedModel.Extractor(text(ex, "name"), text(ex, "file"), text(ex, "sha256"), ex.path("path").asText(""));
             JsonNode r = n.path("roi");

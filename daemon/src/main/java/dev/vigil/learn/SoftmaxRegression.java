@@ -81,6 +81,6 @@ public final class SoftmaxRegression {
             }
             bias[c] = (float) (b[c] - shift);
         }
-        return new Head(Head.Kind.SOFTMAX, 1f, labels, weights, bias);
+        return new Head(Head.Kind.SOFTMAX, 1f, labels, weights, bias, null);
     }
 }
