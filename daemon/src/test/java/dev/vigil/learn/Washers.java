@@ -22,15 +22,15 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * varying light (level and a gradient across the frame) with sensor noise; a defect is a notch cut into the outer
  * rim or a dark scratch across the ring. Made in the test, nothing stored.
  */
-final class Washers {
+public final class Washers {
 
-    enum Part { OK, NOTCH, SCRATCH;
+    public enum Part { OK, NOTCH, SCRATCH;
         String label() { return name().toLowerCase(java.util.Locale.ROOT); }
     }
 
     private Washers() {}
 
-    static Mat photo(Part part, Random rnd) {
+    public static Mat photo(Part part, Random rnd) {
         int w = 320, h = 240;
         double belt = 70 + rnd.nextInt(30);
         Mat m = new Mat(h, w, CV_8UC3, new Scalar(belt, belt + 5, belt + 10, 0));
@@ -82,7 +82,7 @@ final class Washers {
     }
 
     /** {@code n} photos of each part as an image folder per class under {@code dir}. */
-    static Path folder(Path dir, int n, long seed, Part... parts) throws IOException {
+    public static Path folder(Path dir, int n, long seed, Part... parts) throws IOException {
         Random rnd = new Random(seed);
         for (Part p : parts) {
             Path d = Files.createDirectories(dir.resolve(p.label()));
