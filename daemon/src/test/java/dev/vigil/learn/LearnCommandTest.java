@@ -70,6 +70,10 @@ class LearnCommandTest {
         assertEquals(0, classified.code(), classified.out() + classified.err());
         assertTrue(classified.out().contains("notch"), classified.out());
 
+        Cli eval = cli("eval", "--model", name, "--dataset", two.toString());
+        assertEquals(0, eval.code(), eval.out() + eval.err());
+        assertTrue(eval.out().contains("top-1"), eval.out());
+
         // Learning again under the same name with a new class keeps the examples learned before and adds it; an image
         // learned before (same class folder and file) is not embedded again.
         Path scratch = Washers.folder(tmp.resolve("scratch"), 15, 2, Part.SCRATCH);
