@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.cli.Main;
+import dev.vigil.events.EventFiles;
+import dev.vigil.inference.EngineOptions;
+import dev.vigil.sampling.Sample;
+import dev.vigil.sampling.SampleStore;
 import dev.vigil.learn.Washers.Part;
 import dev.vigil.model.ModelStore;
 import dev.vigil.testing.TestData;
@@ -12,6 +16,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +92,38 @@ class LearnCommandTest {
         assertTrue(again.out().contains(": 45 examples (15 embedded now, 30 from before)"), again.out());
         assertEquals(java.util.List.of("notch", "ok", "scratch"), HeadFile.read(head).head().labels());
 
+    }
+
+    @Test
+    void theLabelledSamplesOfASampleStoreAreADataset() throws Exception {
+        SampleStore samples = SampleStore.open(tmp.resolve("sampling"), Long.MAX_VALUE, EventFiles.local());
+        java.util.Random rnd = new java.util.Random(5);
+        java.time.Instant t = java.time.Instant.parse("2026-11-30T04:00:00Z");
+        int frame = 0;
+        for (Part p : new Part[] {Part.OK, Part.NOTCH}) {
+            for (int i = 0; i < 12; i++) add(samples, t, frame++, "classifier", Washers.photo(p, rnd), List.of(new Sample.Box(p.label(), 1, null)));
+        }
+        add(samples, t, frame++, "detector", Washers.photo(Part.OK, rnd), List.of(new Sample.Box("washer", 1, new double[] {0.1, 0.1, 0.9, 0.9})));
+        add(samples, t, frame++, "classifier", Washers.photo(Part.OK, rnd), null);
+        ModelStore store = ModelStore.fromEnvironment().withMirror(TestData.shared(), "test");
+        Learner.Result r = Learner.learn(store, new Learner.Options(name, samples.dir(), Learner.DEFAULT_BASE, null, "tflite",
+                EngineOptions.cpu(2), 0.2, false));
+        assertEquals(24, r.examples(), "the whole-frame labels; the unlabelled and the box-only samples left out");
+        assertEquals(1, r.skipped(), "the sample with a box label only");
+        assertEquals(List.of("notch", "ok"), r.model().head().labels());
+        assertTrue(r.model().datasetSource().startsWith("sample store "), r.model().datasetSource());
+        assertEquals(24, r.train() + r.validation());
+    }
+
+    static void add(SampleStore store, java.time.Instant t, int frame, String kind, Mat photo, List<Sample.Box> labels) throws Exception {
+        try (photo; org.bytedeco.javacpp.BytePointer jpeg = new org.bytedeco.javacpp.BytePointer()) {
+            org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", photo, jpeg);
+            byte[] bytes = new byte[(int) jpeg.limit()];
+            jpeg.get(bytes);
+            String id = Sample.id(t, "line", Integer.toString(frame));
+            store.add(new Sample(id, t, "line", "test", "random", List.of("random"), "m", "0".repeat(64), kind, photo.cols(), photo.rows(),
+                    List.of(), labels, null, null, frame), bytes);
+        }
     }
 
     @Test
