@@ -28,7 +28,7 @@ import java.util.Map;
  * probabilities = softmax(scale * (weights . x + bias)), x = (e - center) / |e - center| (x = e when center is null),
  * e the L2-normalised output of the extractor on the frame (cropped to roi in the 224x224 input tensor, then resized back).
  */
-public final class HeadFile {
+final class HeadFile {
 
     static final String FORMAT = "vigil-head";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +36,7 @@ public final class HeadFile {
     private HeadFile() {}
 
     /** Writes {@code file} atomically (temporary name, then a rename), so a running daemon never reads half a head. */
-    public static void write(Path file, LearnedModel m) throws IOException {
+    static void write(Path file, LearnedModel m) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT).put("version", 1).put("name", m.name()).put("kind", m.head().kind().word())
                 .put("scale", m.head().scale());
@@ -70,7 +70,7 @@ public final class HeadFile {
     }
 
     /** Reads a head file; anything missing or inconsistent is one line naming the file and the key. */
-    public static LearnedModel read(Path file) {
+    static LearnedModel read(Path file) {
         JsonNode n;
         try {
             n = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));

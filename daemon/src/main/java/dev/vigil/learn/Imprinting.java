@@ -12,7 +12,7 @@ import java.util.List;
  * photos of one kind of part share most of their embedding, and a cosine between raw embeddings is then near 1 for
  * every class. On the generated washers this takes imprinting from 91% to the softmax regression's level.
  */
-public final class Imprinting {
+final class Imprinting {
 
     private Imprinting() {}
 
@@ -21,7 +21,7 @@ public final class Imprinting {
      * probabilities (never changes the top class), is the one of a coarse grid that fits the examples best (least
      * cross-entropy), so a score of 0.9 means about what it says.
      */
-    public static Head fit(List<Example> examples, List<String> labels) {
+    static Head fit(List<Example> examples, List<String> labels) {
         int dim = examples.getFirst().embedding().length, n = examples.size();
         float[] center = new float[dim];
         for (Example e : examples) for (int i = 0; i < dim; i++) center[i] += e.embedding()[i] / n;

@@ -79,7 +79,6 @@ public final class Learner {
         read.items().forEach(i -> classes.add(i.label()));
         ResolvedModel extractor = store.resolve(base);
         Path head = store.learnedHead(o.name());
-        Files.createDirectories(head.getParent());
         List<Example> stored = o.fresh() ? List.of() : Embeddings.read(LearnedModels.embeddings(head), base.sha256(), o.roi());
 
         Map<String, Example> byKey = new LinkedHashMap<>();
@@ -154,6 +153,7 @@ public final class Learner {
         LearnedModel model = new LearnedModel(o.name(), finalHead,
                 new LearnedModel.Extractor(base.name(), base.file(), base.sha256(), extractor.model().toAbsolutePath().toString()),
                 o.roi(), datasetId(all), read.source(), Instant.now(), validation);
+        Files.createDirectories(head.getParent());
         Embeddings.write(LearnedModels.embeddings(head), base.sha256(), o.roi(), all);
         Files.write(LearnedModels.labels(head), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
         HeadFile.write(head, model); // last: the model exists once its head does

@@ -9,7 +9,7 @@ import java.util.List;
  * the ML libraries for the JVM (DJL's training, Tribuo, Smile) would add tens of megabytes and their own native
  * runtime to a Pi install for these thirty lines.
  */
-public final class SoftmaxRegression {
+final class SoftmaxRegression {
 
     /** Weight decay: keeps the weights small, so 20 examples a class do not fit noise. */
     static final double WEIGHT_DECAY = 1e-3;
@@ -22,7 +22,7 @@ public final class SoftmaxRegression {
      * (embeddings of similar parts share most of their direction; what tells the classes apart is the rest), and the
      * centring is folded into the bias, so the head takes the raw unit embedding like imprinting's does.
      */
-    public static Head fit(List<Example> examples, List<String> labels) {
+    static Head fit(List<Example> examples, List<String> labels) {
         int n = examples.size(), dim = examples.getFirst().embedding().length, classes = labels.size();
         float[] mean = new float[dim];
         for (Example e : examples) for (int i = 0; i < dim; i++) mean[i] += e.embedding()[i] / n;
