@@ -81,6 +81,22 @@ public final class ModelsCommand extends CatalogCommand {
                             String.join("; ", notes)).stripTrailing());
                 }
             }
+            // What vigil learn made: usable by name like the catalog's, its head in the store.
+            for (String n : store.learnedNames()) {
+                Path head = store.learnedHead(n);
+                long size = head.toFile().length();
+                if (json) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("name", n);
+                    line.put("kind", "learned");
+                    line.put("size", size);
+                    line.put("status", "installed");
+                    line.put("path", head.toString());
+                    out.println(Output.line(line));
+                } else {
+                    out.println(row.formatted(n, "learned", Output.megabytes(size), "installed", "head " + head).stripTrailing());
+                }
+            }
             out.flush();
             return 0;
         }

@@ -71,6 +71,9 @@ class LearnCommandTest {
         assertTrue(Files.isRegularFile(head), head + " written");
         assertEquals(name, HeadFile.read(head).name());
 
+        Cli list = cli("models", "list");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith(name + " ") && l.contains(" learned ") && l.contains(" installed ")), list.out());
+
         Path photo = Washers.folder(tmp.resolve("photos"), 1, 99, Part.NOTCH).resolve("notch").resolve("notch-99-000.png");
         Cli classified = cli("classify", "--model", name, photo.toString());
         assertEquals(0, classified.code(), classified.out() + classified.err());
