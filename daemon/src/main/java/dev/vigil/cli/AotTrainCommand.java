@@ -86,7 +86,7 @@ final class AotTrainCommand implements Callable<Integer> {
     private static Optional<Path> offline(ModelStore store, Artifact a) {
         ModelStore.Location where = store.locate(a);
         if (where.status() == ModelStore.Status.MISSING) return Optional.empty();
-        boolean labelsMissing = a instanceof ModelEntry m && store.locate(m.labels()).status() == ModelStore.Status.MISSING;
+        boolean labelsMissing = a instanceof ModelEntry m && m.labelFile().isPresent() && store.locate(m.labels()).status() == ModelStore.Status.MISSING;
         if (labelsMissing) return Optional.empty();
         return where.path();
     }

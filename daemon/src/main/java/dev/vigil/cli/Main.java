@@ -23,7 +23,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     /** The subcommands, in the order `vigil --help` lists them (aot-train is hidden). */
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ClassifyCommand.class, DetectCommand.class,
             BenchCommand.class, EvalCommand.class, ModelsCommand.class, ImagesCommand.class, CheckConfigCommand.class,
-            DoctorCommand.class, GpioCommand.class, TokenCommand.class, ReloadCommand.class, DatasetCommand.class, AotTrainCommand.class);
+            DoctorCommand.class, GpioCommand.class, TokenCommand.class, ReloadCommand.class, DatasetCommand.class, LearnCommand.class, AotTrainCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -38,6 +38,7 @@ public final class ModelsCommand extends CatalogCommand {
     /** A model is installed only if its labels are too; it is missing if either file is. */
     static Location locate(ModelStore store, ModelEntry e) {
         Location model = store.locate(e);
+        if (e.labelFile().isEmpty()) return model;
         Location labels = store.locate(e.labels());
         Status worst = model.status().compareTo(labels.status()) >= 0 ? model.status() : labels.status();
         return new Location(worst, model.path());
@@ -78,6 +79,22 @@ public final class ModelsCommand extends CatalogCommand {
                     if (e.edgetpu()) notes.add("edge tpu, cpu: " + e.cpuModel());
                     out.println(row.formatted(e.name(), e.kind().word(), Output.megabytes(e.size()), where.status().word(),
                             String.join("; ", notes)).stripTrailing());
+                }
+            }
+            // What vigil learn made: usable by name like the catalog's, its head in the store.
+            for (String n : store.learnedNames()) {
+                Path head = store.learnedHead(n);
+                long size = head.toFile().length();
+                if (json) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("name", n);
+                    line.put("kind", "learned");
+                    line.put("size", size);
+                    line.put("status", "installed");
+                    line.put("path", head.toString());
+                    out.println(Output.line(line));
+                } else {
+                    out.println(row.formatted(n, "learned", Output.megabytes(size), "installed", "head " + head).stripTrailing());
                 }
             }
             out.flush();
@@ -134,7 +151,7 @@ public final class ModelsCommand extends CatalogCommand {
                 var report = new VerifyReport(out);
                 for (ModelEntry e : entries) {
                     report.add(e.name(), store.verify(e));
-                    report.add(e.name() + " labels", store.verify(e.labels()));
+                    if (e.labelFile().isPresent()) report.add(e.name() + " labels", store.verify(e.labels()));
                 }
                 bad += report.finish();
             }

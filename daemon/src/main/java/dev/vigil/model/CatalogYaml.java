@@ -141,14 +141,18 @@ final class CatalogYaml {
     private static void checkModel(ModelEntry e, Map<String, ModelEntry> all) {
         String path = "models." + e.name();
         checkArtifact(path, e.file(), e.url(), null, e.sha256(), e.size());
-        require(e.kind() != null, path + ".kind: missing (classifier or detector)");
+        require(e.kind() != null, path + ".kind: missing (classifier, detector or embedding)");
         require(e.license() != null, path + ".license: missing");
-        require(e.labels() != null, path + ".labels: missing (file, url, sha256, size)");
-        ModelEntry.Labels l = e.labels();
-        checkArtifact(path + ".labels", l.file(), l.url(), l.origin(), l.sha256(), l.size());
-        require(l.skipFirst() >= 0, path + ".labels.skip_first: must be 0 or more (got " + l.skipFirst() + ")");
-        require(l.background() == null || l.background() >= 0,
-                path + ".labels.background: must be 0 or more (got " + l.background() + ")");
+        if (e.kind() == ModelEntry.Kind.EMBEDDING) {
+            require(e.labels() == null, path + ".labels: an embedding extractor has no classes; remove the labels");
+        } else {
+            require(e.labels() != null, path + ".labels: missing (file, url, sha256, size)");
+            ModelEntry.Labels l = e.labels();
+            checkArtifact(path + ".labels", l.file(), l.url(), l.origin(), l.sha256(), l.size());
+            require(l.skipFirst() >= 0, path + ".labels.skip_first: must be 0 or more (got " + l.skipFirst() + ")");
+            require(l.background() == null || l.background() >= 0,
+                    path + ".labels.background: must be 0 or more (got " + l.background() + ")");
+        }
         if (e.input() != null) {
             require(e.input().std() > 0, path + ".input.std: must be above 0 (got " + e.input().std() + ")");
         }

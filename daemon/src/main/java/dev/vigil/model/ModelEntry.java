@@ -38,9 +38,14 @@ public record ModelEntry(
     @Override
     public String folder() { return "models"; }
 
+    /** The label file, absent for an embedding extractor (it has no classes). */
+    public java.util.Optional<Labels> labelFile() { return java.util.Optional.ofNullable(labels); }
+
     public enum Kind {
         @JsonProperty("classifier") CLASSIFIER,
-        @JsonProperty("detector") DETECTOR;
+        @JsonProperty("detector") DETECTOR,
+        /** A feature extractor (no classes, no label file): the base a learned head ({@code vigil learn}) sits on. */
+        @JsonProperty("embedding") EMBEDDING;
 
         /** The word used in the catalog and on the command line. */
         public String word() { return name().toLowerCase(java.util.Locale.ROOT); }

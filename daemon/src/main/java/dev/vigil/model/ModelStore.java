@@ -136,7 +136,11 @@ public final class ModelStore {
         if (path != null && Files.isRegularFile(path)) return resolvePlain(path);
         Optional<ModelEntry> entry = models.find(nameOrPath);
         if (entry.isPresent()) return resolve(entry.get());
-        String names = String.join(", ", models.names());
+        Optional<ResolvedModel> learned = learned(nameOrPath);
+        if (learned.isPresent()) return learned.get();
+        List<String> all = new ArrayList<>(models.names());
+        all.addAll(learnedNames());
+        String names = String.join(", ", all);
         if (path != null && Files.isDirectory(path)) {
             throw CatalogException.unknown("model " + nameOrPath + " is a folder; give a .tflite file or one of: " + names);
         }
@@ -148,11 +152,36 @@ public final class ModelStore {
         throw CatalogException.unknown("unknown model '" + nameOrPath + "'; give a .tflite file or one of: " + names);
     }
 
+    /** Where {@code vigil learn} keeps the models it makes: {@code <home>/learned/<name>/<name>.head.json}. */
+    public Path learnedDir() { return home.resolve("learned"); }
+
+    /** The head file of learned model {@code name}, whether or not it exists. */
+    public Path learnedHead(String name) { return learnedDir().resolve(name).resolve(name + ".head.json"); }
+
+    /** A learned model by name: its head file (the engine opening path opens the extractor behind it) and its labels. */
+    private Optional<ResolvedModel> learned(String name) {
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) return Optional.empty();
+        Path head = learnedHead(name);
+        if (!Files.isRegularFile(head)) return Optional.empty();
+        Path labels = head.resolveSibling("labels.txt");
+        return Optional.of(new ResolvedModel(head, Files.isRegularFile(labels) ? Optional.of(labels) : Optional.empty(), Optional.empty()));
+    }
+
+    /** The names of the learned models in this store, sorted. */
+    public List<String> learnedNames() {
+        if (!Files.isDirectory(learnedDir())) return List.of();
+        try (var s = Files.list(learnedDir())) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> Files.isRegularFile(learnedHead(n))).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** The entry's model and label files, fetched if needed (labels first: they are small and may need a mirror). */
     public ResolvedModel resolve(ModelEntry entry) {
-        Path labels = fetch(entry.labels());
+        Optional<Path> labels = entry.labelFile().map(this::fetch);
         Path model = fetch(entry);
-        return new ResolvedModel(model, Optional.of(labels), Optional.of(entry));
+        return new ResolvedModel(model, labels, Optional.of(entry));
     }
 
     /** A test image by catalog name, fetched if needed. */
@@ -257,7 +286,7 @@ public final class ModelStore {
                 entry = named;
             }
         }
-        Optional<Path> labels = entry.flatMap(e -> knownLabels(model, e.labels())).or(() -> labelsNextTo(model));
+        Optional<Path> labels = entry.flatMap(e -> e.labelFile().flatMap(l -> knownLabels(model, l))).or(() -> labelsNextTo(model));
         return new ResolvedModel(model, labels, entry);
     }
 

@@ -4,6 +4,7 @@ import dev.vigil.inference.EngineOptions;
 import dev.vigil.inference.Engines;
 import dev.vigil.inference.InferenceEngine;
 import dev.vigil.inference.TensorSpec;
+import dev.vigil.learn.LearnedModels;
 import dev.vigil.postprocess.DetectionDecoder;
 import dev.vigil.postprocess.Detections;
 import dev.vigil.inference.ModelLoadException;
@@ -124,7 +125,9 @@ public final class Analyzer implements AutoCloseable {
     }
 
     public static Analyzer open(ModelSpec spec, Options o) {
-        return open(spec, Engines.open(o.engine(), spec.model(), o.engineOptions()), o);
+        InferenceEngine engine = LearnedModels.isHead(spec.model()) ? LearnedModels.open(spec.model(), o.engine(), o.engineOptions())
+                : Engines.open(o.engine(), spec.model(), o.engineOptions());
+        return open(spec, engine, o);
     }
 
     /**

@@ -174,12 +174,13 @@ public final class LabelCheck {
                 spec = ModelSpec.of(store.resolve(m), cfg.inference().labelsLocale());
             } else {
                 ModelStore.Location model = store.locate(entry.get());
-                ModelStore.Location labels = store.locate(entry.get().labels());
+                ModelStore.Location labels = entry.get().labelFile().map(store::locate).orElse(model);
                 if (model.path().isEmpty() || labels.path().isEmpty()) {
                     return new Offline(Optional.empty(), "model " + m + " is not downloaded yet (`vigil models pull " + m
                             + "`); its labels are not checked");
                 }
-                spec = ModelSpec.of(new ResolvedModel(model.path().get(), labels.path(), entry), cfg.inference().labelsLocale());
+                spec = ModelSpec.of(new ResolvedModel(model.path().get(), entry.get().labelFile().isPresent() ? labels.path()
+                        : Optional.empty(), entry), cfg.inference().labelsLocale());
             }
             if (main && cfg.inference().labels().isPresent()) {
                 try {

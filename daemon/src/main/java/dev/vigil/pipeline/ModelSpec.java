@@ -1,5 +1,6 @@
 package dev.vigil.pipeline;
 
+import dev.vigil.learn.LearnedModels;
 import dev.vigil.model.ModelEntry;
 import dev.vigil.model.ModelMetadata;
 import dev.vigil.model.ResolvedModel;
@@ -25,6 +26,9 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
 
     /** As {@link #forFile(Path)}, the metadata's label file of {@code locale} when it packs one per locale. */
     public static ModelSpec forFile(Path model, String locale) {
+        // A learned model's head file: labels beside it, a classifier named after its file.
+        if (LearnedModels.isHead(model)) return new ModelSpec(model, LearnedModels.nameOf(model), sidecarLabels(model), Optional.empty(),
+                Optional.of(Analyzer.Kind.CLASSIFIER), Optional.empty());
         ModelMetadata meta = ModelMetadata.read(model, locale);
         Optional<Labels> labels = meta.labels().map(l -> Labels.parse(l, 0).from(model.getFileName() + " metadata")).or(() -> sidecarLabels(model));
         Optional<SsdSpec> decoding = Files.isRegularFile(SsdSpec.sidecar(model)) ? SsdSpec.forModel(model) : Optional.empty();
@@ -48,7 +52,11 @@ public record ModelSpec(Path model, String name, Optional<Labels> labels, Option
         // The catalog's skip_first: lines before the model's index 0 (a background line the model does not count).
         if (r.labels().isPresent() && e.labels() != null && e.labels().skipFirst() > 0)
             s = s.withLabels(s.labels().orElseThrow().withOffset(e.labels().skipFirst()));
-        s = s.withName(e.name()).withKind(e.kind() == ModelEntry.Kind.CLASSIFIER ? Analyzer.Kind.CLASSIFIER : Analyzer.Kind.DETECTOR);
+        s = s.withName(e.name()).withKind(switch (e.kind()) {
+            case CLASSIFIER -> Analyzer.Kind.CLASSIFIER;
+            case DETECTOR -> Analyzer.Kind.DETECTOR;
+            case EMBEDDING -> null; // its one output reads as class scores: 1024 "classes" without names
+        });
         if (e.input() != null) s = s.withNormalization(Normalization.of((float) e.input().mean(), (float) e.input().std()));
         if (!e.decoding().isEmpty()) s = s.withDecoding(SsdSpec.fromMap(e.decoding(), "catalog entry " + e.name() + ".decoding"));
         return s;

@@ -54,7 +54,7 @@ class CatalogCommandsTest {
     void listJsonGivesOneObjectPerModelWithWhereItIs() throws IOException {
         assertEquals(0, run(new ModelsCommand(() -> store(SHARED)), "list", "--json"));
         List<String> lines = out.toString().lines().toList();
-        assertEquals(4, lines.size(), out.toString());
+        assertEquals(5, lines.size(), out.toString());
         ObjectMapper json = new ObjectMapper();
         JsonNode coco = json.readTree(lines.get(2));
         assertEquals("ssd_mobilenet_v1_coco_quant", coco.get("name").asText());
@@ -68,7 +68,7 @@ class CatalogCommandsTest {
     void listTableMarksTheDefaultAndMissingModels() {
         assertEquals(0, run(new ModelsCommand(() -> store(null)), "list"));
         List<String> lines = out.toString().lines().toList();
-        assertEquals(5, lines.size());
+        assertEquals(6, lines.size());
         assertTrue(lines.get(0).startsWith("NAME"), lines.get(0));
         assertTrue(lines.get(3).matches("ssd_mobilenet_v1_coco_quant\\s+detector\\s+4\\.2 MB\\s+missing\\s+default"), lines.get(3));
     }
@@ -90,14 +90,14 @@ class CatalogCommandsTest {
     void pullOfAnUnknownNameExitsTwoListingTheNames() {
         assertEquals(2, run(new ModelsCommand(() -> store(SHARED)), "pull", "yolo"));
         assertEquals("vigil: unknown model 'yolo'; the catalog has: mobilenet_v2_quant, mobilenet_v2_quant_edgetpu,"
-                + " ssd_mobilenet_v1_coco_quant, ssd_mobilenet_v2_oidv4", err.toString().strip());
+                + " ssd_mobilenet_v1_coco_quant, ssd_mobilenet_v2_oidv4, mobilenet_v1_embedding_extractor", err.toString().strip());
         assertEquals("", out.toString());
     }
 
     @Test
     void verifyPassesOnTheSharedMirror() {
         assertEquals(0, run(new ModelsCommand(() -> store(SHARED)), "verify"));
-        assertTrue(out.toString().strip().endsWith("8 checked, 0 wrong"), out.toString());
+        assertTrue(out.toString().strip().endsWith("9 checked, 0 wrong"), out.toString());
     }
 
     @Test

@@ -218,7 +218,7 @@ class CliTest {
     @Test
     void onlyTheInvokedSubcommandIsBuiltAndHelpListsThemAll() {
         assertEquals(List.of("detect"), List.copyOf(Main.commandLine(new String[] {"detect", "--json"}).getSubcommands().keySet()));
-        assertEquals(List.of("run", "classify", "detect", "bench", "eval", "models", "images", "check-config", "doctor", "gpio", "token", "reload", "dataset", "aot-train", "help"),
+        assertEquals(List.of("run", "classify", "detect", "bench", "eval", "models", "images", "check-config", "doctor", "gpio", "token", "reload", "dataset", "learn", "aot-train", "help"),
                 List.copyOf(Main.commandLine(new String[] {"--help"}).getSubcommands().keySet()));
         assertTrue(Main.commandLine(new String[] {"--version"}).getSubcommands().isEmpty());
         Run version = run("--version");

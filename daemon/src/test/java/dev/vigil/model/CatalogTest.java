@@ -45,7 +45,8 @@ class CatalogTest {
     void everyModelAndLabelFileResolvesToTheCatalogBytes() {
         Catalog<ModelEntry> models = Catalog.builtinModels();
         for (ModelEntry e : models.entries().values()) {
-            for (Artifact a : List.of(e, e.labels())) {
+            List<Artifact> files = e.labelFile().isPresent() ? List.of(e, e.labels()) : List.of(e);
+            for (Artifact a : files) {
                 Path file = TestData.model(a.file());
                 assertTrue(Files.isRegularFile(file), e.name() + ": " + file + " exists");
                 assertEquals(a.size(), file.toFile().length(), e.name() + ": size of " + a.file());
@@ -77,10 +78,12 @@ class CatalogTest {
     }
 
     @Test
-    void theModelCatalogHasTheFourModelsAndTheCocoDetectorIsTheDefault() {
+    void theModelCatalogHasTheFiveModelsAndTheCocoDetectorIsTheDefault() {
         Catalog<ModelEntry> models = Catalog.builtinModels();
         assertEquals(List.of("mobilenet_v2_quant", "mobilenet_v2_quant_edgetpu", "ssd_mobilenet_v1_coco_quant",
-                "ssd_mobilenet_v2_oidv4"), models.names());
+                "ssd_mobilenet_v2_oidv4", "mobilenet_v1_embedding_extractor"), models.names());
+        assertEquals(ModelEntry.Kind.EMBEDDING, models.get("mobilenet_v1_embedding_extractor").kind());
+        assertTrue(models.get("mobilenet_v1_embedding_extractor").labelFile().isEmpty(), "an extractor has no labels");
         List<String> defaults = models.entries().values().stream().filter(ModelEntry::isDefault).map(ModelEntry::name).toList();
         assertEquals(List.of("ssd_mobilenet_v1_coco_quant"), defaults);
         assertEquals(ModelEntry.Kind.DETECTOR, models.get("ssd_mobilenet_v1_coco_quant").kind());
@@ -158,7 +161,7 @@ class CatalogTest {
     void anUnknownKindListsTheKinds() throws IOException {
         String yaml = modelsYaml().replaceFirst("kind: classifier", "kind: segmenter");
         assertTrue(errorOf(() -> Catalog.models(yaml, "t"))
-                .startsWith("models.mobilenet_v2_quant.kind: must be one of classifier, detector (got 'segmenter')"));
+                .startsWith("models.mobilenet_v2_quant.kind: must be one of classifier, detector, embedding (got 'segmenter')"));
     }
 
     @Test
@@ -202,6 +205,6 @@ class CatalogTest {
     void anUnknownNameListsTheCatalogNames() {
         String message = errorOf(() -> Catalog.builtinModels().get("yolo"));
         assertEquals("unknown model 'yolo'; the catalog has: mobilenet_v2_quant, mobilenet_v2_quant_edgetpu,"
-                + " ssd_mobilenet_v1_coco_quant, ssd_mobilenet_v2_oidv4", message);
+                + " ssd_mobilenet_v1_coco_quant, ssd_mobilenet_v2_oidv4, mobilenet_v1_embedding_extractor", message);
     }
 }

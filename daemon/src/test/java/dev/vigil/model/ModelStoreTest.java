@@ -282,7 +282,7 @@ class ModelStoreTest {
         CatalogException e = assertThrows(CatalogException.class, () -> store(sharedMirror()).resolve("yolov8"));
         assertEquals(CatalogException.UNKNOWN, e.exitCode());
         assertEquals("unknown model 'yolov8'; give a .tflite file or one of: mobilenet_v2_quant, mobilenet_v2_quant_edgetpu,"
-                + " ssd_mobilenet_v1_coco_quant, ssd_mobilenet_v2_oidv4", e.getMessage());
+                + " ssd_mobilenet_v1_coco_quant, ssd_mobilenet_v2_oidv4, mobilenet_v1_embedding_extractor", e.getMessage());
     }
 
     @Test

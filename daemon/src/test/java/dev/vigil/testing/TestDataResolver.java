@@ -107,7 +107,7 @@ public final class TestDataResolver {
         Map<String, Artifact> all = new LinkedHashMap<>();
         for (ModelEntry m : Catalog.builtinModels().entries().values()) {
             all.putIfAbsent(m.folder() + "/" + m.file(), m);
-            all.putIfAbsent(m.labels().folder() + "/" + m.labels().file(), m.labels());
+            m.labelFile().ifPresent(l -> all.putIfAbsent(l.folder() + "/" + l.file(), l));
         }
         for (ImageEntry i : Catalog.builtinImages().entries().values()) all.putIfAbsent(i.folder() + "/" + i.file(), i);
         return List.copyOf(all.values());
