@@ -10,8 +10,16 @@ import java.util.List;
  * @param weights one row per class, each of the embedding's length
  * @param bias    one per class (zeros for imprinting)
  * @param center  the mean embedding of the examples, subtracted first; null for none
+ * @param power   the power transform applied to e first (each value raised to it, then normalised again); 1 for none
  */
-public record Head(Kind kind, float scale, List<String> labels, float[][] weights, float[] bias, float[] center) {
+public record Head(Kind kind, float scale, List<String> labels, float[][] weights, float[] bias, float[] center, float power) {
+
+    /** The transformed embedding, per thread: {@link #probabilities} allocates nothing once a thread has called it. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    public Head(Kind kind, float scale, List<String> labels, float[][] weights, float[] bias, float[] center) {
+        this(kind, scale, labels, weights, bias, center, 1f);
+    }
 
     public enum Kind {
         IMPRINTING, SOFTMAX;
@@ -25,6 +33,31 @@ public record Head(Kind kind, float scale, List<String> labels, float[][] weight
             throw new IllegalArgumentException("a head of " + labels.size() + " labels has " + weights.length + " weight rows and " + bias.length + " biases");
         if (center != null && weights.length > 0 && center.length != weights[0].length)
             throw new IllegalArgumentException("the centre has " + center.length + " values, the weights " + weights[0].length);
+        if (!(power > 0 && power <= 1)) throw new IllegalArgumentException("power must be in (0, 1], not " + power);
+    }
+
+    /**
+     * The power transform of Hu, Gripon and Pateux ("Leveraging the Feature Distribution in Transfer-based Few-Shot
+     * Learning", 2021): the extractor's outputs are non-negative (ReLU6) and heavy-tailed, and raising them to a power
+     * below 1 before normalising brings them nearer a Gaussian, where a class mean is a good prototype.
+     * {@code e} itself is returned when the power is 1.
+     */
+    float[] transform(float[] e) {
+        if (power == 1f) return e;
+        float[] t = SCRATCH.get();
+        if (t.length != e.length) SCRATCH.set(t = new float[e.length]);
+        return transform(e, power, t);
+    }
+
+    static float[] transform(float[] e, float power, float[] out) {
+        double sq = 0;
+        for (int i = 0; i < e.length; i++) {
+            out[i] = (float) Math.pow(Math.max(0f, e[i]), power);
+            sq += (double) out[i] * out[i];
+        }
+        float norm = sq > 0 ? (float) Math.sqrt(sq) : 1;
+        for (int i = 0; i < e.length; i++) out[i] /= norm;
+        return out;
     }
 
     public int classes() { return labels.size(); }
@@ -32,7 +65,8 @@ public record Head(Kind kind, float scale, List<String> labels, float[][] weight
     public int dim() { return weights[0].length; }
 
     /** Writes the class probabilities of embedding {@code e} into {@code out} (length {@link #classes()}); allocates nothing. */
-    public void probabilities(float[] e, float[] out) {
+    public void probabilities(float[] raw, float[] out) {
+        float[] e = transform(raw);
         float norm = 1;
         if (center != null) {
             double sq = 0;

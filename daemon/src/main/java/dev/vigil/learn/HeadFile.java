@@ -20,12 +20,13 @@ import java.util.Map;
  * <pre>
  * {"format": "vigil-head", "version": 1, "name": "washers", "kind": "imprinting" | "softmax", "scale": 30.0,
  *  "labels": ["notch", "ok"], "dim": 1024, "weights": [[1024 floats], ...one row per label], "bias": [one per label],
- *  "center": [1024 floats] or null,
+ *  "center": [1024 floats] or null, "power": 0.5 (optional, 1 when absent),
  *  "extractor": {"name": "mobilenet_v1_embedding_extractor", "file": "...tflite", "sha256": "...", "path": "..."},
  *  "roi": [x, y, w, h] or null, "dataset": {"id": "...", "source": "..."}, "trained": "2026-11-30T04:00:00Z",
  *  "validation": {"imprinting": 0.95, "softmax": 0.97, "examples": 40}}
  * </pre>
- * probabilities = softmax(scale * (weights . x + bias)), x = (e - center) / |e - center| (x = e when center is null),
+ * probabilities = softmax(scale * (weights . x + bias)), x = (p - center) / |p - center| (x = p when center is null),
+ * p = e^power / |e^power| elementwise (p = e when power is 1),
  * e the L2-normalised output of the extractor on the frame (cropped to roi in the 224x224 input tensor, then resized back).
  */
 final class HeadFile {
@@ -39,7 +40,7 @@ final class HeadFile {
     static void write(Path file, LearnedModel m) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT).put("version", 1).put("name", m.name()).put("kind", m.head().kind().word())
-                .put("scale", m.head().scale());
+                .put("scale", m.head().scale()).put("power", m.head().power());
         ArrayNode labels = n.putArray("labels");
         m.head().labels().forEach(labels::add);
         n.put("dim", m.head().dim());
@@ -101,7 +102,7 @@ final class HeadFile {
                 center = new float[dim];
                 for (int i = 0; i < dim; i++) center[i] = (float) n.path("center").get(i).asDouble();
             }
-            Head head = new Head(kind, (float) n.path("scale").asDouble(), labels, w, bias, center);
+            Head head = new Head(kind, (float) n.path("scale").asDouble(), labels, w, bias, center, (float) n.path("power").asDouble(1));
             JsonNode ex = n.path("extractor");
             LearnedModel.Extractor extractor = new LearnedModel.Extractor(text(ex, "name"), text(ex, "file"), text(ex, "sha256"), ex.path("path").asText(""));
             JsonNode r = n.path("roi");

@@ -31,8 +31,8 @@ class ImprintingWashersTest {
             List<String> two = List.of("notch", "ok");
             Head imprinted = Imprinting.fit(train, two), softmax = SoftmaxRegression.fit(train, two);
             double ai = Learner.accuracy(imprinted, unseen), as = Learner.accuracy(softmax, unseen);
-            System.out.printf(Locale.ROOT, "washers, 2 classes, 20 each, 200 unseen: imprinting %.1f%% (scale %.0f), softmax %.1f%%%n",
-                    100 * ai, imprinted.scale(), 100 * as);
+            System.out.printf(Locale.ROOT, "washers, 2 classes, 20 each, 200 unseen: imprinting %.1f%% (scale %.0f, power %.1f), softmax %.1f%%%n",
+                    100 * ai, imprinted.scale(), imprinted.power(), 100 * as);
             assertTrue(ai >= 0.95, "imprinting on 200 unseen washers: " + ai);
 
             List<Example> scratchTrain = examples(embedder, rnd, 20, false, Part.SCRATCH);
@@ -42,16 +42,16 @@ class ImprintingWashersTest {
             List<String> three = List.of("notch", "ok", "scratch");
             Head i3 = Imprinting.fit(all, three), s3 = SoftmaxRegression.fit(all, three);
             double first = Learner.accuracy(i3, unseen), scratch = Learner.accuracy(i3, scratchUnseen), firstSoftmax = Learner.accuracy(s3, unseen);
-            System.out.printf(Locale.ROOT, "with scratch added: imprinting %.1f%% on the first two, %.1f%% on 100 scratched; softmax %.1f%% and %.1f%%%n",
-                    100 * first, 100 * scratch, 100 * firstSoftmax, 100 * Learner.accuracy(s3, scratchUnseen));
+            System.out.printf(Locale.ROOT, "with scratch added: imprinting (power %.1f) %.1f%% on the first two, %.1f%% on 100 scratched; softmax %.1f%% and %.1f%%%n",
+                    i3.power(), 100 * first, 100 * scratch, 100 * firstSoftmax, 100 * Learner.accuracy(s3, scratchUnseen));
             List<Example> every = new ArrayList<>(unseen);
             every.addAll(scratchUnseen);
             System.out.println("confusion (notch, ok, scratch): " + java.util.Arrays.deepToString(Learner.confusion(i3, every)));
-            // Imprinting alone gives about 91% here (notched parts taken for scratched: both are dark marks on the ring);
-            // the head vigil learn keeps, the better of the two, holds the first two classes at 95%.
+            // Imprinting alone gives 93.5% here with the power transform (91.5% without): notched parts taken for
+            // scratched, both dark marks on the ring; the head vigil learn keeps, the better of the two, holds 95%.
             assertTrue(Math.max(first, firstSoftmax) >= 0.95, "the better head with a third class, on the 200 unseen of the first two: "
                     + first + " (imprinting), " + firstSoftmax + " (softmax)");
-            assertTrue(first >= 0.85, "imprinting with a third class, on the 200 unseen of the first two: " + first);
+            assertTrue(first >= 0.90, "imprinting with a third class, on the 200 unseen of the first two: " + first);
 
             // Learning from 100 samples: 100 embeddings, then both heads.
             long t0 = System.nanoTime();
