@@ -86,13 +86,31 @@ public final class Learner {
         }
     }
 
+    /**
+     * Told where a run is: {@code phase} "embedding" ({@code done} of {@code total} images or crops), "fitting",
+     * "writing". May throw to stop the run; nothing is written before "writing".
+     */
+    @FunctionalInterface
+    public interface Progress {
+        void at(String phase, int done, int total);
+
+        Progress NONE = (phase, done, total) -> {};
+    }
+
     private Learner() {}
 
-    public static Result learn(ModelStore store, Options o) throws IOException {
-        if (!NAME.matcher(o.name()).matches())
-            throw new IllegalArgumentException("--name " + o.name() + ": use letters, digits, '_', '.' and '-' (not first)");
-        if (store.models().find(o.name()).isPresent())
-            throw new IllegalArgumentException("--name " + o.name() + " is a catalog model; give the learned model another name");
+    /** Refuses a name a learned model cannot have (one line naming the fix). */
+    public static void checkName(ModelStore store, String name) {
+        if (name == null || !NAME.matcher(name).matches())
+            throw new IllegalArgumentException("--name " + name + ": use letters, digits, '_', '.' and '-' (not first)");
+        if (store.models().find(name).isPresent())
+            throw new IllegalArgumentException("--name " + name + " is a catalog model; give the learned model another name");
+    }
+
+    public static Result learn(ModelStore store, Options o) throws IOException { return learn(store, o, Progress.NONE); }
+
+    public static Result learn(ModelStore store, Options o, Progress progress) throws IOException {
+        checkName(store, o.name());
         ModelEntry base = store.models().find(o.base()).orElseThrow(() -> new IllegalArgumentException("--base " + o.base()
                 + " is not in the catalog; use " + DEFAULT_BASE));
         if (base.kind() != ModelEntry.Kind.EMBEDDING)
@@ -109,6 +127,7 @@ public final class Learner {
         long t0 = System.nanoTime();
         int embedded = 0, skipped = read.skipped();
         List<TrainingSet.Item> todo = read.items().stream().filter(i -> !byKey.containsKey(i.key())).toList();
+        progress.at("embedding", 0, todo.size());
         if (!todo.isEmpty()) {
             try (Embedder embedder = new Embedder(extractor.model(), o.roi(), o.engine(), o.engineOptions()); Images images = new Images()) {
                 int[] rect = new int[4];
@@ -134,6 +153,7 @@ public final class Learner {
                     boolean val = "val".equals(Split.of(splitKey(i), o.valShare()));
                     byKey.put(i.key(), new Example(i.key(), i.label(), val, embedding));
                     embedded++;
+                    progress.at("embedding", embedded + skipped - read.skipped(), todo.size());
                 }
             }
         }
@@ -159,6 +179,7 @@ public final class Learner {
                         + " (it has " + all.stream().filter(e -> e.label().equals(c)).count() + " in all); label more examples of it");
         }
 
+        progress.at("fitting", 0, Head.Kind.values().length);
         Map<Head.Kind, Head> fitted = new LinkedHashMap<>();
         Map<Head.Kind, Long> fitNanos = new LinkedHashMap<>();
         Map<Head.Kind, Double> accuracy = new LinkedHashMap<>();
@@ -192,6 +213,7 @@ public final class Learner {
         LearnedModel model = new LearnedModel(o.name(), finalHead,
                 new LearnedModel.Extractor(base.name(), base.file(), base.sha256(), extractor.model().toAbsolutePath().toString()),
                 o.roi(), datasetId(all), read.source(), Instant.now(), validation);
+        progress.at("writing", 0, 1);
         Files.createDirectories(head.getParent());
         Embeddings.write(LearnedModels.embeddings(head), base.sha256(), o.roi(), all);
         Files.write(LearnedModels.labels(head), (String.join("\n", labels) + "\n").getBytes(StandardCharsets.UTF_8));
