@@ -55,6 +55,13 @@ public final class LearnJobs implements AutoCloseable {
         Stopped() { super("the daemon stopped", null, false, false); }
     }
 
+    /** What a run calls: {@link Learner#learn}; tests give one that waits. */
+    @FunctionalInterface
+    interface Run {
+        Learner.Result learn(ModelStore store, Learner.Options o, Learner.Progress p) throws Exception;
+    }
+
+    private final Run learner;
     private final ModelStore store;
     private final Path dataset;
     private final Function<DeployRequest, DeployResult> deployer;
@@ -68,6 +75,11 @@ public final class LearnJobs implements AutoCloseable {
      * @param deployer the hot swap ({@code Vigil#deployModel}); null where none runs (a deploy then fails with a line)
      */
     public LearnJobs(ModelStore store, Path dataset, Function<DeployRequest, DeployResult> deployer, Clock clock) {
+        this(Learner::learn, store, dataset, deployer, clock);
+    }
+
+    LearnJobs(Run learner, ModelStore store, Path dataset, Function<DeployRequest, DeployResult> deployer, Clock clock) {
+        this.learner = learner;
         this.store = store;
         this.dataset = dataset;
         this.deployer = deployer;
@@ -98,12 +110,12 @@ public final class LearnJobs implements AutoCloseable {
         Learner.Result result;
         try {
             // One thread: the frame path keeps the other core.
-            result = Learner.learn(store, new Learner.Options(r.name(), dataset, Learner.DEFAULT_BASE, null, "tflite", EngineOptions.cpu(1),
+            result = learner.learn(store, new Learner.Options(r.name(), dataset, Learner.DEFAULT_BASE, null, "tflite", EngineOptions.cpu(1),
                     0.2, false, r.crops()), (phase, done, total) -> {
                         if (closing) throw new Stopped();
                         status = status.at(phase, done, total);
                     });
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (Exception e) {
             String why = e instanceof IllegalArgumentException || e instanceof Stopped ? e.getMessage() : e.toString();
             log.warn("learn: {} failed: {}", r.name(), why);
             status = new Status(State.FAILED, r, status.started(), clock.instant(), status.phase(), status.done(), status.total(), null, why, null);
