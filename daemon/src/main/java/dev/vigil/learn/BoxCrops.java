@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The boxes of a dataset as training items, for a classifier stage after a detector: the labelled boxes of a sample
  * store, or the annotations of a COCO file ({@code _annotations.coco.json}, as {@code vigil dataset export --format coco}
- * and labelling tools write it; annotations with a {@code score} are predictions and are left out). The class is the
+ * and labelling tools write it, or an export's root with one per split folder; annotations with a {@code score} are
+ * predictions and are left out). The source names the margin, so the head file says how its crops were cut. The class is the
  * box's label as a person gave it (a dog's box labelled {@code rex} teaches {@code rex}).
  */
 final class BoxCrops {
@@ -33,7 +34,14 @@ final class BoxCrops {
         try {
             if (Files.isDirectory(dataset.resolve("samples"))) return store(dataset, crops);
             Path coco = Files.isDirectory(dataset) ? dataset.resolve(COCO) : dataset;
-            if (Files.isRegularFile(coco) && coco.getFileName().toString().endsWith(".json")) return coco(coco, crops);
+            if (Files.isRegularFile(coco) && coco.getFileName().toString().endsWith(".json")) return coco(List.of(coco), crops, coco);
+            if (Files.isDirectory(dataset)) { // an export's root: a COCO file per split folder
+                List<Path> splits;
+                try (var s = Files.list(dataset)) {
+                    splits = s.map(d -> d.resolve(COCO)).filter(Files::isRegularFile).sorted().toList();
+                }
+                if (!splits.isEmpty()) return coco(splits, crops, dataset);
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("dataset " + dataset + " cannot be read: " + e.getMessage());
         }
@@ -52,10 +60,18 @@ final class BoxCrops {
                 if (b.box() != null && crops.wants(b.label())) items.add(item(s.id(), b.label(), store.jpeg(s.id()), b.box(), crops));
             if (items.size() == before) skipped++;
         }
-        return new TrainingSet.Read(List.copyOf(items), "box crops of sample store " + dir.toAbsolutePath(), skipped);
+        return new TrainingSet.Read(List.copyOf(items), "box crops (margin " + crops.margin() + ") of sample store " + dir.toAbsolutePath(), skipped);
     }
 
-    private static TrainingSet.Read coco(Path file, Learner.Crops crops) throws IOException {
+    private static TrainingSet.Read coco(List<Path> files, Learner.Crops crops, Path source) throws IOException {
+        List<TrainingSet.Item> items = new ArrayList<>();
+        int skipped = 0;
+        for (Path f : files) skipped += coco(f, crops, items);
+        return new TrainingSet.Read(List.copyOf(items), "box crops (margin " + crops.margin() + ") of COCO " + source.toAbsolutePath(), skipped);
+    }
+
+    /** Adds the file's labelled boxes to {@code items}; returns how many annotations had no usable box. */
+    private static int coco(Path file, Learner.Crops crops, List<TrainingSet.Item> items) throws IOException {
         JsonNode doc = JSON.readTree(file.toFile());
         if (doc == null || !doc.path("images").isArray() || !doc.path("annotations").isArray() || !doc.path("categories").isArray())
             throw new IOException(file + " is not a COCO file (it needs images, annotations and categories)");
@@ -63,7 +79,6 @@ final class BoxCrops {
         for (JsonNode c : doc.get("categories")) names.put(c.path("id").asLong(), c.path("name").asText());
         Map<Long, JsonNode> images = new HashMap<>();
         for (JsonNode i : doc.get("images")) images.put(i.path("id").asLong(), i);
-        List<TrainingSet.Item> items = new ArrayList<>();
         int skipped = 0;
         for (JsonNode a : doc.get("annotations")) {
             if (a.has("score")) continue; // a prediction, not a label
@@ -82,7 +97,7 @@ final class BoxCrops {
             String fileName = img.path("file_name").asText();
             items.add(item(fileName, label, file.resolveSibling(fileName), box, crops));
         }
-        return new TrainingSet.Read(List.copyOf(items), "box crops of COCO " + file.toAbsolutePath(), skipped);
+        return skipped;
     }
 
     /** The key names the image, the box and the margin: a crop taken with another margin is another example. */

@@ -138,7 +138,7 @@ class LearnCommandTest {
                 "--mirror", TestData.shared().toString());
         assertEquals(0, learned.code(), learned.out() + learned.err());
         System.out.print(learned.out());
-        assertTrue(learned.out().startsWith("learned " + name + " from box crops of sample store "), learned.out());
+        assertTrue(learned.out().startsWith("learned " + name + " from box crops (margin 0.05) of sample store "), learned.out());
         assertTrue(learned.out().contains(": 20 examples (20 embedded now, 0 from before)"), learned.out());
         // the whole-frame label has no box; the box of one pixel is under the second stage's smallest crop
         assertTrue(learned.out().contains(", 2 skipped (unreadable, too small, or no label of the kind learned)"), learned.out());
