@@ -301,4 +301,36 @@ $("filters").addEventListener("submit", (e) => { e.preventDefault(); offset = 0;
 $("older").addEventListener("click", () => { offset += PAGE; load(); });
 $("newer").addEventListener("click", () => { offset = Math.max(0, offset - PAGE); load(); });
 
+// Learning from the labelled samples (POST /api/learn runs it on the daemon's learn thread; the status says how it went).
+function learnLine(s) {
+  if (s.state === "running") return "learning " + s.name + ": " + s.phase + (s.total ? " " + s.done + " of " + s.total : "") + " ...";
+  if (s.state === "failed") return s.name + " failed: " + s.error;
+  if (s.state !== "done") return "";
+  const acc = Object.entries(s.accuracy || {}).map(([k, v]) => k + " " + (100 * v).toFixed(1) + "%").join(", ");
+  return "learned " + s.name + " from " + s.examples + " examples in " + s.seconds.toFixed(1) + " s; " + s.why
+    + (acc ? " (validation: " + acc + ")" : "") + (s.deployed ? "; deploy: " + s.deployed.message : "");
+}
+
+async function learnStatus() {
+  const s = await api("/api/learn/status");
+  if (s.state === "off") return;
+  $("learn").hidden = false;
+  $("learn-status").textContent = learnLine(s);
+  $("learn").dataset.state = s.state;
+  $("learn-go").disabled = s.state === "running";
+  if (s.state === "running") setTimeout(() => learnStatus().catch(learnError), 500);
+}
+
+function learnError(err) { $("learn-status").textContent = err.message; }
+
+$("learn").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const body = { name: $("learn-name").value.trim(), crops: $("learn-crops").checked, deploy: $("learn-deploy").checked };
+  task(async () => {
+    await command("/api/learn", JSON.stringify(body));
+    await learnStatus();
+  }).catch(learnError);
+});
+
+learnStatus().catch(learnError);
 load().catch((err) => { $("count").textContent = err.message; });

@@ -43,6 +43,17 @@ final class LearnCommand implements Callable<Integer> {
     @Option(names = "--val", paramLabel = "SHARE", defaultValue = "0.2", description = "Share of the examples in the validation split, by a hash of each id as exports split (default: ${DEFAULT-VALUE}).")
     double val;
 
+    @Option(names = "--crops", description = {"Learn from the dataset's labelled boxes (a sample store's, or a COCO dataset's), each cropped as",
+            "a camera's second_stage crops it: the learned model then names what a detector boxed."})
+    boolean crops;
+
+    @Option(names = "--margin", paramLabel = "SHARE", defaultValue = "0.1",
+            description = "With --crops: each box enlarged by this share of its size on every side; give the camera's second_stage.margin (default: ${DEFAULT-VALUE}).")
+    float margin;
+
+    @Option(names = "--labels", paramLabel = "LABEL", split = ",", description = "With --crops: only boxes with these labels (default: every box).")
+    List<String> labels;
+
     @Option(names = "--fresh", description = "Forget the examples learned before under this name.")
     boolean fresh;
 
@@ -66,9 +77,17 @@ final class LearnCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UsageException("--" + e.getMessage());
         }
+        if (!crops && (labels != null || spec.commandLine().getParseResult().hasMatchedOption("--margin")))
+            throw new Main.UsageException("--margin and --labels apply to box crops; add --crops");
+        Learner.Crops c;
+        try {
+            c = crops ? new Learner.Crops(margin, labels == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(labels)) : null;
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
         ModelStore store = ModelStore.fromEnvironment();
         if (mirror != null) store = store.withMirror(mirror, "--mirror");
-        Learner.Result res = Learner.learn(store, new Learner.Options(name, dataset, base, r, "tflite", EngineOptions.cpu(threads), val, fresh));
+        Learner.Result res = Learner.learn(store, new Learner.Options(name, dataset, base, r, "tflite", EngineOptions.cpu(threads), val, fresh, c));
         report(res, spec.commandLine().getOut());
         return 0;
     }
@@ -77,7 +96,7 @@ final class LearnCommand implements Callable<Integer> {
         var m = r.model();
         out.printf(Locale.ROOT, "learned %s from %s: %d examples (%d embedded now, %d from before), %d train, %d validation%s%n", m.name(),
                 m.datasetSource(), r.examples(), r.embedded(), r.examples() - r.embedded(), r.train(), r.validation(),
-                r.skipped() > 0 ? ", " + r.skipped() + " skipped (unreadable, or no whole-frame label)" : "");
+                r.skipped() > 0 ? ", " + r.skipped() + " skipped (unreadable, too small, or no label of the kind learned)" : "");
         out.printf(Locale.ROOT, "time: embeddings %.2f s (%.1f ms each), fit imprinting %.3f s, softmax %.3f s%n", r.embedNanos() / 1e9,
                 r.embedded() == 0 ? 0.0 : r.embedNanos() / 1e6 / r.embedded(), r.fitNanos().get(Head.Kind.IMPRINTING) / 1e9,
                 r.fitNanos().get(Head.Kind.SOFTMAX) / 1e9);

@@ -51,6 +51,7 @@ public final class Vigil implements AutoCloseable {
     MqttBridge mqtt;                 // null without an mqtt: section
     Webhooks webhooks;               // null without a webhooks: section
     dev.vigil.sampling.Sampler sampler; // null when sampling is off
+    dev.vigil.learn.LearnJobs learning; // the review page's learn; null when sampling is off
     StatusServer http;               // null when not serving
     SystemdService systemd;
     Reload reload;                   // set once the daemon runs
@@ -117,6 +118,9 @@ public final class Vigil implements AutoCloseable {
     /** The dataset store the sampler writes (the review page labels it), or null when sampling is off. */
     public dev.vigil.sampling.SampleStore samples() { return sampler == null ? null : sampler.store(); }
 
+    /** Learning from the sample store on a thread of its own (the review page's learn); null when sampling is off. */
+    public dev.vigil.learn.LearnJobs learning() { return learning; }
+
     /** The remote commands (arm, detection, snapshot, pulse, reset), shared by MQTT and HTTP. */
     public Control control() { return control; }
 
@@ -160,6 +164,7 @@ public final class Vigil implements AutoCloseable {
         List<Runnable> steps = new ArrayList<>();
         if (systemd != null) steps.add(systemd::close);
         if (http != null) steps.add(http::close);
+        if (learning != null) steps.add(learning::close); // before the swap closes: a run's deploy needs it
         if (daemon != null) steps.add(daemon::stop);
         steps.add(bus::close);
         steps.add(() -> log.info("frame path stopped; consumers drained"));

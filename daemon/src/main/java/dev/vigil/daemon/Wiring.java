@@ -314,6 +314,7 @@ public final class Wiring {
         daemon.observe(v.models);
         metrics.bind(v.models);
         if (v.mqtt != null) v.models.addListener(v.mqtt::modelChanged);
+        if (sampler != null) v.learning = new dev.vigil.learn.LearnJobs(parts.store(), sampler.store().dir(), v::deployModel, parts.time().clock());
         metrics.bind(new CaptureMeters(daemon.cameraNames(), daemon::cameraStats, health));
         daemon.start();
         built.add(daemon::stop);

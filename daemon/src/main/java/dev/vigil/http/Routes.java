@@ -45,6 +45,7 @@ final class Routes {
     private final LiveView live;
     private final Map<String, byte[]> page;
     private final SampleRoutes samples;
+    private final LearnRoutes learn;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     private volatile boolean closing;
 
@@ -53,6 +54,7 @@ final class Routes {
         this.metrics = vigil.metrics();
         this.live = vigil.live();
         this.samples = new SampleRoutes(vigil);
+        this.learn = new LearnRoutes(vigil);
         var p = new java.util.HashMap<String, byte[]>();
         for (var e : PAGE.entrySet()) p.put(e.getKey(), resource(e.getValue()[0]));
         this.page = Map.copyOf(p);
@@ -62,6 +64,9 @@ final class Routes {
 
     /** The dataset's routes: its reads are served here, its commands by the gate once it let them through. */
     SampleRoutes samples() { return samples; }
+
+    /** The review page's learn: its status is served here, its command by the gate. */
+    LearnRoutes learn() { return learn; }
 
     /** Live views end at their next frame. */
     void close() { closing = true; }
@@ -99,6 +104,7 @@ final class Routes {
             }
             default -> {
                 if (path.startsWith("/api/samples") && samples.read(ex)) return;
+                if (learn.read(ex)) return;
             }
         }
         String[] seg = path.split("/", -1);

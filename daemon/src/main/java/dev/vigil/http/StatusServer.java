@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * /                                     the status page (to /login without a session)
  * /login                                GET the form, POST password=TOKEN: a session cookie (public)
  * /logout                               POST: ends the session
- * /review                              the review page: label the samples of the dataset ({@link SampleRoutes})
+ * /review                              the review page: label the samples of the dataset ({@link SampleRoutes}), learn
+ *                                      from them ({@link LearnRoutes}: POST /api/learn, GET /api/learn/status)
  * /api/samples, /api/samples/{id}/image.jpg
  *                                       JSON: the samples, newest first, filtered and paged; a sample's frame
  * /api/cameras/{name}/armed|detect|snapshot, /api/outputs/{name}/pulse, /api/outputs/reset, /api/reload,
@@ -248,7 +249,7 @@ public final class StatusServer implements AutoCloseable {
             else logout(ex);
             return;
         }
-        if (ControlRoutes.matches(path) || SampleRoutes.isCommand(path)) {
+        if (ControlRoutes.matches(path) || SampleRoutes.isCommand(path) || LearnRoutes.isCommand(path)) {
             command(ex);
             return;
         }
@@ -326,6 +327,11 @@ public final class StatusServer implements AutoCloseable {
         if (SampleRoutes.isCommand(ex.path())) {
             if (routes == null) ControlRoutes.refuse(ex, cmd, 503, "no dataset is wired in this process");
             else routes.samples().command(ex);
+            return;
+        }
+        if (LearnRoutes.isCommand(ex.path())) {
+            if (routes == null) ControlRoutes.refuse(ex, cmd, 503, "no dataset is wired in this process");
+            else routes.learn().command(ex);
             return;
         }
         control.handle(ex);

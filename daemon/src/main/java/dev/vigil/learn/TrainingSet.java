@@ -17,14 +17,24 @@ import java.util.stream.Stream;
  */
 final class TrainingSet {
 
-    /** One labelled image; {@code key} is stable across runs (the sample id, or class/file in a folder). */
-    record Item(String key, String label, Path image) {}
+    /**
+     * One labelled image, or one box of it ({@code box} xmin, ymin, xmax, ymax normalised; null for the whole image);
+     * {@code key} is stable across runs (the sample id, or class/file in a folder; a box adds its corners and the margin).
+     */
+    record Item(String key, String label, Path image, double[] box) {
+
+        Item(String key, String label, Path image) { this(key, label, image, null); }
+    }
 
     record Read(List<Item> items, String source, int skipped) {}
 
     private TrainingSet() {}
 
-    static Read read(Path dataset) {
+    static Read read(Path dataset) { return read(dataset, null); }
+
+    /** With {@code crops}, the boxes of a sample store or of a COCO dataset, each an item; else whole images. */
+    static Read read(Path dataset, Learner.Crops crops) {
+        if (crops != null) return BoxCrops.read(dataset, crops);
         if (!Files.exists(dataset))
             throw new IllegalArgumentException("dataset " + dataset + " does not exist; give a sample store (sampling.dir) or a folder with one folder of images per class");
         if (!Files.isDirectory(dataset))

@@ -101,7 +101,7 @@ public final class SecondStage implements AutoCloseable {
      *
      * @return false when the rectangle is narrower or lower than {@link #MIN_CROP_PX}
      */
-    static boolean crop(float[] box, float margin, int w, int h, int[] out) {
+    public static boolean crop(float[] box, float margin, int w, int h, int[] out) {
         float mx = (box[2] - box[0]) * margin, my = (box[3] - box[1]) * margin;
         out[0] = px(box[0] - mx, w, false);
         out[1] = px(box[1] - my, h, false);

@@ -118,6 +118,43 @@ class LearnCommandTest {
         assertEquals(24, r.train() + r.validation());
     }
 
+    @Test
+    void withCropsTheLabelledBoxesOfAStoreAreTheExamples() throws Exception {
+        SampleStore samples = SampleStore.open(tmp.resolve("sampling"), Long.MAX_VALUE, EventFiles.local());
+        java.util.Random rnd = new java.util.Random(7);
+        java.time.Instant t = java.time.Instant.parse("2026-11-30T04:00:00Z");
+        int frame = 0;
+        double[] part = {0.05, 0.05, 0.95, 0.95};
+        for (Part p : new Part[] {Part.OK, Part.NOTCH}) {
+            for (int i = 0; i < 10; i++) {
+                // a box the filter keeps and one it leaves out, on the same frame
+                add(samples, t, frame++, "detector", Washers.photo(p, rnd), List.of(new Sample.Box(p.label(), 1, part),
+                        new Sample.Box("tray", 1, new double[] {0, 0, 0.04, 0.04})));
+            }
+        }
+        add(samples, t, frame++, "classifier", Washers.photo(Part.OK, rnd), List.of(new Sample.Box("ok", 1, null)));
+        add(samples, t, frame++, "detector", Washers.photo(Part.OK, rnd), List.of(new Sample.Box("ok", 1, new double[] {0.5, 0.5, 0.501, 0.501})));
+        Cli learned = cli("learn", "--dataset", samples.dir().toString(), "--name", name, "--crops", "--labels", "ok,notch", "--margin", "0.05",
+                "--mirror", TestData.shared().toString());
+        assertEquals(0, learned.code(), learned.out() + learned.err());
+        System.out.print(learned.out());
+        assertTrue(learned.out().startsWith("learned " + name + " from box crops (margin 0.05) of sample store "), learned.out());
+        assertTrue(learned.out().contains(": 20 examples (20 embedded now, 0 from before)"), learned.out());
+        // the whole-frame label has no box; the box of one pixel is under the second stage's smallest crop
+        assertTrue(learned.out().contains(", 2 skipped (unreadable, too small, or no label of the kind learned)"), learned.out());
+        assertEquals(List.of("notch", "ok"), HeadFile.read(ModelStore.fromEnvironment().learnedHead(name)).head().labels());
+
+        assertOneLine(cli("learn", "--dataset", samples.dir().toString(), "--name", name, "--labels", "ok"),
+                "vigil: --margin and --labels apply to box crops; add --crops");
+        Path folders = Washers.folder(tmp.resolve("folders"), 2, 1, Part.OK, Part.NOTCH);
+        assertOneLine(cli("learn", "--dataset", folders.toString(), "--name", name, "--crops", "--mirror", TestData.shared().toString()),
+                "vigil: dataset " + folders + " has no boxes to crop; with --crops give a sample store (sampling.dir) or a COCO dataset"
+                        + " (a folder with _annotations.coco.json); an image folder per class is learned without --crops");
+        assertOneLine(cli("learn", "--dataset", samples.dir().toString(), "--name", name + "-3", "--crops", "--labels", "washer",
+                "--mirror", TestData.shared().toString()), "vigil: dataset " + samples.dir() + " has no labelled boxes labelled washer;"
+                        + " label some first (the review page, vigil dataset import)");
+    }
+
     static void add(SampleStore store, java.time.Instant t, int frame, String kind, Mat photo, List<Sample.Box> labels) throws Exception {
         try (photo; org.bytedeco.javacpp.BytePointer jpeg = new org.bytedeco.javacpp.BytePointer()) {
             org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", photo, jpeg);
