@@ -93,7 +93,7 @@ final class Storage implements AutoCloseable {
     /** A refusal the next try will meet again becomes {@link Refused}, with one line naming what to fix; the rest is thrown as is. */
     private RuntimeException refusedOr(SdkException e) throws Refused {
         if (e instanceof S3Exception s) {
-            String code = s.awsErrorDetails() == null ? "" : s.awsErrorDetails().errorCode();
+            String code = s.awsErrorDetails() == null || s.awsErrorDetails().errorCode() == null ? "" : s.awsErrorDetails().errorCode();
             if (CREDENTIALS.contains(code) || s.statusCode() == 403)
                 throw new Refused(cfg.where() + " refused the credentials (" + (code.isEmpty() ? "HTTP " + s.statusCode() : code)
                         + "); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the daemon's environment and the bucket's policy", e);
