@@ -28,10 +28,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@link Uploaded} record decides what is sent again. Checksums are only those S3 requires (plus Content-MD5): the
  * SDK's default CRC trailers are not understood by every S3-compatible server (older MinIO, Ceph RGW, s3proxy).
  */
-final class Storage implements AutoCloseable {
+public final class Storage implements AutoCloseable {
 
     /** A failure the next try cannot mend (the credentials, the bucket): said once, retried only at the next interval. */
-    static final class Refused extends Exception {
+    public static final class Refused extends Exception {
         Refused(String message, Throwable cause) { super(message, cause); }
     }
 

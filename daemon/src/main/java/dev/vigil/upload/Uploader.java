@@ -1,6 +1,7 @@
 package dev.vigil.upload;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Secrets;
 import dev.vigil.config.UploadConfig;
 import dev.vigil.sampling.SampleStore;
 import dev.vigil.time.TimeSource;
@@ -67,9 +68,18 @@ public final class Uploader implements MeterBinder, AutoCloseable {
         this.throttle = new Throttle(cfg.maxBytesPerS(), time, () -> closed);
     }
 
-    /** The daemon's uploader: credentials from the environment (or the SDK's other standard places), a pass now and every interval. */
+    /**
+     * The SDK's standard credentials (the environment first, then a profile, the instance's role). Their secret parts in
+     * the environment are masked wherever vigil writes text (logs, errors), as a config's {@code ${VAR}} values are.
+     */
+    public static AwsCredentialsProvider environmentCredentials() {
+        for (String v : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID")) Secrets.register(System.getenv(v));
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    /** The daemon's uploader: credentials from {@link #environmentCredentials}, a first pass 30 s after the start, then every interval. */
     public static Uploader start(UploadConfig cfg, SampleStore store, TimeSource time, Consumer<Result> announce) throws IOException {
-        Uploader u = new Uploader(cfg, store, DefaultCredentialsProvider.builder().build(), time, announce);
+        Uploader u = new Uploader(cfg, store, environmentCredentials(), time, announce);
         u.timer = time.scheduler(r -> {
             Thread t = new Thread(r, "vigil-upload");
             t.setDaemon(true);
@@ -155,6 +165,9 @@ public final class Uploader implements MeterBinder, AutoCloseable {
         FunctionCounter.builder("vigil.upload.bytes", bytes, AtomicLong::doubleValue).baseUnit("bytes").description("Dataset bytes sent to the storage").register(r);
         FunctionCounter.builder("vigil.upload.failures", failures, AtomicLong::doubleValue).description("Upload passes that failed (network, server, credentials)").register(r);
     }
+
+    /** The days that have samples, oldest first. */
+    public List<LocalDate> days() { return batch.days(); }
 
     public long objectsSent() { return objects.get(); }
 
