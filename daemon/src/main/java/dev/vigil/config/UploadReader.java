@@ -18,7 +18,11 @@ final class UploadReader {
         n.mapping("the upload's settings (" + String.join(", ", KEYS) + ")").allowOnly(KEYS);
         ConfigNode s3 = n.get("s3");
         if (s3.missing()) throw s3.fail("missing; give the storage: s3: {bucket: NAME, endpoint: URL, ...}");
-        s3.mapping("the storage (" + String.join(", ", S3) + ")").allowOnly(S3);
+        s3.mapping("the storage (" + String.join(", ", S3) + ")");
+        for (String k : List.of("access_key", "access_key_id", "secret", "secret_key", "secret_access_key", "credentials"))
+            if (s3.has(k)) throw s3.get(k).fail("credentials are never read from the config (it is logged and shown); set AWS_ACCESS_KEY_ID"
+                    + " and AWS_SECRET_ACCESS_KEY in the daemon's environment (/etc/default/vigil, the unit's EnvironmentFile)");
+        s3.allowOnly(S3);
         String endpointText = s3.get("endpoint").text(null);
         Optional<URI> endpoint;
         try {
