@@ -363,7 +363,7 @@ public final class Wiring {
         try {
             // Without sampling on, the store may still hold labelled events and imports to send; the upload never adds to it.
             SampleStore store = sampler != null ? sampler.store() : SampleStore.open(cfg.sampling().dir(), Long.MAX_VALUE, parts.eventFiles());
-            return dev.vigil.upload.Uploader.start(uc, store, parts.time(), r -> {
+            return dev.vigil.upload.Uploader.start(uc, store, dev.vigil.upload.Uploader.environmentCredentials(), parts.time(), r -> {
                 if (v.mqtt != null) v.mqtt.datasetUploaded(dev.vigil.upload.Uploader.announcement(uc, r));
             });
         } catch (java.io.IOException e) {

@@ -77,9 +77,10 @@ public final class Uploader implements MeterBinder, AutoCloseable {
         return DefaultCredentialsProvider.builder().build();
     }
 
-    /** The daemon's uploader: credentials from {@link #environmentCredentials}, a first pass 30 s after the start, then every interval. */
-    public static Uploader start(UploadConfig cfg, SampleStore store, TimeSource time, Consumer<Result> announce) throws IOException {
-        Uploader u = new Uploader(cfg, store, environmentCredentials(), time, announce);
+    /** The daemon's uploader (credentials: {@link #environmentCredentials}): a first pass 30 s after the start, then every interval. */
+    public static Uploader start(UploadConfig cfg, SampleStore store, AwsCredentialsProvider credentials, TimeSource time,
+                                 Consumer<Result> announce) throws IOException {
+        Uploader u = new Uploader(cfg, store, credentials, time, announce);
         u.timer = time.scheduler(r -> {
             Thread t = new Thread(r, "vigil-upload");
             t.setDaemon(true);
