@@ -77,7 +77,8 @@ public final class Uploader implements MeterBinder, AutoCloseable {
         return DefaultCredentialsProvider.builder().build();
     }
 
-    /** The daemon's uploader (credentials: {@link #environmentCredentials}): a first pass 30 s after the start, then every interval. */
+    /** The daemon's uploader (credentials: {@link #environmentCredentials}): a first pass 30 s after the start (or
+     * one interval, when shorter), then every interval. */
     public static Uploader start(UploadConfig cfg, SampleStore store, AwsCredentialsProvider credentials, TimeSource time,
                                  Consumer<Result> announce) throws IOException {
         Uploader u = new Uploader(cfg, store, credentials, time, announce);
@@ -86,7 +87,8 @@ public final class Uploader implements MeterBinder, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        u.timer.schedule(u::pass, 30, TimeUnit.SECONDS); // after the start-up, when the cameras have settled
+        // After the start-up, when the cameras have settled (sooner only with a shorter interval)
+        u.timer.schedule(u::pass, Math.min(30_000, cfg.interval().toMillis()), TimeUnit.MILLISECONDS);
         log.info("upload: the dataset to {} under {}/{} every {} s{}", cfg.where(), cfg.prefix(), cfg.device(), cfg.interval().toSeconds(),
                 cfg.maxBytesPerS() > 0 ? ", at most " + cfg.maxBytesPerS() + " bytes/s" : "");
         return u;

@@ -20,13 +20,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * s3proxy (an S3 API over jclouds' file-system store) in a child JVM on 127.0.0.1, port 0: the jar Maven copied to
  * {@code vigil.s3proxy} before the tests. The port is read from its log line "Started ServerConnector...{127.0.0.1:N}".
  */
-final class S3Proxy implements AutoCloseable {
+public final class S3Proxy implements AutoCloseable {
 
-    static final String ACCESS_KEY = "vigil-test-access", SECRET_KEY = "vigil-test-secret-key";
+    public static final String ACCESS_KEY = "vigil-test-access", SECRET_KEY = "vigil-test-secret-key";
     private static final Pattern STARTED = Pattern.compile("Started ServerConnector.*\\{127\\.0\\.0\\.1:(\\d+)}");
 
     final Process process;
-    final URI endpoint;
+    public final URI endpoint;
     final Path data;
     private final StringBuffer output = new StringBuffer();
 
@@ -36,7 +36,7 @@ final class S3Proxy implements AutoCloseable {
         this.data = data;
     }
 
-    static S3Proxy start(Path dir) throws IOException, InterruptedException {
+    public static S3Proxy start(Path dir) throws IOException, InterruptedException {
         String jar = System.getProperty("vigil.s3proxy");
         if (jar == null || !Files.isRegularFile(Path.of(jar)))
             throw new IllegalStateException("no s3proxy jar at vigil.s3proxy=" + jar + "; the Maven build copies it (mvn test-compile)");
@@ -77,7 +77,7 @@ final class S3Proxy implements AutoCloseable {
     }
 
     /** A client of the server itself (not through any proxy), for the test's own checks. */
-    S3Client client() {
+    public S3Client client() {
         return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
                 .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
