@@ -244,4 +244,48 @@ class UploadTest {
             assertTrue(seconds < least + 5, seconds + " s: far slower than the limit");
         }
     }
+    record Cli(int code, String out, String err) {}
+
+    static Cli cli(String... args) {
+        picocli.CommandLine c = dev.vigil.cli.Main.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        c.setOut(new java.io.PrintWriter(out));
+        c.setErr(new java.io.PrintWriter(err));
+        return new Cli(c.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void vigilDatasetUploadPushesOnceAndThenFindsEverythingThere() throws Exception {
+        Path config = Files.writeString(tmp.resolve("vigil.yaml"), """
+                cameras: { door: { source: { folder: /tmp }, groups: { animal: { labels: [dog] } } } }
+                sampling:
+                  dir: %s
+                  upload: { s3: { endpoint: "%s", bucket: %s, prefix: fleet }, device: pi-1 }
+                """.formatted(store.dir(), server.endpoint, bucket));
+        System.setProperty("aws.accessKeyId", S3Proxy.ACCESS_KEY); // the SDK's standard chain reads these before the environment
+        System.setProperty("aws.secretAccessKey", S3Proxy.SECRET_KEY);
+        try {
+            Cli first = cli("dataset", "upload", "--config", config.toString(), "--day", "2026-11-21");
+            assertEquals(0, first.code(), first.out() + first.err());
+            String line = first.out().strip();
+            assertTrue(line.matches("2026-11-21: \\d+ object\\(s\\) sent \\(\\d+ bytes\\), 0 already there"), line);
+            Cli again = cli("dataset", "upload", "--config", config.toString());
+            assertEquals(0, again.code(), again.out() + again.err());
+            List<String> lines = again.out().strip().lines().toList();
+            assertEquals(2, lines.size(), again.out());
+            assertTrue(lines.get(0).startsWith("2026-11-21: 0 object(s) sent (0 bytes), "), lines.get(0));
+            assertTrue(lines.get(1).matches("2026-11-22: [1-9]\\d* object\\(s\\) sent .*"), lines.get(1));
+
+            System.setProperty("aws.secretAccessKey", "a-wrong-secret");
+            Files.delete(store.dir().resolve("uploaded.log")); // so the storage is asked again
+            Cli wrong = cli("dataset", "upload", "--config", config.toString(), "--day", "2026-11-21");
+            assertEquals(1, wrong.code(), wrong.out() + wrong.err());
+            assertEquals(1, wrong.err().strip().lines().count(), wrong.err());
+            assertTrue(wrong.err().startsWith("vigil: " + server.endpoint + " bucket " + bucket + " refused the credentials ("), wrong.err());
+            assertTrue(wrong.err().contains("check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"), wrong.err());
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+    }
 }

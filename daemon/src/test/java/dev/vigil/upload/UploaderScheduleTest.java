@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-/** When the daemon's passes run: 30 s after the start, then after 1, 2, 4 ... s while the storage cannot be reached. */
+/** When the daemon's passes run: 30 s after the start, then after 1, 2, 4 ... s up to the interval while the storage cannot be reached. */
 class UploaderScheduleTest {
 
     @TempDir Path tmp;
@@ -36,12 +36,12 @@ class UploaderScheduleTest {
                 "ssd", "b".repeat(64), "detector", 64, 48, List.of(), null, null, null, 0);
         store.add(s, new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
         UploadConfig cfg = new UploadConfig(Optional.of(URI.create("http://127.0.0.1:" + closed)), "data", "us-east-1", "fleet", true, "pi-1",
-                List.of("coco"), Duration.ofSeconds(10), 0);
+                List.of("coco"), Duration.ofSeconds(60), 0);
         var keys = StaticCredentialsProvider.create(AwsBasicCredentials.create("id", "secret-key"));
         try (Uploader u = Uploader.start(cfg, store, keys, time, r -> {})) {
             time.advance(Duration.ofMillis(29_999));
             assertEquals(0, u.failures());
-            long[] waits = {1, 1000, 2000, 4000, 8000, 10_000, 10_000}; // then the interval caps the backoff
+            long[] waits = {1, 1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000}; // then the interval caps the backoff
             for (int i = 0; i < waits.length; i++) {
                 time.advance(Duration.ofMillis(waits[i] - 1));
                 assertEquals(i, u.failures(), "pass " + (i + 1) + " came early");
