@@ -22,6 +22,7 @@ public final class Throttle {
     private long tokens;      // bytes that may go now
     private long last;        // nanoTime of the last refill
     private long remainder;   // byte-nanoseconds short of the next whole byte, so no time is lost to rounding
+    private volatile Thread waiting;
 
     /** {@code rate} 0: no limit. {@code stop}: a waiting read gives up (InterruptedIOException) once it holds. */
     public Throttle(long rate, TimeSource time, BooleanSupplier stop) {
@@ -45,9 +46,20 @@ public final class Throttle {
             if (n == 0) return;
             long want = Math.min(n, rate);
             long wait = ceilDiv(want * NANOS - remainder, rate);
-            time.parkUntil(last + wait, stop);
+            waiting = Thread.currentThread();
+            try {
+                time.parkUntil(last + wait, stop);
+            } finally {
+                waiting = null;
+            }
             if (stop.getAsBoolean()) throw new InterruptedIOException("upload stopped");
         }
+    }
+
+    /** Wakes a read waiting for bytes, to see {@code stop} (a closing uploader), as {@link TimeSource#parkUntil} asks. */
+    public void wake() {
+        Thread t = waiting;
+        if (t != null) java.util.concurrent.locks.LockSupport.unpark(t);
     }
 
     private void refill() {

@@ -181,6 +181,7 @@ public final class Uploader implements MeterBinder, AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        throttle.wake();
         if (timer != null) timer.shutdownNow();
         storage.close();
         record.close();
