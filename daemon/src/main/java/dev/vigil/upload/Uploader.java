@@ -73,8 +73,14 @@ public final class Uploader implements MeterBinder, AutoCloseable {
      * the environment are masked wherever vigil writes text (logs, errors), as a config's {@code ${VAR}} values are.
      */
     public static AwsCredentialsProvider environmentCredentials() {
-        for (String v : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID")) Secrets.register(System.getenv(v));
+        maskCredentials(System.getenv());
         return DefaultCredentialsProvider.builder().build();
+    }
+
+    /** Registers the AWS keys of {@code env} (and the SDK's system properties) with {@link Secrets}. */
+    static void maskCredentials(java.util.Map<String, String> env) {
+        for (String v : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID")) Secrets.register(env.get(v));
+        for (String p : List.of("aws.secretAccessKey", "aws.sessionToken", "aws.accessKeyId")) Secrets.register(System.getProperty(p));
     }
 
     /** The daemon's uploader (credentials: {@link #environmentCredentials}): a first pass 30 s after the start (or
