@@ -59,6 +59,16 @@ public final class Batch {
 
     static LocalDate day(Sample s) { return s.time().atZone(ZoneOffset.UTC).toLocalDate(); }
 
+    /**
+     * What the day's batch is made of (every sample's record, which holds its labels), as one number: a day whose
+     * number did not change since it was sent whole needs no export, so a pass over a month of days writes nothing.
+     */
+    public long fingerprint(LocalDate day) {
+        long h = cfg.formats().hashCode();
+        for (Sample s : store.list()) if (day(s).equals(day)) h = 31 * h + java.util.Arrays.hashCode(s.toJson());
+        return h;
+    }
+
     /** The day's objects, the manifest last; empty when the day has no sample. Rewrites the day's staging folder. */
     public List<Item> build(LocalDate day) throws IOException {
         List<Sample> samples = store.list().stream().filter(s -> day(s).equals(day)).toList();

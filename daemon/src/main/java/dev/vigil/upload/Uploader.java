@@ -51,6 +51,7 @@ public final class Uploader implements MeterBinder, AutoCloseable {
     private volatile boolean closed;
     private Duration backoff = FIRST_RETRY;
     private String lastProblem;
+    private final java.util.Map<LocalDate, Long> sent = new java.util.HashMap<>(); // day -> fingerprint sent whole (vigil-upload only)
 
     /**
      * @param credentials where the keys come from (the daemon: the SDK's default chain, environment first)
@@ -106,7 +107,10 @@ public final class Uploader implements MeterBinder, AutoCloseable {
         try {
             for (LocalDate day : batch.days()) {
                 if (closed) return;
+                long f = batch.fingerprint(day);
+                if (sent.getOrDefault(day, 0L) == f) continue; // sent whole, and nothing in it changed since
                 upload(day);
+                sent.put(day, f);
             }
             backoff = FIRST_RETRY;
             lastProblem = null;

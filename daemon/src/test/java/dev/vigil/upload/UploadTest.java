@@ -163,6 +163,33 @@ class UploadTest {
     }
 
     @Test
+    void aPassSkipsTheDaysWhoseSamplesDidNotChange() throws Exception {
+        try (Uploader u = new Uploader(config(server.endpoint, 0), store, KEYS, TimeSource.system(), r -> {})) {
+            u.pass();
+            long all = u.objectsSent();
+            assertEquals(stored().size(), all);
+            Path staging = store.dir().resolve(".upload");
+            deleteTree(staging);
+            u.pass();
+            assertFalse(Files.exists(staging), "no day was exported again");
+            assertEquals(all, u.objectsSent());
+            Sample s = store.list().get(7); // the next day's
+            store.label(s.id(), List.of(new Sample.Box("cat", 1, new double[] {0.3, 0.3, 0.6, 0.6})));
+            u.pass();
+            assertFalse(Files.exists(staging.resolve("2026-11-21")), "the unchanged day is left alone");
+            assertTrue(Files.exists(staging.resolve("2026-11-22")));
+            assertTrue(u.objectsSent() > all);
+            assertEquals(0, u.failures());
+        }
+    }
+
+    static void deleteTree(Path dir) throws Exception {
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    @Test
     void aConnectionDroppedMidUploadResumesAndNothingIsSentTwice() throws Exception {
         UploadConfig cfg;
         Map<String, byte[]> want;
