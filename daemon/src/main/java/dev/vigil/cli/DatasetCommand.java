@@ -26,12 +26,12 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil dataset list|show|export|import|prune}: the samples the daemon kept (sampling:) and their labels, in
+ * {@code vigil dataset list|show|export|import|prune|upload}: the samples the daemon kept (sampling:) and their labels, in
  * open formats. The store is {@code --dir}, or the {@code sampling.dir} of {@code --config}.
  */
-@Command(name = "dataset", description = "List, show, export, import labels into and prune the dataset the daemon samples.",
+@Command(name = "dataset", description = "List, show, export, import labels into, prune and upload the dataset the daemon samples.",
         subcommands = {DatasetCommand.ListSamples.class, DatasetCommand.Show.class, DatasetCommand.ExportCmd.class,
-                DatasetCommand.Import.class, DatasetCommand.Prune.class})
+                DatasetCommand.Import.class, DatasetCommand.Prune.class, DatasetUpload.class})
 public final class DatasetCommand {
 
     @Mixin HelpOption help;

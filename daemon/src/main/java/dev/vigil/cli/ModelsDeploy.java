@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil models deploy NAME|PATH [--accept-disagreement] [--shadow] [--to HOST[:PORT]]}: asks the running daemon,
+ * {@code vigil models deploy NAME|PATH|URL [--sha256 HEX] [--accept-disagreement] [--shadow] [--to HOST[:PORT]]}: asks the running daemon,
  * over its authenticated HTTP API ({@code POST /api/models/deploy}), to load the model beside the live one, self-test
  * it and switch to it between two frames (or run it as the shadow). Prints the daemon's one line; exit 0 when it
  * switched (or shadows), 1 when it refused.
@@ -30,8 +30,12 @@ final class ModelsDeploy implements Callable<Integer> {
     @Mixin DaemonClient daemon;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME|PATH", description = "A catalog name (see models list) or a .tflite file on the daemon's machine.")
+    @Parameters(index = "0", paramLabel = "NAME|PATH|URL", description = "A catalog name (see models list), a .tflite file on the daemon's machine,"
+            + " or an http(s) URL with its sha256 (URL#sha256=HEX, or --sha256): the daemon downloads it into its model store and checks it.")
     String model;
+
+    @Option(names = "--sha256", paramLabel = "HEX", description = "The sha256 of the model at URL: a file with other bytes is refused.")
+    String sha256;
 
     @Option(names = "--accept-disagreement", description = "A deliberate change: do not require the new model to agree with the live one.")
     boolean acceptDisagreement;
@@ -45,8 +49,26 @@ final class ModelsDeploy implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         String sent = model;
+        if (sha256 != null) {
+            if (!dev.vigil.model.ModelUrl.is(model)) {
+                err.println("vigil: --sha256 is for a model given as a URL (https://host/model.tflite); " + model + " is not one");
+                err.flush();
+                return Main.EXIT_USAGE;
+            }
+            if (model.contains("#")) {
+                err.println("vigil: give the sha256 once: in the URL (#sha256=HEX) or with --sha256, not both");
+                err.flush();
+                return Main.EXIT_USAGE;
+            }
+            sent = model.strip() + "#sha256=" + sha256.strip();
+        }
+        if (dev.vigil.model.ModelUrl.is(model)) return send(sent, out, err);
         Path local = Path.of(model);
         if (daemon.local() && (model.contains("/") || model.endsWith(".tflite")) && Files.isRegularFile(local)) sent = local.toAbsolutePath().toString();
+        return send(sent, out, err);
+    }
+
+    private int send(String sent, java.io.PrintWriter out, java.io.PrintWriter err) throws Exception {
         String body = JSON.createObjectNode().put("model", sent).put("accept_disagreement", acceptDisagreement).put("shadow", shadow).toString();
         DaemonClient.Answer a = daemon.send("POST", "/api/models/deploy", body, Duration.ofSeconds(120));
         if (a.response() == null) {

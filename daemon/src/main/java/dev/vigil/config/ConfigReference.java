@@ -80,7 +80,9 @@ public final class ConfigReference {
                 - { state: triggered, output: relay, latch: true }
                 - { group: person, camera: door, output: relay, pattern: {} }
             logging: { file: { path: /var/log/vigil/vigil.log } }
-            sampling: { cameras: { door: { strategies: { random: { share: 0.05 } } } } }
+            sampling:
+              cameras: { door: { strategies: { random: { share: 0.05 } } } }
+              upload: { s3: { endpoint: "https://minio.lan:9000", bucket: vigil-datasets }, device: doorbell }
             """;
 
     private ConfigReference() {}

@@ -18,9 +18,11 @@ import java.util.Map;
  * @param duplicateWindow   how many recent samples per camera a frame is compared with
  * @param strategies        every camera's strategies unless overridden
  * @param cameras           per-camera strategies (the camera names are checked against {@code cameras:})
+ * @param upload            the dataset's upload to S3-compatible storage; empty: none
  */
 public record SamplingConfig(boolean enabled, Path dir, int jpegQuality, int maxSize, long quota, Limit total,
-                             int duplicateDistance, int duplicateWindow, Strategies strategies, Map<String, Strategies> cameras) {
+                             int duplicateDistance, int duplicateWindow, Strategies strategies, Map<String, Strategies> cameras,
+                             java.util.Optional<UploadConfig> upload) {
 
     public SamplingConfig {
         Check.within("jpeg_quality", jpegQuality, 1, 100);
@@ -74,6 +76,6 @@ public record SamplingConfig(boolean enabled, Path dir, int jpegQuality, int max
 
     /** Off: nothing is sampled until {@code sampling: {enabled: true}}. */
     public static SamplingConfig defaults(Path dir) {
-        return new SamplingConfig(false, dir, 90, 1920, 2L << 30, new Limit(60, 500), 6, 50, DEFAULT_STRATEGIES, Map.of());
+        return new SamplingConfig(false, dir, 90, 1920, 2L << 30, new Limit(60, 500), 6, 50, DEFAULT_STRATEGIES, Map.of(), java.util.Optional.empty());
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 final class SamplingReader {
 
     private static final List<String> KEYS = List.of("enabled", "dir", "jpeg_quality", "max_size", "quota", "max_per_hour",
-            "max_per_day", "duplicate_distance", "duplicate_window", "strategies", "cameras");
+            "max_per_day", "duplicate_distance", "duplicate_window", "strategies", "cameras", "upload");
     private static final List<String> STRATEGIES = List.of("near_threshold", "flicker", "qc", "feedback", "novelty", "random");
 
     private SamplingReader() {}
@@ -36,7 +36,8 @@ final class SamplingReader {
             c.mapping("a camera's sampling (strategies)").allowOnly(List.of("strategies"));
             perCamera.put(e.getKey(), strategies(c.get("strategies"), strategies));
         }
-        return n.make(() -> new SamplingConfig(enabled, dir, quality, maxSize, quota, total, distance, window, strategies, perCamera));
+        var upload = UploadReader.read(n.get("upload"));
+        return n.make(() -> new SamplingConfig(enabled, dir, quality, maxSize, quota, total, distance, window, strategies, perCamera, upload));
     }
 
     private static Limit limit(ConfigNode n, Limit d) {

@@ -52,6 +52,7 @@ public final class Vigil implements AutoCloseable {
     Webhooks webhooks;               // null without a webhooks: section
     dev.vigil.sampling.Sampler sampler; // null when sampling is off
     dev.vigil.learn.LearnJobs learning; // the review page's learn; null when sampling is off
+    dev.vigil.upload.Uploader upload;   // null without sampling.upload
     StatusServer http;               // null when not serving
     SystemdService systemd;
     Reload reload;                   // set once the daemon runs
@@ -168,6 +169,13 @@ public final class Vigil implements AutoCloseable {
         if (daemon != null) steps.add(daemon::stop);
         steps.add(bus::close);
         steps.add(() -> log.info("frame path stopped; consumers drained"));
+        if (upload != null) steps.add(() -> {
+            try {
+                upload.close(); // an object half sent is sent again at the next start; the record holds what arrived
+            } catch (java.io.IOException e) {
+                log.warn("upload: closing its record failed: {}", e.toString());
+            }
+        });
         if (models != null) steps.add(() -> models.close(daemon.loopEnded()));
         if (swapTimers != null) steps.add(() -> {
             swapTimers.shutdown(); // a model being closed is closed whole; probation's timers are cancelled

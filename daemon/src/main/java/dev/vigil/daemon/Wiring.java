@@ -279,6 +279,8 @@ public final class Wiring {
             decisions.addListener(v.mqtt);
             built.add(v.mqtt);
         }
+        if (cfg.sampling().upload().isPresent()) v.upload = upload(cfg, sampler, parts, v);
+        if (v.upload != null) built.add(v.upload);
         // Also without a webhooks: section, so a config reload can add one; with none it takes no frame.
         v.webhooks = Webhooks.start(cfg, events, parts.time());
         bus.add(v.webhooks); // closed after the event record drained, like MQTT: the last visits end and go out
@@ -293,6 +295,7 @@ public final class Wiring {
         metrics.bind(dm);
         metrics.bind(bus);
         if (v.mqtt != null) metrics.bind(v.mqtt);
+        if (v.upload != null) metrics.bind(v.upload);
         metrics.bind(v.webhooks);
         metrics.start(frames);
 
@@ -356,6 +359,21 @@ public final class Wiring {
                     c.motion().enabled()));
         }
         return new Sampler(sc, store, selectors, parts.time(), metrics.registry());
+    }
+
+    /** The dataset's upload (sampling.upload), announced on MQTT when it is on; null (one error line) when the store cannot be opened. */
+    private static dev.vigil.upload.Uploader upload(VigilConfig cfg, Sampler sampler, Parts parts, Vigil v) {
+        var uc = cfg.sampling().upload().orElseThrow();
+        try {
+            // Without sampling on, the store may still hold labelled events and imports to send; the upload never adds to it.
+            SampleStore store = sampler != null ? sampler.store() : SampleStore.open(cfg.sampling().dir(), Long.MAX_VALUE, parts.eventFiles());
+            return dev.vigil.upload.Uploader.start(uc, store, dev.vigil.upload.Uploader.environmentCredentials(), parts.time(), r -> {
+                if (v.mqtt != null) v.mqtt.datasetUploaded(dev.vigil.upload.Uploader.announcement(uc, r));
+            });
+        } catch (java.io.IOException e) {
+            log.error("sampling.upload: the dataset in {} cannot be read ({}); running without the upload", cfg.sampling().dir(), e.toString());
+            return null;
+        }
     }
 
     private static MqttBridge mqtt(VigilConfig cfg, Parts parts, Vigil v) {

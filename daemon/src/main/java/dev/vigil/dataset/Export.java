@@ -37,6 +37,7 @@ public abstract class Export {
     protected final Path out;
     protected final List<Item> items = new ArrayList<>();
     protected final List<String> classes;
+    private boolean link;
 
     protected Export(SampleStore store, List<Sample> samples, Path out, double valShare, boolean labelledOnly) {
         this.store = store;
@@ -54,12 +55,29 @@ public abstract class Export {
     /** Writes the export; returns how many samples it holds. */
     public static int write(Format f, SampleStore store, List<Sample> samples, Path out, double valShare, boolean labelledOnly)
             throws IOException {
-        Export e = switch (f) {
+        Export e = of(f, store, samples, out, valShare, labelledOnly);
+        Files.createDirectories(out);
+        return e.write();
+    }
+
+    private static Export of(Format f, SampleStore store, List<Sample> samples, Path out, double valShare, boolean labelledOnly) {
+        return switch (f) {
             case COCO -> new CocoFormat(store, samples, out, valShare, labelledOnly);
             case VOC -> new VocFormat(store, samples, out, valShare, labelledOnly);
             case YOLO -> new YoloFormat(store, samples, out, valShare, labelledOnly);
             case FOLDERS -> new FolderFormat(store, samples, out, valShare, labelledOnly);
         };
+    }
+
+    /**
+     * As {@link #write}, the images hard-linked to the store's JPEGs (copied where a link cannot be made): for the
+     * upload's staging folder, which is rebuilt every pass and must not rewrite a day of JPEGs on an SD card each time.
+     * Never for an export a person edits: a link shares the store's file.
+     */
+    public static int link(Format f, SampleStore store, List<Sample> samples, Path out, double valShare, boolean labelledOnly)
+            throws IOException {
+        Export e = of(f, store, samples, out, valShare, labelledOnly);
+        e.link = true;
         Files.createDirectories(out);
         return e.write();
     }
@@ -73,6 +91,15 @@ public abstract class Export {
 
     protected void copyImage(Sample s, Path target) throws IOException {
         Files.createDirectories(target.getParent());
+        if (link) {
+            Files.deleteIfExists(target);
+            try {
+                Files.createLink(target, store.jpeg(s.id()));
+                return;
+            } catch (IOException | UnsupportedOperationException e) {
+                // another file system, or one without links: a copy does the same
+            }
+        }
         Files.copy(store.jpeg(s.id()), target, StandardCopyOption.REPLACE_EXISTING);
     }
 

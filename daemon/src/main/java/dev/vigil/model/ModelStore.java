@@ -132,6 +132,7 @@ public final class ModelStore {
      * bit-flipped detector loads and reports "class 0" where it should say "person".
      */
     public ResolvedModel resolve(String nameOrPath) {
+        if (ModelUrl.is(nameOrPath)) return resolvePlain(ModelUrl.fetch(nameOrPath, home.resolve("models").resolve("url")));
         Path path = asPath(nameOrPath);
         if (path != null && Files.isRegularFile(path)) return resolvePlain(path);
         Optional<ModelEntry> entry = models.find(nameOrPath);

@@ -153,6 +153,11 @@ public final class MqttBridge implements DecisionListener, FrameConsumer, MeterB
         run(() -> state(topics.model(), Payloads.modelChange(c)));
     }
 
+    /** A dataset batch reached the storage (the upload's announcement): {@code <prefix>/dataset/uploaded}, queued like events. */
+    public void datasetUploaded(byte[] json) {
+        run(() -> enqueue(topics.datasetUploaded(), json, null));
+    }
+
     @Override
     public void qcVerdict(QcResult r) {
         run(() -> {

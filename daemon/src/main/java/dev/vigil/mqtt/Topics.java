@@ -9,6 +9,8 @@ record Topics(String prefix) {
 
     String events() { return prefix + "/events"; }
 
+    String datasetUploaded() { return prefix + "/dataset/uploaded"; }
+
     String cameraState(String camera) { return prefix + "/" + camera + "/state"; }
 
     String group(String camera, String group) { return prefix + "/" + camera + "/" + group; }
