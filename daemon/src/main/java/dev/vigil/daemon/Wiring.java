@@ -46,18 +46,12 @@ import dev.vigil.swap.LoadedModel;
 import dev.vigil.swap.ModelSwap;
 import dev.vigil.systemd.SystemdService;
 import dev.vigil.rules.GroupRule;
-import dev.vigil.config.QcConfig;
-import dev.vigil.config.SamplingConfig;
-import dev.vigil.qc.QcRules;
 import dev.vigil.sampling.Feedback;
-import dev.vigil.sampling.SampleStore;
 import dev.vigil.sampling.Sampler;
-import dev.vigil.sampling.Selector;
 import dev.vigil.time.TimeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -264,14 +258,14 @@ public final class Wiring {
                 DailySummary.toLog(rules, model.id().name(), parts.time()));
         ResultBus bus = new ResultBus(ResultBus.DEFAULT_PIXEL_BUDGET, health::threadDied)
                 .add(new EventRecorder(events)).add(live).add(frames).add(drift);
-        Sampler sampler = sampler(cfg, parts, metrics);
+        Sampler sampler = LearningLoop.sampler(cfg, parts, metrics);
         if (sampler != null) bus.add(sampler);
         parts.consumers().forEach(bus::add);
         Vigil v = new Vigil(cfg, parts, health, metrics, frames, gpio, decisions, ownTimers, events, live, bus);
         v.sampler = sampler;
         Control.Feedback feedback = sampler == null ? null : new Feedback(sampler, events);
         v.control = control(cfg, v, feedback);
-        if (gpio != null) wrongButtons(cfg, gpio, events, feedback);
+        if (gpio != null) LearningLoop.wrongButtons(cfg, gpio, events, feedback);
         if (cfg.mqtt().isPresent()) {
             // Added last: the bus closes it after the event record drained, so the last events and "stopped" go out.
             v.mqtt = mqtt(cfg, parts, v);
@@ -279,7 +273,7 @@ public final class Wiring {
             decisions.addListener(v.mqtt);
             built.add(v.mqtt);
         }
-        if (cfg.sampling().upload().isPresent()) v.upload = upload(cfg, sampler, parts, v);
+        if (cfg.sampling().upload().isPresent()) v.upload = LearningLoop.upload(cfg, sampler, parts, v);
         if (v.upload != null) built.add(v.upload);
         // Also without a webhooks: section, so a config reload can add one; with none it takes no frame.
         v.webhooks = Webhooks.start(cfg, events, parts.time());
@@ -340,60 +334,11 @@ public final class Wiring {
         return v;
     }
 
-    /** The hard-example sampler, or null when sampling is off or its store cannot be opened (then one error line). */
-    private static Sampler sampler(VigilConfig cfg, Parts parts, Metrics metrics) {
-        SamplingConfig sc = cfg.sampling();
-        if (!sc.enabled()) return null;
-        SampleStore store;
-        try {
-            store = SampleStore.open(sc.dir(), sc.quota(), parts.eventFiles());
-        } catch (java.io.IOException e) {
-            log.error("sampling.dir: {} cannot be used ({}); running without sampling", sc.dir(), e.toString());
-            return null;
-        }
-        Map<String, Selector> selectors = new LinkedHashMap<>();
-        for (CameraConfig c : cfg.enabledCameras()) {
-            QcConfig q = cfg.qc().get(c.name());
-            QcRules qc = q == null ? null : new QcRules(q.okLabels(), q.ngLabels(), q.okMinScore(), q.ngMinScore());
-            selectors.put(c.name(), Sampler.selector(c.name(), List.copyOf(c.rules().groups().values()), sc.of(c.name()), qc,
-                    c.motion().enabled()));
-        }
-        return new Sampler(sc, store, selectors, parts.time(), metrics.registry());
-    }
-
-    /** The dataset's upload (sampling.upload), announced on MQTT when it is on; null (one error line) when the store cannot be opened. */
-    private static dev.vigil.upload.Uploader upload(VigilConfig cfg, Sampler sampler, Parts parts, Vigil v) {
-        var uc = cfg.sampling().upload().orElseThrow();
-        try {
-            // Without sampling on, the store may still hold labelled events and imports to send; the upload never adds to it.
-            SampleStore store = sampler != null ? sampler.store() : SampleStore.open(cfg.sampling().dir(), Long.MAX_VALUE, parts.eventFiles());
-            return dev.vigil.upload.Uploader.start(uc, store, dev.vigil.upload.Uploader.environmentCredentials(), parts.time(), r -> {
-                if (v.mqtt != null) v.mqtt.datasetUploaded(dev.vigil.upload.Uploader.announcement(uc, r));
-            });
-        } catch (java.io.IOException e) {
-            log.error("sampling.upload: the dataset in {} cannot be read ({}); running without the upload", cfg.sampling().dir(), e.toString());
-            return null;
-        }
-    }
-
     private static MqttBridge mqtt(VigilConfig cfg, Parts parts, Vigil v) {
         // The status is read once the daemon runs (the first status message comes after status_interval_s).
         MqttBridge.Parts mp = new MqttBridge.Parts(v.decisions, v.health, v.events,
                 () -> v.daemon == null ? null : StatusJson.of(v), v.control);
         return MqttBridge.start(cfg, cfg.mqtt().orElseThrow(), mp, parts.time());
-    }
-
-    /** The "wrong" buttons (gpio inputs of kind wrong) mark events through the same feedback as HTTP and MQTT. */
-    private static void wrongButtons(VigilConfig cfg, GpioStage gpio, EventStore events, Control.Feedback feedback) {
-        List<String> names = cfg.gpio().inputs(dev.vigil.config.GpioConfig.InputKind.WRONG).stream().map(i -> i.name()).toList();
-        if (names.isEmpty()) return;
-        if (feedback == null) {
-            log.warn("gpio: input(s) {} of kind wrong mark nothing: sampling is off (sampling: {enabled: true} keeps marked frames)", names);
-            return;
-        }
-        // A thread per press: presses are rare, and marking one writes JPEGs the GPIO timer thread must not wait for.
-        gpio.onWrong(new dev.vigil.sampling.FeedbackButton(events, feedback,
-                r -> Thread.ofPlatform().name("vigil-feedback").daemon(true).start(r)));
     }
 
     /** The remote commands, one instance for MQTT and HTTP. */
