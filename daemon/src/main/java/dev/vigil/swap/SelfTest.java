@@ -1,12 +1,8 @@
 package dev.vigil.swap;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
-import dev.vigil.eval.LabelMatch;
 import dev.vigil.inference.InferenceEngine;
-import dev.vigil.model.ModelEntry;
 import dev.vigil.model.ModelStore;
 import dev.vigil.inference.TensorSpec;
 import dev.vigil.inference.TensorType;
@@ -71,7 +67,7 @@ final class SelfTest {
             return refuse("fails in " + c.stage() + " on a grey frame: " + message(e));
         }
         for (ModelStore.GoldenImage g : golden) {
-            String wrong = golden(c, g);
+            String wrong = GoldenCheck.check(c, g);
             if (wrong != null) return refuse(wrong);
         }
         int compared = 0, agreed = 0;
@@ -106,30 +102,6 @@ final class SelfTest {
                         minAgreement * 100), share, refs.size() + 1, median, answered);
         }
         return new Outcome(null, share, refs.size() + 1, median, answered);
-    }
-
-    /** Why the model does not see on a golden image what its catalog says, or null when it does. */
-    static String golden(Analyzer c, ModelStore.GoldenImage g) {
-        String name = g.golden().image();
-        boolean classifier = c.kind() == Analyzer.Kind.CLASSIFIER;
-        try (Mat bgr = imread(g.file().toString(), IMREAD_COLOR)) {
-            if (bgr == null || bgr.empty()) return "cannot read its golden image " + name + " (" + g.file() + ")";
-            c.analyze(bgr, classifier ? 0f : ModelEntry.Golden.MIN_SCORE);
-        } catch (RuntimeException e) {
-            return "fails in " + c.stage() + " on its golden image " + name + ": " + message(e);
-        }
-        String bad = invalid(c);
-        if (bad != null) return "gives invalid output on its golden image " + name + ": " + bad;
-        if (classifier) {
-            String top = c.topK().count() == 0 ? "nothing" : c.label(c.topK().index(0));
-            return LabelMatch.means(g.golden().top(), top) ? null
-                    : "ranks " + top + " first on its golden image " + name + ", where the catalog expects " + g.golden().top();
-        }
-        List<String> seen = new java.util.ArrayList<>();
-        for (Detection d : c.detections().toList(c::label)) if (!seen.contains(d.label())) seen.add(d.label());
-        List<String> missing = g.golden().labels().stream().filter(l -> seen.stream().noneMatch(x -> LabelMatch.means(l, x))).toList();
-        return missing.isEmpty() ? null : String.format(Locale.ROOT, "finds %s on its golden image %s, where the catalog expects %s (missing: %s)",
-                seen.isEmpty() ? "nothing" : String.join(", ", seen), name, String.join(", ", g.golden().labels()), String.join(", ", missing));
     }
 
     private static Outcome refuse(String why) { return new Outcome(why, Double.NaN, 0, 0, List.of()); }

@@ -36,7 +36,7 @@ class GoldenImagesTest {
             List<ModelStore.GoldenImage> golden = STORE.golden(dev.vigil.model.Sha256.of(resolved.model()));
             assertTrue(golden.size() >= 2, name + ": " + golden);
             try (LoadedModel m = open(ModelSpec.of(resolved))) {
-                for (ModelStore.GoldenImage g : golden) assertNull(SelfTest.golden(m.analyzer(), g), name + " on " + g.golden().image());
+                for (ModelStore.GoldenImage g : golden) assertNull(GoldenCheck.check(m.analyzer(), g), name + " on " + g.golden().image());
             }
         }
     }
@@ -59,5 +59,17 @@ class GoldenImagesTest {
             SelfTest.Outcome good = SelfTest.run(same, live, List.of(), frames, 0.9, true, m -> null, golden);
             assertNull(good.refusal());
         }
+    }
+
+    @Test
+    void modelsVerifyGoldenRunsTheCatalogModelOnItsGoldenImages() {
+        var cli = dev.vigil.cli.Main.commandLine();
+        var out = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        assertEquals(0, cli.execute("models", "verify", "--golden", "ssd_mobilenet_v1_coco_quant"), out.toString());
+        assertEquals(List.of("ok        ssd_mobilenet_v1_coco_quant on golden image dog_bicycle_car.jpg",
+                "ok        ssd_mobilenet_v1_coco_quant on golden image cat.bmp", "ok        ssd_mobilenet_v1_coco_quant on golden image grace_hopper.bmp"),
+                out.toString().lines().filter(l -> l.contains("golden image")).toList());
     }
 }
