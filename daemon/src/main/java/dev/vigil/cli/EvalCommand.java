@@ -242,8 +242,8 @@ final class EvalCommand implements Callable<Integer> {
         double later = e.run().laterPassesFps() / b.fps();
         if (Double.isNaN(later)) vs.putNull("ratio_later_passes");
         else vs.put("ratio_later_passes", ImageCommand.round(later, 3));
-        return String.format(Locale.ROOT, "eval %.1f images/s vs bench %.1f frames/s on the same images, %d threads: %.0f%% (first pass %.0f%%%s)",
-                e.run().fps(), b.fps(), options.engineOptions().threads(), ratio * 100, e.run().firstPassFps() / b.fps() * 100,
+        return String.format(Locale.ROOT, "eval %.1f images/s vs bench %.1f frames/s on the same images, %d inference thread%s: %.0f%% (first pass %.0f%%%s)",
+                e.run().fps(), b.fps(), options.engineOptions().threads(), options.engineOptions().threads() == 1 ? "" : "s", ratio * 100, e.run().firstPassFps() / b.fps() * 100,
                 Double.isNaN(later) ? "" : String.format(Locale.ROOT, ", later passes %.0f%%", later * 100));
     }
 }
