@@ -79,7 +79,8 @@ final class EvalCommand implements Callable<Integer> {
     String power;
 
     @Option(names = "--vs-bench", description = "Also run `vigil bench`'s loop (frames decoded once, preprocessing overlapped) on the "
-            + "dataset's images and report eval's images/s against its frames/s: decoding from disk must not slow the model down.")
+            + "dataset's images at eval's inference threads and report eval's images/s against its frames/s (overall, first pass, later passes): "
+            + "decoding from disk must not slow the model down.")
     boolean vsBench;
 
     @Option(names = "--cache", defaultValue = "memory", paramLabel = "WHERE",
