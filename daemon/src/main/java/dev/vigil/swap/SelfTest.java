@@ -3,9 +3,9 @@ package dev.vigil.swap;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import dev.vigil.inference.InferenceEngine;
-import dev.vigil.model.ModelStore;
 import dev.vigil.inference.TensorSpec;
 import dev.vigil.inference.TensorType;
+import dev.vigil.model.ModelStore;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.postprocess.Classification;
 import dev.vigil.postprocess.Detection;
@@ -38,13 +38,8 @@ final class SelfTest {
 
     /**
      * @param labelCheck why the candidate's labels do not fit the cameras' groups, or null when they do
+     * @param golden     the candidate's golden images (from its catalog entry), checked whatever the agreement
      */
-    static Outcome run(LoadedModel candidate, LoadedModel live, List<Reference> refs, ReferenceFrames frames, double minAgreement,
-                       boolean acceptDisagreement, Function<LoadedModel, String> labelCheck) {
-        return run(candidate, live, refs, frames, minAgreement, acceptDisagreement, labelCheck, List.of());
-    }
-
-    /** @param golden the candidate's golden images (from its catalog entry), checked whatever the agreement */
     static Outcome run(LoadedModel candidate, LoadedModel live, List<Reference> refs, ReferenceFrames frames, double minAgreement,
                        boolean acceptDisagreement, Function<LoadedModel, String> labelCheck, List<ModelStore.GoldenImage> golden) {
         Analyzer c = candidate.analyzer(), l = live.analyzer();
