@@ -9,7 +9,8 @@ import java.util.function.ToDoubleFunction;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * What being on a fleet costs the frame path: the pipeline bench with MQTT and webhooks off (A) and on (B), the legs in
+ * What being on a fleet (or sampling for the dataset) costs the frame path: the pipeline bench with MQTT and webhooks
+ * (and/or sampling) off (A) and on (B), the legs in
  * the order A B B A so that a steady drift of a shared machine weighs on both sides alike. The noise of a figure is its
  * spread across the two A legs: the same daemon measured twice; a difference within it is no difference.
  */
@@ -21,11 +22,12 @@ public final class FleetOverhead {
     /**
      * One leg.
      *
-     * @param fleet              MQTT and the webhook on
+     * @param fleet              the B side: MQTT and the webhook on, and/or sampling
      * @param subscriberMessages what the subscriber on {@code #} got while the daemon ran (0 with the fleet off)
      * @param webhookPosts       what the webhook sink took while the daemon ran (0 with the fleet off or a webhook of the user's)
+     * @param samplesKept        samples the sampler wrote to its store during the leg (0 without {@code --with-sampling})
      */
-    public record Leg(boolean fleet, PipelineBench.Result result, long subscriberMessages, long webhookPosts) {
+    public record Leg(boolean fleet, PipelineBench.Result result, long subscriberMessages, long webhookPosts, long samplesKept) {
 
         public double fps() { return result.totalProcessedFps(); }
 
@@ -100,36 +102,44 @@ public final class FleetOverhead {
 
     private FleetOverhead() {}
 
-    /** {@code blocks} times the four legs of {@code duration} each, after one engine-limit measurement. */
+    /**
+     * {@code blocks} times the four legs of {@code duration} each, after one engine-limit measurement.
+     *
+     * @param fleet    what the B legs talk to (a fleet with neither MQTT nor a webhook adds nothing)
+     * @param sampling sampling in the B legs, or null
+     */
     public static Result run(ModelSpec spec, Analyzer.Options options, List<Mat> frames, int cameras, double cameraFps,
-                             Duration duration, Duration warmup, int blocks, Fleet fleet, PipelineBench.Progress progress) throws Exception {
+                             Duration duration, Duration warmup, int blocks, Fleet fleet, SamplingOn sampling,
+                             PipelineBench.Progress progress) throws Exception {
+        String side = (fleet.mqtt() || fleet.webhook() ? "fleet" : "") + (sampling == null ? "" : (fleet.mqtt() || fleet.webhook() ? " and " : "") + "sampling");
         progress.line("engine alone...");
         double engineLimit = PipelineBench.engineLimit(spec, options, frames);
         List<Leg> legs = new ArrayList<>();
         int total = blocks * ORDER.size();
         for (int i = 0; i < total; i++) {
             boolean on = ORDER.get(i % ORDER.size());
-            long[] got = new long[2];
+            long[] got = new long[3];
             PipelineBench.Instrument instrument = on ? new PipelineBench.Instrument() {
                 @Override
                 public dev.vigil.daemon.Wiring.Parts parts(dev.vigil.daemon.Wiring.Parts p) { return p; }
 
                 @Override
-                public String config() { return fleet.config(); }
+                public String config() { return fleet.config() + (sampling == null ? "" : sampling.config()); }
 
                 @Override
                 public AutoCloseable started(dev.vigil.daemon.Vigil vigil) {
-                    long m0 = fleet.messages(), p0 = fleet.posts();
+                    long m0 = fleet.messages(), p0 = fleet.posts(), s0 = sampling == null ? 0 : sampling.kept();
                     return () -> {
                         got[0] = fleet.messages() - m0;
                         got[1] = fleet.posts() - p0;
+                        got[2] = sampling == null ? 0 : sampling.kept() - s0;
                     };
                 }
             } : null;
-            String name = "leg " + (i + 1) + " of " + total + " (" + (on ? "B, fleet on" : "A, fleet off") + "): ";
+            String name = "leg " + (i + 1) + " of " + total + " (" + (on ? "B, " + side + " on" : "A, " + side + " off") + "): ";
             PipelineBench.Result r = PipelineBench.run(spec, options, frames, cameras, cameraFps, duration, warmup, instrument, engineLimit,
                     line -> progress.line(name + line));
-            legs.add(new Leg(on, r, got[0], got[1]));
+            legs.add(new Leg(on, r, got[0], got[1], got[2]));
         }
         return new Result(legs);
     }

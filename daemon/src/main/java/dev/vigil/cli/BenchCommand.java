@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--abba", description = "With --pipeline: the daemon with MQTT and webhooks off (A) and on (B), in legs A B B A of "
             + "--duration seconds; prints throughput and capture-to-decision latency of both sides, the difference and the noise "
-            + "(the spread across the A legs). The fleet: --with-fleet, --mqtt, --webhook.")
+            + "(the spread across the A legs). The fleet: --with-fleet, --mqtt, --webhook; and/or --with-sampling.")
     boolean abba;
 
     @Option(names = "--blocks", defaultValue = "1", paramLabel = "N",
@@ -86,6 +86,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--with-fleet", description = "With --abba: start what --mqtt and --webhook do not name: Mosquitto on 127.0.0.1 "
             + "(/usr/sbin/mosquitto) and an HTTP sink for the webhook.")
     boolean withFleet;
+
+    @Option(names = "--with-sampling", description = "With --abba: hard-example sampling on in the B legs, every strategy (novelty too), "
+            + "into a dataset store in a temporary folder, with the default limits.")
+    boolean withSampling;
 
     @Option(names = "--mqtt", paramLabel = "URL", description = "With --abba: a broker taking anonymous clients, mqtt://host[:port]; "
             + "a subscriber on # is connected to it.")
@@ -167,13 +171,13 @@ final class BenchCommand implements Callable<Integer> {
     private Integer fleetOverhead(List<Mat> decoded) throws Exception {
         if (cameras < 1 || cameraFps <= 0 || duration < 1 || blocks < 1)
             throw new Main.UsageException("--cameras, --camera-fps, --duration and --blocks must be positive");
-        if (!withFleet && mqttUrl == null && webhookUrl == null)
-            throw new Main.UsageException("--abba compares with a fleet: give --with-fleet, or --mqtt URL and/or --webhook URL");
+        if (!withFleet && mqttUrl == null && webhookUrl == null && !withSampling)
+            throw new Main.UsageException("--abba compares with a fleet or sampling: give --with-fleet, --mqtt URL and/or --webhook URL, or --with-sampling");
         dev.vigil.bench.FleetOverhead.Result r;
-        try (Fleet fleet = startFleet()) {
+        try (Fleet fleet = startFleet(); dev.vigil.bench.SamplingOn sampling = withSampling ? dev.vigil.bench.SamplingOn.start() : null) {
             r = dev.vigil.bench.FleetOverhead.run(model.spec(Analyzer.Kind.DETECTOR), model.analyzerOptions(null, 5), decoded, cameras,
                     cameraFps, java.time.Duration.ofSeconds(duration), java.time.Duration.ofSeconds(Math.min(10, Math.max(2, duration / 6))),
-                    blocks, fleet, progress());
+                    blocks, fleet, sampling, progress());
             ObjectNode o = ImageCommand.JSON.objectNode();
             o.put("mode", "pipeline-abba");
             o.put("model", r.legs().getFirst().result().model());
@@ -184,6 +188,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("engine_limit_fps", ImageCommand.round(r.legs().getFirst().result().engineLimitFps(), 1));
             o.put("mqtt", fleet.mqtt());
             o.put("webhook", fleet.webhook());
+            o.put("sampling", withSampling);
             var legs = o.putArray("legs");
             for (var l : r.legs()) {
                 ObjectNode lo = legs.addObject();
@@ -195,6 +200,7 @@ final class BenchCommand implements Callable<Integer> {
                 lo.put("cpu_ms_per_frame", ImageCommand.round(l.result().cpuMsPerFrame(), 3));
                 lo.put("subscriber_messages", l.subscriberMessages());
                 lo.put("webhook_posts", l.webhookPosts());
+                lo.put("samples_kept", l.samplesKept());
             }
             comparison(o.putObject("processed_fps"), r.fps(), 2);
             comparison(o.putObject("latency_p50_ms"), r.latencyP50Ms(), 2);
@@ -351,8 +357,8 @@ final class BenchCommand implements Callable<Integer> {
         if (decoded.isEmpty()) throw new Main.UsageException("--images " + images + ": no decodable image in it");
         if (scrape && !pipeline) throw new Main.UsageException("--scrape goes with --pipeline");
         if (abba && (!pipeline || scrape)) throw new Main.UsageException("--abba goes with --pipeline (and not --scrape)");
-        if (!abba && (withFleet || mqttUrl != null || webhookUrl != null))
-            throw new Main.UsageException("--with-fleet, --mqtt and --webhook go with --pipeline --abba");
+        if (!abba && (withFleet || mqttUrl != null || webhookUrl != null || withSampling))
+            throw new Main.UsageException("--with-fleet, --mqtt, --webhook and --with-sampling go with --pipeline --abba");
         if (secondStage != null) {
             if (pipeline || swap || scrape || abba) throw new Main.UsageException("--second-stage goes alone (not with --pipeline or --swap)");
             try {

@@ -16,6 +16,7 @@ import dev.vigil.eval.Datasets;
 import dev.vigil.eval.DetectionMetrics;
 import dev.vigil.eval.EnergyMeter;
 import dev.vigil.eval.EvalJson;
+import dev.vigil.eval.FrameCache;
 import dev.vigil.eval.Evaluation;
 import dev.vigil.eval.HtmlReport;
 import dev.vigil.pipeline.Analyzer;
@@ -78,8 +79,23 @@ final class EvalCommand implements Callable<Integer> {
     String power;
 
     @Option(names = "--vs-bench", description = "Also run `vigil bench`'s loop (frames decoded once, preprocessing overlapped) on the "
-            + "dataset's images and report eval's images/s against its frames/s: decoding from disk must not slow the model down.")
+            + "dataset's images at eval's inference threads and report eval's images/s against its frames/s (overall, first pass, later passes): "
+            + "decoding from disk must not slow the model down.")
     boolean vsBench;
+
+    @Option(names = "--cache", defaultValue = "memory", paramLabel = "WHERE",
+            description = "Images scaled to the model's input kept for later passes and --compare's second model: off, memory (up to "
+                    + "--cache-memory-mb) or disk (also in --cache-dir, for later runs) (default: ${DEFAULT-VALUE}).")
+    String cache;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "The disk cache's folder (default: eval-cache in the model store).")
+    Path cacheDir;
+
+    @Option(names = "--cache-max-mb", defaultValue = "512", description = "The disk cache's size; the least recently used go first (default: ${DEFAULT-VALUE}).")
+    long cacheMaxMb;
+
+    @Option(names = "--cache-memory-mb", defaultValue = "64", description = "Native memory for cached images; once full, the rest is decoded each pass (default: ${DEFAULT-VALUE}).")
+    long cacheMemoryMb;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -106,12 +122,12 @@ final class EvalCommand implements Callable<Integer> {
         List<Evaluation.ModelEval> evals = new ArrayList<>();
         List<ModelSpec> specs = new ArrayList<>(List.of(model.spec(kind)));
         if (compare != null) specs.add(model.spec(kind, compare, false));
-        try (EnergyMeter meter = energy(cfg)) {
+        try (EnergyMeter meter = energy(cfg); FrameCache frames = frameCache()) {
             for (ModelSpec s : specs) {
                 err.println("eval: " + s.name() + " on " + ds.files().size() + " images" + (passes > 1 ? " x " + passes : ""));
                 err.flush();
                 try {
-                    evals.add(Evaluation.run(s, options, ds, settings, meter, n -> { err.println("eval: " + n + " images"); err.flush(); }));
+                    evals.add(Evaluation.run(s, options, ds, settings, meter, n -> { err.println("eval: " + n + " images"); err.flush(); }, frames));
                 } catch (Analyzer.WrongKindException e) {
                     throw new Main.UsageException(e.getMessage() + ", and " + dataset + " is a dataset for a " + kind.word() + " (" + ds.format() + ")"
                             + "; give a " + (kind == Analyzer.Kind.CLASSIFIER ? "COCO or Pascal VOC dataset" : "folder of class folders") + " for this model");
@@ -123,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
             for (String w : e.run().errors()) err.println("vigil: " + w);
         }
         ObjectNode out = EvalJson.json(ds, evals);
-        String benchLine = vsBench ? vsBench(specs.getFirst(), benchOptions, ds, evals.getFirst(), out) : null;
+        String benchLine = vsBench ? vsBench(specs.getFirst(), options, ds, evals.getFirst(), out) : null;
         if (report != null) {
             Path parent = report.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
@@ -139,6 +155,16 @@ final class EvalCommand implements Callable<Integer> {
         }
         o.flush();
         return evals.stream().anyMatch(e -> !e.run().errors().isEmpty()) ? Main.EXIT_FAILED_INPUTS : Main.EXIT_OK;
+    }
+
+    private FrameCache frameCache() {
+        if (cacheMaxMb < 1 || cacheMemoryMb < 0) throw new Main.UsageException("--cache-max-mb must be at least 1 and --cache-memory-mb at least 0");
+        return switch (cache) {
+            case "off" -> null;
+            case "memory" -> new FrameCache(cacheMemoryMb << 20, null, 0);
+            case "disk" -> new FrameCache(cacheMemoryMb << 20, cacheDir != null ? cacheDir : model.store().home().resolve("eval-cache"), cacheMaxMb << 20);
+            default -> throw new Main.UsageException("--cache: " + cache + " is not one of off, memory, disk");
+        };
     }
 
     private List<DetectionMetrics.Group> groups(VigilConfig cfg) {
@@ -187,7 +213,7 @@ final class EvalCommand implements Callable<Integer> {
         return given || cores < 2 || threads < cores ? threads : cores - 1;
     }
 
-    /** The same number of frames through {@link Bench#runOverlapped}, the loop `vigil bench` measures (its --threads). */
+    /** The same number of frames through {@link Bench#runOverlapped}, the loop `vigil bench` measures, at eval's threads. */
     private String vsBench(ModelSpec s, Analyzer.Options options, Dataset ds, Evaluation.ModelEval e, ObjectNode out) {
         List<Mat> frames = new ArrayList<>();
         try (Size size = new Size(Bench.FRAME_WIDTH, Bench.FRAME_HEIGHT)) {
@@ -212,6 +238,13 @@ final class EvalCommand implements Callable<Integer> {
         vs.put("bench_fps", ImageCommand.round(b.fps(), 2));
         vs.put("ratio", ImageCommand.round(ratio, 3));
         vs.put("frames", e.run().frames());
-        return String.format(Locale.ROOT, "eval %.1f images/s vs bench %.1f frames/s on the same images: %.0f%%", e.run().fps(), b.fps(), ratio * 100);
+        vs.put("threads", options.engineOptions().threads());
+        vs.put("ratio_first_pass", ImageCommand.round(e.run().firstPassFps() / b.fps(), 3));
+        double later = e.run().laterPassesFps() / b.fps();
+        if (Double.isNaN(later)) vs.putNull("ratio_later_passes");
+        else vs.put("ratio_later_passes", ImageCommand.round(later, 3));
+        return String.format(Locale.ROOT, "eval %.1f images/s vs bench %.1f frames/s on the same images, %d inference thread%s: %.0f%% (first pass %.0f%%%s)",
+                e.run().fps(), b.fps(), options.engineOptions().threads(), options.engineOptions().threads() == 1 ? "" : "s", ratio * 100, e.run().firstPassFps() / b.fps() * 100,
+                Double.isNaN(later) ? "" : String.format(Locale.ROOT, ", later passes %.0f%%", later * 100));
     }
 }

@@ -123,7 +123,8 @@ public final class ModelsCommand extends CatalogCommand {
     }
 
     @Command(name = "verify",             description = "Check the sha256 of the installed and mirror copies (all models, or the ones named),"
-            + " or of model FILEs against the catalog entry of the same name. Exit 1 on a mismatch.")
+            + " or of model FILEs against the catalog entry of the same name; with --golden also run each model on its golden images."
+            + " Exit 1 on a mismatch.")
     static final class Verify implements Callable<Integer> {
         @Mixin HelpOption help;
         @ParentCommand ModelsCommand parent;
@@ -131,6 +132,10 @@ public final class ModelsCommand extends CatalogCommand {
 
         @Parameters(arity = "0..*", paramLabel = "NAME|FILE", description = "Catalog names or model files; default: all catalog models.")
         List<String> names = List.of();
+
+        @picocli.CommandLine.Option(names = "--golden", description = "Also run each catalog model (CPU builds) on its golden images "
+                + "(golden in models/catalog.yaml) and check it sees what the catalog says.")
+        boolean golden;
 
         @Override public Integer call() {
             ModelStore store = parent.store();
@@ -154,9 +159,25 @@ public final class ModelsCommand extends CatalogCommand {
                     if (e.labelFile().isPresent()) report.add(e.name() + " labels", store.verify(e.labels()));
                 }
                 bad += report.finish();
+                if (golden) for (ModelEntry e : entries) bad += golden(store, e, out);
             }
             out.flush();
             return bad == 0 ? 0 : 1;
+        }
+
+        /** One line per golden image: ok, or WRONG with what the model saw; the number of wrong ones. */
+        private static int golden(ModelStore store, ModelEntry e, java.io.PrintWriter out) {
+            if (e.golden().isEmpty() || e.edgetpu()) return 0;
+            int wrong = 0;
+            try (var a = dev.vigil.pipeline.Analyzer.open(dev.vigil.pipeline.ModelSpec.of(store.resolve(e)), dev.vigil.pipeline.Analyzer.Options.defaults(1))) {
+                for (ModelStore.GoldenImage g : store.golden(e)) {
+                    String why = dev.vigil.swap.GoldenCheck.check(a, g);
+                    if (why == null) out.println("ok        " + e.name() + " on golden image " + g.golden().image());
+                    else out.println("WRONG     " + e.name() + ": it " + why);
+                    wrong += why == null ? 0 : 1;
+                }
+            }
+            return wrong;
         }
 
         private static boolean looksLikeFile(String n) {

@@ -217,6 +217,16 @@ public final class Wiring {
                     return e.getMessage();
                 }
             }
+
+            @Override
+            public List<ModelStore.GoldenImage> golden(LoadedModel m) {
+                try {
+                    return parts.store().golden(m.id().sha256());
+                } catch (RuntimeException e) { // an image that cannot be fetched (offline) leaves the other checks
+                    log.warn("model {}: golden images not checked: {}", m.describe(), e.getMessage());
+                    return List.of();
+                }
+            }
         };
     }
 

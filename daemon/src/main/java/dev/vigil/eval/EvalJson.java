@@ -35,6 +35,12 @@ public final class EvalJson {
         m.put("invoke_median_ms", round(r.medianMillis(), 3));
         m.put("invoke_p99_ms", round(r.p99Millis(), 3));
         m.put("fps", round(r.fps(), 2));
+        m.put("fps_first_pass", round(r.firstPassFps(), 2));
+        if (Double.isNaN(r.laterPassesFps())) m.putNull("fps_later_passes");
+        else m.put("fps_later_passes", round(r.laterPassesFps(), 2));
+        m.put("images_decoded", r.sources().decoded());
+        m.put("images_from_memory_cache", r.sources().memory());
+        m.put("images_from_disk_cache", r.sources().disk());
         m.put("decode_mean_ms", round(r.decodeMillis(), 3));
         m.put("preprocess_mean_ms", round(r.preprocessMillis(), 3));
         m.put("inferences", r.frames());
@@ -115,6 +121,10 @@ public final class EvalJson {
             if (r.energy() != null && !Double.isNaN(r.energy().joulesPerInference()))
                 sb.append(String.format(Locale.ROOT, "  %.3f J/inference (%s)", r.energy().joulesPerInference(), r.energy().source()));
             sb.append('\n');
+            sb.append(String.format(Locale.ROOT, "  first pass %.1f images/s", r.firstPassFps()));
+            if (!Double.isNaN(r.laterPassesFps())) sb.append(String.format(Locale.ROOT, ", later passes %.1f images/s", r.laterPassesFps()));
+            sb.append(String.format(Locale.ROOT, "  (images decoded %d, from the cache in memory %d, on disk %d)%n", r.sources().decoded(),
+                    r.sources().memory(), r.sources().disk()));
             if (e.classification() != null) {
                 ClassificationMetrics c = e.classification();
                 sb.append(String.format(Locale.ROOT, "  top-1 %.2f%%  top-5 %.2f%%  (%d images)%n", c.top1() * 100, c.top5() * 100, c.images()));

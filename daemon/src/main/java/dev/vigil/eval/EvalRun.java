@@ -40,12 +40,23 @@ public final class EvalRun {
      * @param invokeNanos  every timed inference, sorted
      * @param seconds      wall time of the timed passes
      * @param frames       images inferred in the timed passes
-     * @param decodeMillis mean time to read and decode an image, on the second thread
+     * @param decodeMillis mean time to read and decode an image (or take it from the cache), on the second thread
+     * @param firstPassSeconds wall time of the first timed pass (all of {@code seconds} with one pass)
+     * @param sources      how the images were had: decoded, from the cache in memory, from the cache on disk
      */
     public record Result(List<Output> outputs, List<String> errors, long[] invokeNanos, double seconds, int frames,
-                         double decodeMillis, double preprocessMillis, Energy energy) {
+                         double decodeMillis, double preprocessMillis, Energy energy, double firstPassSeconds, int firstPassFrames,
+                         Sources sources) {
 
         public double fps() { return frames / seconds; }
+
+        /** Images per second of the first pass: cold, unless the cache held them already (another model, a disk cache). */
+        public double firstPassFps() { return firstPassFrames / firstPassSeconds; }
+
+        /** Images per second of the passes after the first (NaN with one pass): the frames from the cache as far as it held them. */
+        public double laterPassesFps() {
+            return frames > firstPassFrames ? (frames - firstPassFrames) / (seconds - firstPassSeconds) : Double.NaN;
+        }
 
         public double medianMillis() { return percentile(0.5); }
 
@@ -62,6 +73,9 @@ public final class EvalRun {
 
     private record Ready(int image, int slot, int width, int height, long decodeNanos, String error) {}
 
+    /** Images decoded from their files, taken from the cache in memory, and from the cache on disk. */
+    public record Sources(int decoded, int memory, int disk) {}
+
     private EvalRun() {}
 
     /**
@@ -70,9 +84,14 @@ public final class EvalRun {
      * @param warmup   inferences on the first image before timing
      * @param power    sampled during the timed passes; null when there is no sensor nor estimate
      * @param progress told the number of images done now and then
+     * @param cache    images already scaled to the input, or null to decode every image every time (also when the
+     *                 model letterboxes: the cache keeps stretched images)
      */
     public static Result run(Analyzer a, List<Path> files, float minScore, int passes, int warmup, EnergyMeter power,
-                             Consumer<Integer> progress) {
+                             Consumer<Integer> progress, FrameCache cache) {
+        FrameCache frames = a.resize() == dev.vigil.preprocess.ImagePreprocessor.Resize.STRETCH ? cache : null;
+        var in = a.engine().inputs().getFirst();
+        int inW = in.dim(2), inH = in.dim(1);
         int n = files.size(), total = n * passes;
         PreparedInput[] slots = new PreparedInput[PREFETCH];
         BlockingQueue<Integer> free = new ArrayBlockingQueue<>(PREFETCH);
@@ -82,6 +101,7 @@ public final class EvalRun {
             free.add(i);
         }
         long[] decodeTotal = new long[2]; // [decode, preprocess], written by the producer, read after join
+        int[] sources = new int[FrameCache.Source.values().length]; // likewise
         Thread producer = Thread.ofPlatform().name("eval-decode").daemon().start(() -> {
             try {
                 for (int i = 0; i < total; i++) {
@@ -89,23 +109,37 @@ public final class EvalRun {
                     Path f = files.get(i % n);
                     long t0 = System.nanoTime();
                     Mat bgr = null;
+                    boolean kept = false;
+                    int w = 0, h = 0; // the photo's size: boxes are normalized to it, and a cached frame is already the input's
                     String error = null;
                     try {
-                        ImageHeader.check(f, ImageHeader.DEFAULT_MAX_PIXELS);
-                        bgr = imread(f.toString(), IMREAD_COLOR);
-                        if (bgr == null || bgr.empty()) error = f + ": cannot decode image (not an image file, or corrupt)";
+                        if (frames != null) {
+                            FrameCache.Frame fr = frames.get(f, inW, inH);
+                            bgr = fr.bgr();
+                            kept = fr.kept();
+                            w = fr.width();
+                            h = fr.height();
+                            sources[fr.source().ordinal()]++;
+                        } else {
+                            ImageHeader.check(f, ImageHeader.DEFAULT_MAX_PIXELS);
+                            bgr = imread(f.toString(), IMREAD_COLOR);
+                            if (bgr == null || bgr.empty()) error = f + ": cannot decode image (not an image file, or corrupt)";
+                            else {
+                                w = bgr.cols();
+                                h = bgr.rows();
+                                sources[FrameCache.Source.DECODED.ordinal()]++;
+                            }
+                        }
                     } catch (Exception e) {
-                        error = f + ": " + CocoJson.firstLine(e.getMessage());
+                        error = CocoJson.firstLine(e.getMessage());
+                        if (!error.startsWith(f.toString())) error = f + ": " + error;
                     }
                     long t1 = System.nanoTime();
-                    int w = 0, h = 0;
                     if (error == null) {
-                        w = bgr.cols();
-                        h = bgr.rows();
                         slots[slot].prepare(bgr, t0);
                         decodeTotal[1] += slots[slot].preprocessNanos();
                     }
-                    if (bgr != null) bgr.close();
+                    if (bgr != null && !kept) bgr.close();
                     decodeTotal[0] += t1 - t0;
                     ready.put(new Ready(i, slot, w, h, t1 - t0, error));
                 }
@@ -116,10 +150,14 @@ public final class EvalRun {
         List<Output> outputs = new ArrayList<>(java.util.Collections.nCopies(n, (Output) null));
         List<String> errors = new ArrayList<>();
         long[] invoke = new long[total];
-        int timed = 0;
+        int timed = 0, firstTimed = 0;
         try {
-            long start = 0;
+            long start = 0, firstEnd = 0;
             for (int i = 0; i < total; i++) {
+                if (i == n) {
+                    firstEnd = System.nanoTime();
+                    firstTimed = timed;
+                }
                 Ready r = ready.take();
                 if (i == 0) {
                     if (r.error() == null) for (int w = 0; w < warmup; w++) a.run(slots[r.slot()], minScore);
@@ -136,13 +174,19 @@ public final class EvalRun {
                 free.put(r.slot());
                 if (progress != null && (i + 1) % 50 == 0) progress.accept(i + 1);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long end = System.nanoTime();
+            double seconds = (end - start) / 1e9;
+            if (passes == 1) {
+                firstEnd = end;
+                firstTimed = timed;
+            }
             Energy energy = power == null ? null : power.stop(timed);
             producer.join();
             long[] sorted = Arrays.copyOf(invoke, timed);
             Arrays.sort(sorted);
             return new Result(outputs, List.copyOf(errors), sorted, seconds, timed, decodeTotal[0] / 1e6 / total,
-                    decodeTotal[1] / 1e6 / total, energy);
+                    decodeTotal[1] / 1e6 / total, energy, (firstEnd - start) / 1e9, firstTimed,
+                    new Sources(sources[0], sources[1], sources[2]));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("evaluation interrupted", e);

@@ -42,6 +42,12 @@ public final class Evaluation {
      */
     public static ModelEval run(ModelSpec spec, Analyzer.Options options, Dataset ds, Settings s, EnergyMeter power,
                                 Consumer<Integer> progress) throws IOException {
+        return run(spec, options, ds, s, power, progress, null);
+    }
+
+    /** @param cache images scaled to the input, shared by the models of one run (and runs, on disk); null for none */
+    public static ModelEval run(ModelSpec spec, Analyzer.Options options, Dataset ds, Settings s, EnergyMeter power,
+                                Consumer<Integer> progress, FrameCache cache) throws IOException {
         Analyzer.Kind kind = kindFor(ds);
         try (Analyzer a = Analyzer.open(spec.withKind(kind), options)) {
             if (a.labels() == null)
@@ -49,7 +55,7 @@ public final class Evaluation {
             int labelCount = a.labels().size();
             // A classifier's top 5 keep any score: a right label at 0.004 is still a top-5 hit.
             float minScore = kind == Analyzer.Kind.CLASSIFIER ? 0f : s.minScore();
-            EvalRun.Result r = EvalRun.run(a, ds.files(), minScore, s.passes(), s.warmup(), power, progress);
+            EvalRun.Result r = EvalRun.run(a, ds.files(), minScore, s.passes(), s.warmup(), power, progress, cache);
             ClassificationMetrics cm = null;
             DetectionMetrics dm = null;
             if (ds instanceof Dataset.Classification c) cm = ClassificationMetrics.compute(c, r.outputs(), a::label, labelCount);

@@ -12,7 +12,7 @@ import java.util.function.IntFunction;
  * a label may list synonyms separated by commas (ImageNet's "tabby, tabby cat"), any of which matches. A name may
  * match several labels (ImageNet has two "crane"s): any of them counts.
  */
-final class LabelMatch {
+public final class LabelMatch {
 
     private LabelMatch() {}
 
@@ -31,6 +31,9 @@ final class LabelMatch {
         }
         return out;
     }
+
+    /** Whether a name (as a dataset or a catalog writes it) means this label, or one of its synonyms. */
+    public static boolean means(String name, String label) { return matches(normalize(name), label); }
 
     static boolean matches(String normalizedName, String label) {
         if (label == null) return false;

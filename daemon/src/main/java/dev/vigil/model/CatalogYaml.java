@@ -170,6 +170,21 @@ final class CatalogYaml {
             require(e.kind() == ModelEntry.Kind.DETECTOR && !e.edgetpu(),
                     path + ".default: the default model must be a CPU detector");
         }
+        for (int i = 0; i < e.golden().size(); i++) checkGolden(path + ".golden[" + i + "]", e.golden().get(i), e.kind());
+    }
+
+    private static void checkGolden(String path, ModelEntry.Golden g, ModelEntry.Kind kind) {
+        require(g != null, path + ": expected a mapping {image: FILE, labels: [...]} or {image: FILE, top: LABEL}");
+        require(g.image() != null && !g.image().isBlank(), path + ".image: missing; the file name of a test image of test-images/catalog.yaml");
+        require(!g.image().contains("/") && !g.image().contains("\\"), path + ".image: a file name of test-images/catalog.yaml, not a path (got '" + g.image() + "')");
+        if (kind == ModelEntry.Kind.CLASSIFIER) {
+            require(g.labels() == null, path + ".labels: for a detector; a classifier's golden image gives its top label as top:");
+            require(g.top() != null && !g.top().isBlank(), path + ".top: missing; the label the classifier ranks first on the image");
+        } else {
+            require(g.top() == null, path + ".top: for a classifier; a detector's golden image gives labels: [...]");
+            require(g.labels() != null && !g.labels().isEmpty(), path + ".labels: missing or empty; the labels the detector finds on the image");
+            for (String l : g.labels()) require(l != null && !l.isBlank(), path + ".labels: an empty label");
+        }
     }
 
     private static void checkImage(ImageEntry e) {

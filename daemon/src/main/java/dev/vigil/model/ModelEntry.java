@@ -14,6 +14,8 @@ import java.util.Map;
  * @param decoding  how raw outputs become detections for a graph without a post-processing op (e.g. SSD anchors),
  *                  kept as read; empty when the graph decodes itself
  * @param isDefault the detector used when no model is given
+ * @param golden    reference photos of the test-image catalog with what this model sees on them (a hot swap's self-test
+ *                  runs them); empty when the catalog gives none
  */
 public record ModelEntry(
         String name,
@@ -29,10 +31,27 @@ public record ModelEntry(
         boolean edgetpu,
         String cpuModel,
         Map<String, Object> decoding,
-        @JsonProperty("default") boolean isDefault) implements Artifact {
+        @JsonProperty("default") boolean isDefault,
+        java.util.List<Golden> golden) implements Artifact {
 
     public ModelEntry {
         decoding = decoding == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(decoding));
+        golden = golden == null ? java.util.List.of() : java.util.List.copyOf(golden);
+    }
+
+    /**
+     * A golden image: a photo of {@code test-images/catalog.yaml} (its file name) and what the model must see on it: a
+     * classifier's top label ({@code top}, one of the label's comma-separated names), or every label a detector must
+     * find at a score of {@link #MIN_SCORE} or more ({@code labels}; others may be found too).
+     */
+    public record Golden(String image, String top, java.util.List<String> labels) {
+
+        /** The score a detector's expected label needs on a golden image. */
+        public static final float MIN_SCORE = 0.5f;
+
+        public Golden {
+            labels = labels == null ? null : java.util.List.copyOf(labels);
+        }
     }
 
     @Override

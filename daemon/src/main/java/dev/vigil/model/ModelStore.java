@@ -190,6 +190,32 @@ public final class ModelStore {
         return fetch(images().get(name));
     }
 
+    /** A golden image of a model entry with its file, found as {@link #fetch} finds files. */
+    public record GoldenImage(ModelEntry.Golden golden, Path file) {}
+
+    /** The golden images of the catalog entry with these bytes (a model named or given as a file); none for another model. */
+    public List<GoldenImage> golden(String sha256) {
+        return models.entries().values().stream().filter(e -> e.sha256().equals(sha256)).findFirst().map(this::golden).orElse(List.of());
+    }
+
+    /**
+     * The entry's golden images as files, in catalog order. An image the test-image catalog does not list is one line
+     * naming the key.
+     */
+    public List<GoldenImage> golden(ModelEntry entry) {
+        List<GoldenImage> out = new java.util.ArrayList<>();
+        for (int i = 0; i < entry.golden().size(); i++) {
+            ModelEntry.Golden g = entry.golden().get(i);
+            Optional<ImageEntry> image = images().entries().values().stream().filter(e -> e.file().equals(g.image())).findFirst();
+            if (image.isEmpty())
+                throw CatalogException.unknown("models." + entry.name() + ".golden[" + i + "].image: '" + g.image()
+                        + "' is not a file of the test-image catalog; use one of: "
+                        + String.join(", ", images().entries().values().stream().map(ImageEntry::file).toList()));
+            out.add(new GoldenImage(g, fetch(image.get())));
+        }
+        return out;
+    }
+
     /**
      * Every test image as a file in {@code dir} (copied from wherever it was found), so the folder alone can feed
      * {@code vigil detect}. Returns the folder.

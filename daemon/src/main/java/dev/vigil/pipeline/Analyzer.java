@@ -236,6 +236,9 @@ public final class Analyzer implements AutoCloseable {
 
     public Labels labels() { return labels; }
 
+    /** How frames are fitted to the input: stretched (the reference) or letterboxed. */
+    public ImagePreprocessor.Resize resize() { return resize; }
+
     public ModelSpec spec() { return spec; }
 
     public Kind kind() { return kind; }

@@ -56,6 +56,9 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
 
         /** Why the model's labels do not fit the cameras' groups (a group's label it does not know), or null. */
         String labelProblem(LoadedModel m);
+
+        /** The model's golden images when the catalog gives them (the model known by its sha256), else none. */
+        default List<dev.vigil.model.ModelStore.GoldenImage> golden(LoadedModel m) { return List.of(); }
     }
 
     /** A model change, for the log's readers elsewhere (MQTT): {@code what} is "switched" or "rollback". */
@@ -123,8 +126,9 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
             }
             boolean handedOver = false;
             try {
+                List<dev.vigil.model.ModelStore.GoldenImage> golden = loader.golden(candidate);
                 SelfTest.Outcome t = SelfTest.run(candidate, live, frames.snapshot(), frames, config.minAgreement(),
-                        r.acceptDisagreement() || r.shadow(), loader::labelProblem);
+                        r.acceptDisagreement() || r.shadow(), loader::labelProblem, golden);
                 if (t.refusal() != null)
                     return done(r, DeployResult.refused("model " + candidate.describe() + " failed its self-test: it " + t.refusal(), live.id()), null);
                 if (r.shadow()) {
@@ -138,7 +142,7 @@ public final class ModelSwap implements ModelSlot.Observer, MeterBinder, AutoClo
                 handedOver = true;
                 String agreed = Double.isNaN(t.agreement()) ? "agreement not measured" : Math.round(t.agreement() * 100) + "% agreement";
                 return done(r, new DeployResult(true, "switched to " + candidate.describe() + " (" + agreed + " on " + (t.frames() - 1)
-                        + " recent frames); " + live.describe() + " stays loaded for " + config.probation().toSeconds() + " s", candidate.id(), t.agreement()), live.id());
+                        + " recent frames" + (golden.isEmpty() ? "" : ", " + golden.size() + " golden images seen right") + "); " + live.describe() + " stays loaded for " + config.probation().toSeconds() + " s", candidate.id(), t.agreement()), live.id());
             } finally {
                 if (!handedOver) candidate.close();
             }

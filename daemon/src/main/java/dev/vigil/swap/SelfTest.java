@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import dev.vigil.inference.InferenceEngine;
 import dev.vigil.inference.TensorSpec;
 import dev.vigil.inference.TensorType;
+import dev.vigil.model.ModelStore;
 import dev.vigil.pipeline.Analyzer;
 import dev.vigil.postprocess.Classification;
 import dev.vigil.postprocess.Detection;
@@ -22,7 +23,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  * The checks a deployed model passes before it takes over, on the deploy's thread while the live model runs on:
  * it runs the pipeline's kind of model on the pipeline's input (shape, type, normalization: the frames the preprocessor
  * makes for the live model are valid input for it), gives valid outputs (finite; detection scores within 0..1, boxes
- * finite) on a synthetic frame and on the recent live frames, and agrees with the live model on enough of them.
+ * finite) on a synthetic frame and on the recent live frames, sees on its catalog's golden images what the catalog says
+ * it sees there, and agrees with the live model on enough of the recent frames.
  */
 final class SelfTest {
 
@@ -36,9 +38,10 @@ final class SelfTest {
 
     /**
      * @param labelCheck why the candidate's labels do not fit the cameras' groups, or null when they do
+     * @param golden     the candidate's golden images (from its catalog entry), checked whatever the agreement
      */
     static Outcome run(LoadedModel candidate, LoadedModel live, List<Reference> refs, ReferenceFrames frames, double minAgreement,
-                       boolean acceptDisagreement, Function<LoadedModel, String> labelCheck) {
+                       boolean acceptDisagreement, Function<LoadedModel, String> labelCheck, List<ModelStore.GoldenImage> golden) {
         Analyzer c = candidate.analyzer(), l = live.analyzer();
         TensorSpec ci = c.engine().inputs().getFirst(), li = l.engine().inputs().getFirst();
         if (c.engine().inputs().size() != 1 || ci.type() != li.type() || !Arrays.equals(ci.shape(), li.shape()))
@@ -57,6 +60,10 @@ final class SelfTest {
             invokes[0] = c.invokeNanos();
         } catch (RuntimeException e) {
             return refuse("fails in " + c.stage() + " on a grey frame: " + message(e));
+        }
+        for (ModelStore.GoldenImage g : golden) {
+            String wrong = GoldenCheck.check(c, g);
+            if (wrong != null) return refuse(wrong);
         }
         int compared = 0, agreed = 0;
         List<Reference> answered = new java.util.ArrayList<>(refs.size());

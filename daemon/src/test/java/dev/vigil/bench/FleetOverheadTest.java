@@ -15,7 +15,7 @@ class FleetOverheadTest {
         var cam1 = new PipelineBench.CameraResult("cam1", 60, fps / 2, 0, p50 - 1, p99 - 1);
         var cam2 = new PipelineBench.CameraResult("cam2", 60, fps / 2, 0, p50 + 1, p99 + 1);
         var r = new PipelineBench.Result("m", 2, 10, 50, fps, fps / 50, List.of(cam1, cam2), 0, 100, 0, 1);
-        return new FleetOverhead.Leg(fleet, r, fleet ? 7 : 0, fleet ? 2 : 0);
+        return new FleetOverhead.Leg(fleet, r, fleet ? 7 : 0, fleet ? 2 : 0, 0);
     }
 
     @Test

@@ -56,12 +56,32 @@ class BenchAbbaTest {
         assertTrue(r.err().contains("bench: leg 2 of 4 (B, fleet on): "), r.err());
     }
 
+    /**
+     * The photo where the detector sees a person at 0.54 that is not there: near the groups' 0.5, so the sampler keeps
+     * its first frame of each B leg (the rest are near duplicates); the A legs have no sampler at all.
+     */
+    @Test
+    void withSamplingTheSamplerRunsInTheBLegsOnly() throws Exception {
+        Files.copy(TestData.image("dog_bicycle_car.jpg"), tmp.resolve("dog_bicycle_car.jpg"));
+        CliTest.Run r = CliTest.run("bench", "--pipeline", "--abba", "--with-sampling", "--json", "--duration", "1", "--cameras", "1",
+                "--camera-fps", "20", "--threads", "1", "--model", TestData.model(TestData.DETECTOR).toString(), "--images", tmp.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = r.lines().getFirst();
+        assertTrue(o.get("sampling").asBoolean() && !o.get("mqtt").asBoolean() && !o.get("webhook").asBoolean(), o.toString());
+        for (JsonNode l : o.get("legs")) {
+            boolean on = l.get("leg").asText().equals("B");
+            assertEquals(on, l.get("samples_kept").asLong() > 0, l.toString());
+            assertEquals(0, l.get("subscriber_messages").asLong());
+        }
+        assertTrue(r.err().contains("bench: leg 2 of 4 (B, sampling on): "), r.err());
+    }
+
     @Test
     void aFleetOptionWithoutAbbaIsRefused() throws Exception {
         Files.copy(TestData.image("dog.bmp"), tmp.resolve("dog.bmp"));
         CliTest.Run r = CliTest.run("bench", "--pipeline", "--with-fleet", "--model", TestData.model(TestData.DETECTOR).toString(),
                 "--images", tmp.toString());
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("--with-fleet, --mqtt and --webhook go with --pipeline --abba"), r.err());
+        assertTrue(r.err().contains("--with-fleet, --mqtt, --webhook and --with-sampling go with --pipeline --abba"), r.err());
     }
 }

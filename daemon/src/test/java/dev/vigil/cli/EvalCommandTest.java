@@ -196,6 +196,10 @@ class EvalCommandTest {
 
         JsonNode oid = json(r).get("models").get(1);
         assertEquals("ssd_mobilenet_v2_oidv4", oid.get("model").asText()); // "Cat", "Person": labels match without case
+        // Both take 300x300: the second model's images come from the first one's decode, in memory.
+        assertEquals(DETECTED.size(), m.get("images_decoded").asInt());
+        assertEquals(0, oid.get("images_decoded").asInt());
+        assertEquals(DETECTED.size(), oid.get("images_from_memory_cache").asInt());
         assertTrue(oid.get("map50").asDouble() > 0.05 && oid.get("map50").asDouble() < 1.0, oid.toString());
         String html = Files.readString(report);
         assertTrue(html.contains("<th>ssd_mobilenet_v1_coco_quant</th><th>ssd_mobilenet_v2_oidv4</th>"), "side by side");

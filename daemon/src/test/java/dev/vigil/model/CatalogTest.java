@@ -207,4 +207,31 @@ class CatalogTest {
         assertEquals("unknown model 'yolo'; the catalog has: mobilenet_v2_quant, mobilenet_v2_quant_edgetpu,"
                 + " ssd_mobilenet_v1_coco_quant, ssd_mobilenet_v2_oidv4, mobilenet_v1_embedding_extractor", message);
     }
+
+    @Test
+    void goldenImagesAreStrictAndNameTheirKey() throws IOException {
+        String typo = modelsYaml().replaceFirst("\\{ image: cat.bmp, top: Egyptian cat \\}", "{ image: cat.bmp, topp: Egyptian cat }");
+        String m = errorOf(() -> Catalog.models(typo, "t"));
+        assertTrue(m.startsWith("models.mobilenet_v2_quant.golden[0].topp: unknown key (known: image, labels, top)"), m);
+        String labelsOnAClassifier = modelsYaml().replaceFirst("top: Egyptian cat", "labels: [Egyptian cat]");
+        assertTrue(errorOf(() -> Catalog.models(labelsOnAClassifier, "t"))
+                .startsWith("models.mobilenet_v2_quant.golden[0].labels: for a detector; a classifier's golden image gives its top label as top:"));
+        String topOnADetector = modelsYaml().replaceFirst("labels: \\[cat\\]", "top: cat");
+        assertTrue(errorOf(() -> Catalog.models(topOnADetector, "t")).startsWith("models.ssd_mobilenet_v1_coco_quant.golden[1].top: for a classifier"));
+        String noImage = modelsYaml().replaceFirst("image: grace_hopper.bmp, labels", "labels");
+        assertTrue(errorOf(() -> Catalog.models(noImage, "t")).startsWith("models.ssd_mobilenet_v1_coco_quant.golden[2].image: missing"));
+    }
+
+    @Test
+    void everyGoldenImageIsAFileOfTheTestImageCatalog() {
+        Set<String> files = Catalog.builtinImages().entries().values().stream().map(ImageEntry::file).collect(Collectors.toSet());
+        int goldens = 0;
+        for (ModelEntry e : Catalog.builtinModels().entries().values()) {
+            for (ModelEntry.Golden g : e.golden()) {
+                assertTrue(files.contains(g.image()), e.name() + ": " + g.image());
+                goldens++;
+            }
+        }
+        assertEquals(8, goldens);
+    }
 }

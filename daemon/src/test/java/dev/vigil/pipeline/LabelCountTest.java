@@ -109,7 +109,7 @@ class LabelCountTest {
         ModelEntry.Labels l = e.labels();
         ModelEntry skipping = new ModelEntry(e.name(), e.file(), e.url(), e.sha256(), e.size(), e.license(), e.kind(), e.description(),
                 new ModelEntry.Labels(l.file(), l.url(), l.origin(), l.sha256(), l.size(), 1, l.background(), l.unused()),
-                e.input(), e.edgetpu(), e.cpuModel(), e.decoding(), e.isDefault());
+                e.input(), e.edgetpu(), e.cpuModel(), e.decoding(), e.isDefault(), e.golden());
         Path labels = tmp.resolve("with-header.txt");
         List<String> all = new java.util.ArrayList<>(Files.readAllLines(TestData.model("imagenet_labels.txt")));
         all.addFirst("# ImageNet, background first");

@@ -135,6 +135,11 @@ class SelfTestRefusalTest {
                     && l.contains("size_bytes=\"" + retrained.length + "\"") && l.endsWith(" 1")), metrics);
             assertEquals(1, metrics.lines().filter(l -> l.startsWith("vigil_model_info{")).count(), "only the live model");
             assertTrue(metrics.contains("vigil_model_deploys_total{result=\"refused\"} 4.0"), metrics);
+
+            // Back to the catalog's detector, known by its bytes: its golden images from the catalog are run too.
+            DeployResult back = v.deployModel(new DeployRequest("ssd_mobilenet_v1_coco_quant", true, "test"));
+            assertTrue(back.switched(), back.message());
+            assertTrue(back.message().contains(", 3 golden images seen right); "), back.message());
         }
     }
 
