@@ -170,7 +170,12 @@ final class RunCommand implements Callable<Integer> {
         };
         for (String s : new String[] {"TERM", "INT", "HUP", "USR1", "USR2"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(s), s.equals("TERM") || s.equals("INT") ? stop : s.equals("HUP") ? reload : ignore);
+                sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal(s),
+                        s.equals("TERM") || s.equals("INT") ? stop : s.equals("HUP") ? reload : ignore);
+                // A signal ignored when the JVM started (nohup ignores SIGHUP) stays ignored: the JVM installs no handler.
+                if (before == sun.misc.SignalHandler.SIG_IGN && !s.startsWith("USR"))
+                    log.warn("SIG{}: ignored by whatever started vigil (nohup does this to SIGHUP), so it does nothing here; {}", s,
+                            s.equals("HUP") ? "reload with `vigil reload` or POST /api/reload" : "stop vigil with another signal");
             } catch (IllegalArgumentException e) {
                 // The JVM keeps some signals for itself (SIGUSR2 on some platforms); it then handles them without dying.
                 log.debug("cannot handle SIG{}: {}", s, e.getMessage());

@@ -27,13 +27,17 @@ class RunCommandSignalsTest {
 
     private Path log;
 
-    private Process run(Path config) throws IOException {
+    private Process run(Path config) throws IOException { return run(config, List.of()); }
+
+    /** {@code vigil run}, behind {@code prefix} (e.g. nohup) when given. */
+    private Process run(Path config, List<String> prefix) throws IOException {
         log = tmp.resolve("child.log");
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
                 "-Dvigil.mirror=" + TestData.shared().toAbsolutePath(), "-Dvigil.home=" + tmp.resolve("home"),
-                "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main", "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main", "run", "--config", config.toString()));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private String out() throws IOException { return Files.exists(log) ? Files.readString(log) : ""; }
@@ -162,6 +166,33 @@ class RunCommandSignalsTest {
             assertEquals(0, p.exitValue(), out());
             assertTrue(logged("SIGTERM: stopping"), out());
             System.out.println("SIGTERM during model load to exit: " + ms + " ms");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSighupIgnoredByWhatStartedVigilIsSaidAtStart() throws Exception {
+        // nohup starts vigil with SIGHUP ignored; the JVM then installs no handler, so a reload by SIGHUP cannot work.
+        Path cfg = Files.writeString(tmp.resolve("nohup.yaml"), """
+                model: ssd_mobilenet_v1_coco_quant
+                threads: 1
+                http: { listen: "127.0.0.1:0" }
+                events: { dir: %s }
+                cameras:
+                  door:
+                    source: { folder: %s, fps: 2, loop: true }
+                    groups: { person: { labels: [person] } }
+                """.formatted(tmp.resolve("events"), TestData.images().toAbsolutePath()));
+        Process p = run(cfg, List.of("nohup"));
+        try {
+            assertTrue(waitFor(() -> logged("running; events in") || !p.isAlive(), Duration.ofSeconds(120)), out());
+            assertTrue(logged("SIGHUP: ignored by whatever started vigil (nohup does this to SIGHUP), so it does nothing here; "
+                    + "reload with `vigil reload` or POST /api/reload"), out());
+            assertTrue(!logged("SIGTERM: ignored"), out());
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), out());
+            assertEquals(0, p.exitValue(), out());
         } finally {
             p.destroyForcibly();
         }
