@@ -89,7 +89,10 @@ public final class EvalRun {
      */
     public static Result run(Analyzer a, List<Path> files, float minScore, int passes, int warmup, EnergyMeter power,
                              Consumer<Integer> progress, FrameCache cache) {
-        FrameCache frames = a.resize() == dev.vigil.preprocess.ImagePreprocessor.Resize.STRETCH ? cache : null;
+        // The cache keeps whole frames scaled to the input: a model that letterboxes, or looks at a region of the
+        // frame (a learned model's roi), needs the photo itself.
+        FrameCache frames = a.resize() == dev.vigil.preprocess.ImagePreprocessor.Resize.STRETCH
+                && dev.vigil.learn.LearnedModels.roi(a.engine()).isEmpty() ? cache : null;
         var in = a.engine().inputs().getFirst();
         int inW = in.dim(2), inH = in.dim(1);
         int n = files.size(), total = n * passes;

@@ -16,10 +16,11 @@ final class Embedder implements AutoCloseable {
     private final ImagePreprocessor preprocessor;
 
     Embedder(Path extractorFile, Roi roi, String engine, EngineOptions options) {
-        this.extractor = new EmbeddingEngine(Engines.open(engine, extractorFile, options), roi);
+        this.extractor = new EmbeddingEngine(Engines.open(engine, extractorFile, options));
         try {
             this.preprocessor = new ImagePreprocessor(extractor.engine().inputs().getFirst(), extractor.engine().input(0), null,
                     ImagePreprocessor.Resize.STRETCH);
+            if (roi != null) roi.applyTo(preprocessor);
         } catch (RuntimeException e) {
             extractor.close();
             throw e;

@@ -6,24 +6,22 @@ import dev.vigil.postprocess.TensorReader;
 import java.nio.ByteBuffer;
 
 /**
- * The embedding extractor on an engine: writes go to its input tensor, {@link #embed} runs it (after the region of
- * interest, if any) and gives the L2-normalised embedding. Owns the engine.
+ * The embedding extractor on an engine: writes go to its input tensor, {@link #embed} runs it and gives the
+ * L2-normalised embedding. Owns the engine. A region of interest is the preprocessor's ({@link Roi#applyTo}).
  */
 final class EmbeddingEngine implements AutoCloseable {
 
     private final InferenceEngine engine;
-    private final TensorCrop crop;
     private final TensorSpec out;
     private final ByteBuffer output;
 
-    EmbeddingEngine(InferenceEngine engine, Roi roi) {
+    EmbeddingEngine(InferenceEngine engine) {
         this.engine = engine;
         if (engine.inputs().size() != 1 || engine.outputs().size() != 1)
             throw new IllegalArgumentException("an embedding extractor has one input and one output; this model has "
                     + engine.inputs().size() + " and " + engine.outputs().size());
         this.out = engine.outputs().getFirst();
         this.output = engine.output(0);
-        this.crop = roi == null ? null : new TensorCrop(engine.inputs().getFirst(), engine.input(0), roi);
     }
 
     InferenceEngine engine() { return engine; }
@@ -32,7 +30,6 @@ final class EmbeddingEngine implements AutoCloseable {
 
     /** Runs the extractor on what its input holds; {@code into} gets the unit-length embedding. */
     void embed(float[] into) {
-        if (crop != null) crop.apply();
         engine.invoke();
         double sum = 0;
         for (int i = 0; i < into.length; i++) {
@@ -46,7 +43,6 @@ final class EmbeddingEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        if (crop != null) crop.close();
         engine.close();
     }
 }

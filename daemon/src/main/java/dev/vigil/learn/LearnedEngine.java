@@ -20,7 +20,10 @@ final class LearnedEngine implements InferenceEngine {
     private final ByteBuffer output;
     private final List<TensorSpec> outputs;
 
-    LearnedEngine(EmbeddingEngine extractor, Head head) {
+    private final Roi roi;
+
+    LearnedEngine(EmbeddingEngine extractor, Head head, Roi roi) {
+        this.roi = roi;
         if (extractor.dim() != head.dim()) {
             int dim = extractor.dim();
             extractor.close();
@@ -33,6 +36,9 @@ final class LearnedEngine implements InferenceEngine {
         this.output = ByteBuffer.allocateDirect(4 * head.classes()).order(ByteOrder.nativeOrder());
         this.outputs = List.of(new TensorSpec("probabilities", TensorType.FLOAT32, new int[] {1, head.classes()}, 0f, 0));
     }
+
+    /** The region of the frame the preprocessor must give this model, or null for the whole frame. */
+    Roi roi() { return roi; }
 
     @Override public List<TensorSpec> inputs() { return extractor.engine().inputs(); }
 

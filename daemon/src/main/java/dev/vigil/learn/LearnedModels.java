@@ -46,12 +46,17 @@ public final class LearnedModels {
             throw new ModelLoadException(e.getMessage());
         }
         Path extractor = extractorFile(head, m.extractor());
-        EmbeddingEngine ee = new EmbeddingEngine(Engines.open(engine, extractor, options), m.roi());
+        EmbeddingEngine ee = new EmbeddingEngine(Engines.open(engine, extractor, options));
         try {
-            return new LearnedEngine(ee, m.head());
+            return new LearnedEngine(ee, m.head(), m.roi());
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException("learned model " + m.name() + ": " + e.getMessage() + "; run vigil learn again");
         }
+    }
+
+    /** The region of the frame a learned model looks at (its preprocessor's region), when it has one. */
+    public static java.util.Optional<Roi> roi(InferenceEngine engine) {
+        return engine instanceof LearnedEngine le ? java.util.Optional.ofNullable(le.roi()) : java.util.Optional.empty();
     }
 
     /**

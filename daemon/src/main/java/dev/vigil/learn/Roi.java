@@ -13,6 +13,9 @@ public record Roi(double x, double y, double w, double h) {
             throw new IllegalArgumentException("roi " + text(x, y, w, h) + ": give x,y,w,h as fractions of the frame, within 0..1 (e.g. 0.25,0.25,0.5,0.5)");
     }
 
+    /** Makes {@code p} put only this region of each frame into the tensor (at the tensor's full resolution). */
+    public void applyTo(dev.vigil.preprocess.ImagePreprocessor p) { p.region(x, y, w, h); }
+
     /** "x,y,w,h", e.g. {@code 0.25,0.1,0.5,0.8}; a bad value is one line naming it. */
     public static Roi parse(String s) {
         String[] p = s.split(",");

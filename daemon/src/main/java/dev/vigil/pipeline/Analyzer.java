@@ -107,6 +107,7 @@ public final class Analyzer implements AutoCloseable {
                 : decoder instanceof RawSsdDecoder raw ? raw.classes()
                 : PostprocessOptions.numClasses(spec.model()).orElse(-1));
         preprocessor = new ImagePreprocessor(in, engine.input(0), spec.normalization().orElse(null), o.resize());
+        LearnedModels.roi(engine).ifPresent(r -> r.applyTo(preprocessor));
     }
 
     /**

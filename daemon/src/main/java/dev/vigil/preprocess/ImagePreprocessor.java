@@ -124,9 +124,46 @@ public final class ImagePreprocessor implements AutoCloseable {
         return Normalization.MINUS_ONE_TO_ONE;
     }
 
+    /** A region of every frame, as fractions of its width and height, or null for the whole frame. */
+    private double[] region;
+    /** A header over the frame's pixels, moved onto the region frame after frame: no copy, no native allocation. */
+    private Mat regionView;
+
+    /**
+     * Only the region (x, y, w, h as fractions of the frame) goes into the tensor, at the tensor's full resolution:
+     * a QC camera's fixed part, where a crop of the tensor would keep only a few of its pixels. For classifiers: a
+     * detector's boxes would be relative to the region.
+     */
+    public void region(double x, double y, double w, double h) {
+        if (!(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 1.0000001 && y + h <= 1.0000001))
+            throw new IllegalArgumentException("region " + x + "," + y + "," + w + "," + h + " is not within the frame (fractions 0..1)");
+        region = new double[] {x, y, w, h};
+        if (regionView == null) regionView = new Mat();
+    }
+
     /** Fills the tensor from a BGR 8-bit 3-channel frame (any size). Allocates nothing in steady state. */
     public void process(Mat bgr) {
         if (bgr.channels() != 3) throw new IllegalArgumentException("frame has " + bgr.channels() + " channels, need 3 (BGR)");
+        if (region != null) {
+            try {
+                fill(regionOf(bgr));
+            } finally {
+                regionView.release(); // the frame's pixels are not held past this call
+            }
+        } else fill(bgr);
+    }
+
+    private Mat regionOf(Mat bgr) {
+        int w = bgr.cols(), h = bgr.rows();
+        int x0 = (int) Math.min(w - 1, Math.round(region[0] * w)), y0 = (int) Math.min(h - 1, Math.round(region[1] * h));
+        int x1 = (int) Math.max(x0 + 1, Math.min(w, Math.round((region[0] + region[2]) * w)));
+        int y1 = (int) Math.max(y0 + 1, Math.min(h, Math.round((region[1] + region[3]) * h)));
+        regionView.put(bgr);
+        regionView.adjustROI(-y0, -(h - y1), -x0, -(w - x1));
+        return regionView;
+    }
+
+    private void fill(Mat bgr) {
         if (mode == Resize.LETTERBOX) {
             letterbox(bgr);
         } else {
@@ -186,6 +223,7 @@ public final class ImagePreprocessor implements AutoCloseable {
     public void close() {
         if (roi != null) roi.close();
         if (roiSize != null) roiSize.close();
+        if (regionView != null) regionView.close();
         if (tensor != null) tensor.close();
         rgb.close();
         resized.close();

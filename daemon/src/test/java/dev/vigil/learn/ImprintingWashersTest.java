@@ -53,6 +53,25 @@ class ImprintingWashersTest {
                     + first + " (imprinting), " + firstSoftmax + " (softmax)");
             assertTrue(first >= 0.90, "imprinting with a third class, on the 200 unseen of the first two: " + first);
 
+            // The region of interest a QC camera sets (where the parts pass: centres vary by 30 px and 20 px, the ring is up
+            // to 86 px wide) puts the part into the extractor's 224 px at full resolution: imprinting alone then keeps
+            // the first two classes above 95% with the third added.
+            Roi roi = Roi.parse("0.125,0.04,0.75,0.92");
+            try (Embedder inRoi = new Embedder(TestData.model(EXTRACTOR), roi, "tflite", EngineOptions.cpu(2))) {
+                Random again = new Random(13);
+                List<Example> rTrain = examples(inRoi, again, 20, false, Part.OK, Part.NOTCH);
+                List<Example> rUnseen = examples(inRoi, again, 100, true, Part.OK, Part.NOTCH);
+                List<Example> rAll = new ArrayList<>(rTrain);
+                rAll.addAll(examples(inRoi, again, 20, false, Part.SCRATCH));
+                List<Example> rScratch = examples(inRoi, again, 100, true, Part.SCRATCH);
+                Head r2 = Imprinting.fit(rTrain, two), r3 = Imprinting.fit(rAll, three);
+                double rTwo = Learner.accuracy(r2, rUnseen), rFirst = Learner.accuracy(r3, rUnseen);
+                System.out.printf(Locale.ROOT, "with roi %s: imprinting %.1f%% (2 classes); with scratch added %.1f%% on the first two, %.1f%% on 100 scratched; softmax %.1f%%%n",
+                        roi, 100 * rTwo, 100 * rFirst, 100 * Learner.accuracy(r3, rScratch), 100 * Learner.accuracy(SoftmaxRegression.fit(rAll, three), rUnseen));
+                assertTrue(rTwo >= 0.95, "imprinting in the roi, 2 classes: " + rTwo);
+                assertTrue(rFirst >= 0.95, "imprinting in the roi with a third class, on the 200 unseen of the first two: " + rFirst);
+            }
+
             // Learning from 100 samples: 100 embeddings, then both heads.
             long t0 = System.nanoTime();
             List<Example> hundred = examples(embedder, rnd, 50, false, Part.OK, Part.NOTCH);

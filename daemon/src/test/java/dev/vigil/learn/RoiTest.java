@@ -1,5 +1,11 @@
 package dev.vigil.learn;
 
+import dev.vigil.preprocess.ImagePreprocessor;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,15 +18,34 @@ import org.junit.jupiter.api.Test;
 class RoiTest {
 
     @Test
-    void theRegionOfTheTensorIsResizedBackOverIt() {
+    void onlyTheRegionOfTheFrameFillsTheTensorFrameAfterFrameWhateverItsSize() {
         int h = 8, w = 8;
         ByteBuffer t = ByteBuffer.allocateDirect(h * w * 3).order(ByteOrder.nativeOrder());
-        for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) for (int c = 0; c < 3; c++) t.put((y * w + x) * 3 + c, (byte) (x < 4 ? 10 : 200));
         TensorSpec spec = new TensorSpec("in", TensorType.UINT8, new int[] {1, h, w, 3}, 0.0078125f, 128);
-        try (TensorCrop crop = new TensorCrop(spec, t, Roi.parse("0.5, 0, 0.5, 1"))) {
-            crop.apply();
+        try (ImagePreprocessor p = new ImagePreprocessor(spec, t, null, ImagePreprocessor.Resize.STRETCH)) {
+            Roi.parse("0.5, 0, 0.5, 1").applyTo(p);
+            for (int[] size : new int[][] {{16, 32}, {48, 64}, {16, 32}}) {
+                try (Mat frame = halves(size[0], size[1])) {
+                    p.process(frame);
+                    for (int i = 0; i < h * w * 3; i++) assertEquals(200, t.get(i) & 0xff, 2, "element " + i + " of a " + size[1] + "x" + size[0] + " frame is of its right half");
+                    assertEquals(size[0], frame.rows(), "the frame itself is untouched");
+                }
+            }
         }
-        for (int i = 0; i < h * w * 3; i++) assertEquals(200, t.get(i) & 0xff, "element " + i + " is of the right half");
+        // Without a region, the left half (10) fills the left of the tensor.
+        try (ImagePreprocessor p = new ImagePreprocessor(spec, t, null, ImagePreprocessor.Resize.STRETCH); Mat frame = halves(16, 32)) {
+            p.process(frame);
+            assertEquals(10, t.get(0) & 0xff, 2);
+        }
+    }
+
+    /** A BGR frame whose left half is 10 and right half 200. */
+    private static Mat halves(int rows, int cols) {
+        Mat m = new Mat(rows, cols, opencv_core.CV_8UC3, new Scalar(10, 10, 10, 0));
+        try (Rect r = new Rect(cols / 2, 0, cols / 2, rows); Mat right = new Mat(m, r); Scalar v = new Scalar(200, 200, 200, 0)) {
+            right.put(v);
+        }
+        return m;
     }
 
     @Test
