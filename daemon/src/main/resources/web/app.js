@@ -3,30 +3,8 @@
 // events with their snapshots.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const tiles = new Map();
 let newestEvent = null;
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "class") e.className = v; else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
-
-// Behind the login (a daemon reachable from the network), an expired or missing session makes the API answer 401:
-// go to the login form, which comes back here.
-async function api(path) {
-  const r = await fetch(path, { cache: "no-store" });
-  if (r.status === 401) {
-    window.location.assign("/login");
-    throw new Error("login needed");
-  }
-  if (!r.ok) throw new Error(path + ": " + r.status);
-  return r.json();
-}
 
 // A command (POST /api/...): the X-Vigil-Request header is what the server takes as proof that this page, not a
 // page of another site, sent it (another site cannot add a custom header without a CORS preflight we never answer).

@@ -4,7 +4,6 @@
 // operator feedback path (POST /api/events/{id}/feedback), which keeps its frame as a sample to label here.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const PAGE = 50;
 let items = [];        // what the queue shows, newest first
 let cameras = {};      // per camera: {classes, qc: {ok, ng}} from /api/samples
@@ -20,22 +19,6 @@ async function task(fn) {
   pending++;
   document.body.dataset.busy = "1";
   try { return await fn(); } finally { if (--pending === 0) delete document.body.dataset.busy; }
-}
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "class") e.className = v; else e.setAttribute(k, v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
-
-async function api(path) {
-  const r = await fetch(path, { cache: "no-store" });
-  if (r.status === 401) { window.location.assign("/login"); throw new Error("login needed"); }
-  if (!r.ok) throw new Error(path + ": " + r.status + " " + (await r.text()));
-  return r.json();
 }
 
 // A command: the X-Vigil-Request header is the page's proof that it, not another site, sent it (see app.js).

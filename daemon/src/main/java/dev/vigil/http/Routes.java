@@ -36,6 +36,7 @@ final class Routes {
             "/", new String[] {"web/index.html", "text/html; charset=utf-8"},
             "/login", new String[] {"web/login.html", "text/html; charset=utf-8"},
             "/app.js", new String[] {"web/app.js", "text/javascript; charset=utf-8"},
+            "/common.js", new String[] {"web/common.js", "text/javascript; charset=utf-8"},
             "/review", new String[] {"web/review.html", "text/html; charset=utf-8"},
             "/review.js", new String[] {"web/review.js", "text/javascript; charset=utf-8"},
             "/style.css", new String[] {"web/style.css", "text/css; charset=utf-8"});

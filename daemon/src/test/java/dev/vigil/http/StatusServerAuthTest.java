@@ -39,7 +39,7 @@ class StatusServerAuthTest {
             int ready = d.get("/readyz").statusCode();
             assertTrue(ready == 200 || ready == 503, "readyz is public: " + ready);
             assertEquals(200, d.get("/style.css").statusCode(), "the login page's style");
-            for (String p : new String[] {"/metrics", "/api/status", "/api/events", "/app.js", "/api/cameras/door/latest.jpg",
+            for (String p : new String[] {"/metrics", "/api/status", "/api/events", "/app.js", "/common.js", "/api/cameras/door/latest.jpg",
                     "/api/cameras/door/stream.mjpeg", "/api/events/x/snapshot.jpg", "/nothing-here"}) {
                 HttpResponse<String> r = d.get(p);
                 assertEquals(401, r.statusCode(), p);
