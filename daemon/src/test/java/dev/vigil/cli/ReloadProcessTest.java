@@ -73,9 +73,9 @@ class ReloadProcessTest {
         Path cfg = Files.writeString(tmp.resolve("vigil.yaml"), config("", "0.5"));
         log = tmp.resolve("child.log");
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED",
+        Process p = new ProcessBuilder(dev.vigil.testing.DefaultSignals.command(java.util.List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
                 "-Dvigil.mirror=" + TestData.shared().toAbsolutePath(), "-Dvigil.home=" + tmp.resolve("home"),
-                "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main", "run", "--config", cfg.toString())
+                "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main", "run", "--config", cfg.toString())))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (HttpClient http = HttpClient.newHttpClient()) {
             assertTrue(waitFor(() -> out().contains("running; events in") || !p.isAlive(), Duration.ofSeconds(120)), out());

@@ -37,7 +37,7 @@ class RunCommandSignalsTest {
         cmd.addAll(List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
                 "-Dvigil.mirror=" + TestData.shared().toAbsolutePath(), "-Dvigil.home=" + tmp.resolve("home"),
                 "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main", "run", "--config", config.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(dev.vigil.testing.DefaultSignals.command(cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private String out() throws IOException { return Files.exists(log) ? Files.readString(log) : ""; }
